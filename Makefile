@@ -1,0 +1,49 @@
+# Two commands for a fresh machine: `make run` (demo server) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test deps test-deps browser bench clean
+
+$(VENV)/.deps: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.deps requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+deps: $(VENV)/.deps
+test-deps: $(VENV)/.test-deps
+
+# Playwright cannot download its own browser here: use Debian's Chromium.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) || { echo "chromium is missing: browser tests cannot run"; exit 1; }
+
+instance/secret_key:
+	@mkdir -p instance
+	@$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+
+run: deps instance/secret_key
+	@export DEMO_MODE=1 SECRET_KEY=$$(cat instance/secret_key); \
+	$(FLASK) init-db && $(FLASK) seed-demo && \
+	echo "Serving http://127.0.0.1:$(PORT)" && \
+	$(VENV)/bin/waitress-serve --listen=127.0.0.1:$(PORT) --threads=8 app:app
+
+test: test-deps browser
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q
+
+bench: test-deps browser
+	CHROMIUM=$(CHROMIUM) $(PY) bench/page_size.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,104 @@
+"""Application factory: configuration → extensions → blueprints → error pages."""
+import os
+
+from flask import Flask, render_template, request
+from flask_compress import Compress
+from flask_htmx import HTMX
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+import commands
+import config
+import models
+import sms
+import timeutil
+from views import auth, dev, main
+
+csrf = CSRFProtect()
+htmx = HTMX()
+compress = Compress()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "请先登录"
+login_manager.login_message_category = "info"
+login_manager.session_protection = "strong"
+
+ERRORS = {
+    400: ("请求有误", "提交的内容无法处理，请返回后重试。"),
+    403: ("无权访问", "您没有权限查看此页面。"),
+    404: ("页面不存在", "您访问的页面不存在，或您无权查看。"),
+    405: ("请求方式不被允许", "请从页面上的按钮操作。"),
+    413: ("上传内容过大", "上传的文件超过了大小限制，请压缩后重新上传。"),
+    429: ("操作过于频繁", "请稍后再试。"),
+    500: ("系统繁忙", "服务器出现错误，请稍后重试。如多次出现，请联系当地网安部门。"),
+}
+
+
+@login_manager.user_loader
+def load_user(token):
+    """Find the user by the session token Flask-Login stored."""
+    return models.User.get_or_none(models.User.session_token == token)
+
+
+def create_app(test_config=None):
+    """Build a configured application."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.defaults(app.instance_path))
+    app.config.update(config.from_environ(os.environ))
+    if test_config:
+        app.config.update(test_config)
+    config.finish(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    models.open_database(app.config["DATABASE_URL"])
+    csrf.init_app(app)
+    htmx.init_app(app)
+    compress.init_app(app)
+    login_manager.init_app(app)
+    sms.init_app(app, models.OutboxMessage.record)
+    commands.init_app(app)
+
+    for blueprint in (main.bp, auth.bp, dev.bp):
+        app.register_blueprint(blueprint)
+
+    app.before_request(_connect)
+    app.teardown_request(_disconnect)
+    app.after_request(_vary_on_htmx)
+    app.register_error_handler(CSRFError, _csrf_error)
+    for code in ERRORS:
+        app.register_error_handler(code, _error_page)
+    app.jinja_env.filters["local"] = timeutil.format_local
+    app.jinja_env.globals["demo_mode"] = app.config["DEMO_MODE"]
+    return app
+
+
+def _connect():
+    models.db.connect(reuse_if_open=True)
+
+
+def _disconnect(_exc):
+    if not models.db.is_closed():
+        models.db.close()
+
+
+def _vary_on_htmx(response):
+    # The same URL answers a fragment to htmx and a page to everyone else.
+    response.vary.add("HX-Request")
+    return response
+
+
+def _render_error(code, title, text):
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    title, text = ERRORS.get(code, ERRORS[500])
+    return _render_error(code, title, text)
+
+
+def _csrf_error(_error):
+    return _render_error(400, "页面已过期", "页面停留时间过长或已在其他窗口退出登录，请刷新页面后重新提交。")
+
+
+app = create_app()

@@ -1,0 +1,67 @@
+"""Configuration defaults and the environment variables that override them."""
+import os
+
+# Every setting a bureau may change without touching code; README lists them.
+ENV_SETTINGS = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "PORT": int,
+    "UPLOAD_MAX_KB": int,
+    "SMS_BACKEND": str,
+    "CAPTCHA_DISABLED": "bool",
+    "DEMO_MODE": "bool",
+    "SESSION_COOKIE_SECURE": "bool",
+}
+
+
+def defaults(instance_path):
+    """Return the built-in configuration for an instance folder."""
+    return {
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "beian.db"),
+        "SECRET_KEY": None,
+        "PORT": 5000,
+        "UPLOAD_MAX_KB": 512,
+        "SMS_BACKEND": "outbox",
+        "CAPTCHA_DISABLED": False,
+        "DEMO_MODE": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Production runs behind HTTPS; make run (demo) turns this off.
+        "SESSION_COOKIE_SECURE": True,
+        "PERMANENT_SESSION_LIFETIME": 4 * 3600,
+        # A slow filer's wizard must not break after Flask-WTF's default hour.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript",
+                               "text/javascript", "image/svg+xml"],
+        # Static files are streamed; old phones speak gzip, newer ones br.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
+        "SEND_FILE_MAX_AGE_DEFAULT": 7 * 24 * 3600,
+        "COMPRESS_MIN_SIZE": 300,
+        "SMS_CODE_TTL_SECONDS": 600,
+        "SMS_RESEND_SECONDS": 60,
+    }
+
+
+def _parse(kind, raw):
+    if kind == "bool":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return kind(raw)
+
+
+def from_environ(environ):
+    """Pick the recognised settings out of an environment mapping."""
+    return {name: _parse(kind, environ[name])
+            for name, kind in ENV_SETTINGS.items() if environ.get(name)}
+
+
+def finish(config):
+    """Derive dependent settings once all overrides are in."""
+    # Several images of UPLOAD_MAX_KB may travel in one form post.
+    config["MAX_CONTENT_LENGTH"] = config["UPLOAD_MAX_KB"] * 1024 * 8 + 64 * 1024
+    if config.get("DEMO_MODE") and "SESSION_COOKIE_SECURE" not in from_environ(os.environ):
+        config["SESSION_COOKIE_SECURE"] = False
+    if not config.get("SECRET_KEY") and not config.get("TESTING"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+            "(make run generates one for the demo).")

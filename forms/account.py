@@ -1,0 +1,119 @@
+"""Account forms: 注册, 登录, 找回密码, 信用认证."""
+import re
+
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import Email, EqualTo, Length, Regexp, ValidationError
+
+import models
+from forms import rules
+from forms.base import CaptchaForm, FlaskForm, required, rule, strip
+
+USERNAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{3,19}$"
+_COMMON_PASSWORDS = {"password1", "abc12345", "a1234567", "qwerty123", "1qaz2wsx",
+                     "aa123456", "password123", "admin123", "12345678a"}
+
+
+def check_password_strength(password, username=""):
+    """Return why a password is weak, or None."""
+    if len(password) < 8 or len(password) > 32:
+        return "密码长度应为8至32位"
+    classes = sum(bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
+    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password) or classes < 2:
+        return "密码须同时包含字母和数字"
+    if password.lower() in _COMMON_PASSWORDS or (username and username.lower() in password.lower()):
+        return "密码过于简单，请勿使用常见密码或包含用户名"
+    return None
+
+
+def normalize_mobile(value):
+    """Trim and drop a +86/86 prefix so one number is stored one way."""
+    value = re.sub(r"[\s-]", "", value or "")
+    return re.sub(r"^(\+?86)(?=1\d{10}$)", "", value)
+
+
+class PasswordPair:
+    """The new password and its confirmation, shared by 注册 and 找回密码."""
+
+    password = PasswordField("密码", validators=[required("密码")],
+                             description="8至32位，须同时包含字母和数字",
+                             render_kw={"autocomplete": "new-password"})
+    password2 = PasswordField("确认密码", validators=[
+        required("确认密码"), EqualTo("password", message="两次输入的密码不一致")],
+        render_kw={"autocomplete": "new-password"})
+
+    def validate_password(self, field):
+        username = self.username.data if hasattr(self, "username") else ""
+        message = check_password_strength(field.data or "", username or "")
+        if message:
+            raise ValidationError(message)
+
+
+def mobile_field(label="手机号码", description=""):
+    """A CN mobile number input validated by the filing rules."""
+    return StringField(label, filters=[normalize_mobile], description=description,
+                       validators=[required(label), rule(rules.check_mobile)],
+                       render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 14})
+
+
+class RegisterForm(PasswordPair, CaptchaForm):
+    """【注册】"""
+
+    username = StringField("用户名", filters=[strip], validators=[
+        required("用户名"),
+        Regexp(USERNAME_PATTERN, message="用户名为4至20位字母、数字或下划线，以字母开头")],
+        render_kw={"autocomplete": "username", "maxlength": 20})
+    mobile = mobile_field(description="涉及信用认证，请谨慎填写")
+    email = EmailField("电子邮箱", filters=[strip], description="涉及信用认证，请谨慎填写",
+                       validators=[required("电子邮箱"), Length(max=120, message="电子邮箱过长"),
+                                   Email(message="电子邮箱格式不正确")],
+                       render_kw={"autocomplete": "email", "maxlength": 120})
+
+    field_order = ("username", "password", "password2", "mobile", "email", "captcha")
+
+    def validate_username(self, field):
+        if models.User.select().where(models.User.username ** field.data).exists():
+            raise ValidationError("该用户名已被注册")
+
+    def validate_mobile(self, field):
+        if models.User.select().where(models.User.mobile == field.data).exists():
+            raise ValidationError("该手机号码已被注册，如忘记密码请使用找回密码")
+
+
+class LoginForm(CaptchaForm):
+    """【登录】"""
+
+    username = StringField("用户名", filters=[strip], validators=[required("用户名")],
+                           render_kw={"autocomplete": "username"})
+    password = PasswordField("密码", validators=[required("密码")],
+                             render_kw={"autocomplete": "current-password"})
+
+    field_order = ("username", "password", "captcha")
+
+
+class ResetRequestForm(CaptchaForm):
+    """找回密码, first step: the registered mobile receives a code."""
+
+    mobile = mobile_field("注册手机号码", description="只能通过注册时登记的手机号码找回密码")
+
+    field_order = ("mobile", "captcha")
+
+
+class ResetForm(PasswordPair, FlaskForm):
+    """找回密码, second step: code and new password."""
+
+    mobile = mobile_field("注册手机号码")
+    code = StringField("短信验证码", filters=[strip], validators=[
+        required("短信验证码"), Regexp(r"^\d{6}$", message="短信验证码为6位数字")],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6})
+
+    field_order = ("mobile", "code", "password", "password2")
+
+
+class VerifyMobileForm(FlaskForm):
+    """信用认证: the code sent to the account's mobile."""
+
+    code = ResetForm.code
+
+
+class SendCodeForm(FlaskForm):
+    """A button that sends an SMS code (CSRF only)."""

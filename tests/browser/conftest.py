@@ -1,0 +1,71 @@
+"""A real server (waitress in a subprocess) on a fresh database, and Debian's Chromium."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch the system Chromium; Playwright cannot download its own here."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync"]}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Serve the app as production would, in demo mode, on a free port."""
+    folder = tmp_path_factory.mktemp("live")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'live.db'}", SECRET_KEY="browser-tests",
+               DEMO_MODE="1", CAPTCHA_DISABLED="1", PYTHONPATH=ROOT)
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    for command in ("init-db", "seed-demo"):
+        subprocess.run(flask + [command], cwd=ROOT, env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "waitress", "--listen", f"127.0.0.1:{port}",
+                               "--threads", "4", "app:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 20
+    while True:
+        try:
+            urllib.request.urlopen(url + "/login", timeout=1)
+            break
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("live server did not start: " + server.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    return live_server
+
+
+@pytest.fixture(autouse=True)
+def _short_timeouts(request):
+    """Fail in seconds, not half a minute, when something is not on screen."""
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(10000)

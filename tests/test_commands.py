@@ -1,0 +1,39 @@
+"""The flask CLI commands."""
+import models
+
+
+def test_init_db_is_idempotent(runner):
+    assert "最新" in runner.invoke(args=["init-db"]).output
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+
+
+def test_create_admin_asks_for_password(runner):
+    result = runner.invoke(args=["create-admin", "--username", "root", "--mobile", "13700000009",
+                                 "--email", "root@example.com"], input="Admin2026pw\nAdmin2026pw\n")
+    assert result.exit_code == 0, result.output
+    admin = models.User.get(models.User.username == "root")
+    assert admin.role == models.User.ADMIN and admin.check_password("Admin2026pw")
+
+
+def test_create_admin_refuses_weak_password(runner):
+    result = runner.invoke(args=["create-admin", "--username", "root", "--mobile", "13700000009",
+                                 "--email", "root@example.com"], input="123\n123\n")
+    assert result.exit_code != 0
+    assert not models.User.select().exists()
+
+
+def test_seed_demo_only_in_demo_mode(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code != 0
+    assert not models.User.select().exists()
+    app.config["DEMO_MODE"] = True
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "officer" in result.output
+    assert models.Bureau.select().count() == 11
+    boh = models.Bureau.get(models.Bureau.division_code == "652829")
+    assert boh.phone == "0996-6627259" and boh.office_hours_summer.startswith("09:30")
+    officer = models.User.get(models.User.username == "officer")
+    assert officer.bureau.name == "丽水市公安局网络警察支队"
+    assert models.Provider.select().where(models.Provider.kind == models.Provider.REGISTRAR).count() >= 3
+    # Running it again adds nothing twice.
+    runner.invoke(args=["seed-demo"])
+    assert models.Bureau.select().count() == 11 and models.User.select().count() == 3

@@ -1,0 +1,42 @@
+"""Schema creation and a real upgrade of a database made by an older release."""
+from peewee import SqliteDatabase
+
+import migrations
+import models
+
+
+def test_fresh_database_is_at_newest_version(app):
+    with models.db.connection_context():
+        assert migrations.current_version(models.db) == migrations.MIGRATIONS[-1][0]
+        assert migrations.upgrade() == []
+
+
+def test_upgrade_keeps_data_of_an_older_release(tmp_path):
+    path = tmp_path / "old.db"
+    old = SqliteDatabase(str(path))
+    # The bureau table as the first release created it, before summer hours.
+    old.execute_sql(
+        "CREATE TABLE bureau (id INTEGER PRIMARY KEY, created_at DATETIME NOT NULL, "
+        "name VARCHAR(100) NOT NULL, division_code VARCHAR(6) NOT NULL, address VARCHAR(200) NOT NULL, "
+        "phone VARCHAR(60) NOT NULL, complaint_phone VARCHAR(60) NOT NULL, "
+        "office_hours VARCHAR(200) NOT NULL, instant_approval INTEGER NOT NULL)")
+    old.execute_sql(
+        "INSERT INTO bureau VALUES (1, '2024-01-01 00:00:00', '博湖县公安局网安大队', '652829', "
+        "'博湖县博湖镇西游南路60号', '0996-6627259', '0996-6627259', '10:00-14:00,16:00-19:30', 1)")
+    old.close()
+
+    database = models.open_database(f"sqlite:///{path}")
+    with database.connection_context():
+        assert migrations.current_version(database) is None
+        ran = migrations.upgrade(database)
+        assert ran == ["m0001_bureau_summer_hours"]
+        bureau = models.Bureau.get_by_id(1)
+        assert bureau.name == "博湖县公安局网安大队"
+        assert bureau.office_hours_summer == ""
+        bureau.office_hours_summer = "09:30-13:30,16:00-19:30"
+        bureau.save()
+        assert "（夏）" in models.Bureau.get_by_id(1).hours_display()
+        # Tables the old release did not have are created too.
+        assert database.table_exists("user")
+        assert migrations.current_version(database) == 1
+        assert migrations.upgrade(database) == []

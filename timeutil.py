@@ -1,0 +1,23 @@
+"""One clock for the whole app, so tests can freeze it and screens show China time."""
+from datetime import datetime, timedelta, timezone
+
+# China has one time zone and no daylight saving: a fixed offset is exact.
+CN_TZ = timezone(timedelta(hours=8), "CST")
+
+
+def now():
+    """Current time as naive UTC, the form stored in the database."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def to_local(value):
+    """Naive UTC datetime → aware China time (None stays None)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc).astimezone(CN_TZ)
+
+
+def format_local(value, fmt="%Y-%m-%d %H:%M"):
+    """Render a stored UTC time as China time text."""
+    local = to_local(value)
+    return local.strftime(fmt) if local else ""

@@ -1,0 +1,33 @@
+"""The public front page and each role's 系统首页."""
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+import models
+from forms.base import ordered_fields
+
+bp = Blueprint("main", __name__)
+ASSET_VERSION = "1"
+
+
+@bp.record_once
+def template_helpers(state):
+    """Names every template (and every imported macro) may use."""
+    state.app.jinja_env.globals.update(ordered_fields=ordered_fields, asset_version=ASSET_VERSION,
+                                       masked_mobile=models.masked_mobile)
+
+
+@bp.route("/")
+def index():
+    """Public front page; logged-in users go to their home."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    return render_template("main/index.html")
+
+
+@bp.route("/home")
+@login_required
+def home():
+    """系统首页 of the logged-in user."""
+    bureaus = models.Bureau.select().order_by(models.Bureau.division_code) \
+        if current_user.is_admin else []
+    return render_template("main/home.html", bureaus=bureaus)
