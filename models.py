@@ -1,5 +1,6 @@
 """Peewee models on one DatabaseProxy, with state changes as model methods."""
 import hashlib
+import json
 import secrets
 from datetime import timedelta
 
@@ -51,6 +52,16 @@ class Bureau(BaseModel):
     office_hours = CharField(max_length=200, default="")
     office_hours_summer = CharField(max_length=200, default="")
     instant_approval = BooleanField(default=False)
+
+    @classmethod
+    def for_region(cls, county_code):
+        """The bureau that reviews a county: its own, else its city's, else the province's."""
+        code = county_code or ""
+        for candidate in (code, code[:4] + "00", code[:2] + "0000"):
+            bureau = cls.get_or_none(cls.division_code == candidate)
+            if bureau:
+                return bureau
+        return None
 
     def hours_display(self):
         """Office hours as one line, naming seasons only when they differ."""
@@ -240,4 +251,232 @@ class Provider(BaseModel):
     licence = CharField(max_length=60, default="")
 
 
-MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider]
+class TransitionError(Exception):
+    """A state change that the current state does not allow; message for the user."""
+
+
+class Upload(BaseModel):
+    """A verified, re-encoded picture stored outside static/."""
+
+    owner = ForeignKeyField(User, backref="uploads", on_delete="CASCADE")
+    purpose = CharField(max_length=32)
+    stored_name = CharField(max_length=80, unique=True)
+    content_type = CharField(max_length=32)
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+
+
+class Subject(BaseModel):
+    """A 开办主体 (unit or person) and its life-cycle."""
+
+    PENDING, VALID, CHANGING = "待审核", "有效", "变更中"
+    CANCELLING, CANCELLED, TRANSFERRING = "注销中", "已注销", "移交中"
+    PERSON, UNIT = "个人", "单位"
+
+    owner = ForeignKeyField(User, backref="subjects", on_delete="RESTRICT")
+    status = CharField(max_length=8, default=PENDING, index=True)
+    nature = CharField(max_length=4)
+    unit_kind = CharField(max_length=8, default="")
+    name = CharField(max_length=100, index=True)
+    cert_type = CharField(max_length=32, default="")
+    cert_number = CharField(max_length=32, index=True, default="")
+    investor = CharField(max_length=100, default="")
+    region_code = CharField(max_length=6)
+    address = CharField(max_length=200, default="")
+    cert_photo = ForeignKeyField(Upload, null=True, on_delete="SET NULL", backref="+")
+    leader_name = CharField(max_length=40)
+    leader_id_type = CharField(max_length=32)
+    leader_id_number = CharField(max_length=32)
+    leader_residence = CharField(max_length=200)
+    leader_office_phone = CharField(max_length=32)
+    leader_mobile = CharField(max_length=20)
+    leader_email = CharField(max_length=120)
+    id_photo_front = ForeignKeyField(Upload, null=True, on_delete="SET NULL", backref="+")
+    id_photo_back = ForeignKeyField(Upload, null=True, on_delete="SET NULL", backref="+")
+    bureau = ForeignKeyField(Bureau, null=True, backref="subjects", on_delete="RESTRICT")
+    approved_at = DateTimeField(null=True)
+
+    # The columns a filing form writes; everything else is state.
+    DATA_FIELDS = ("nature", "unit_kind", "name", "cert_type", "cert_number", "investor",
+                   "region_code", "address", "cert_photo", "leader_name", "leader_id_type",
+                   "leader_id_number", "leader_residence", "leader_office_phone", "leader_mobile",
+                   "leader_email", "id_photo_front", "id_photo_back")
+    UPLOAD_FIELDS = ("cert_photo", "id_photo_front", "id_photo_back")
+
+    def as_data(self):
+        """The filed values as plain data (upload ids for pictures)."""
+        data = {name: getattr(self, name) for name in self.DATA_FIELDS if name not in self.UPLOAD_FIELDS}
+        data.update({name: getattr(self, name + "_id") for name in self.UPLOAD_FIELDS})
+        return data
+
+    def apply(self, data):
+        """Set the filed values from plain data."""
+        for name in self.DATA_FIELDS:
+            if name in data:
+                setattr(self, name + ("_id" if name in self.UPLOAD_FIELDS else ""), data[name])
+
+    def _move(self, allowed_from, to, message="存在审核中的单据"):
+        if self.status not in allowed_from:
+            raise TransitionError(message if self.status != self.CANCELLED else "该主体已注销")
+        self.status = to
+        self.save()
+
+    def approve(self):
+        """待审核 → 有效: reviewed together with its first business."""
+        self._move({self.PENDING}, self.VALID, "只有待审核的主体可以审核通过")
+        self.approved_at = timeutil.now()
+        self.save()
+
+    def start_change(self):
+        """有效 → 变更中."""
+        self._move({self.VALID}, self.CHANGING)
+
+    def finish_change(self, approved, data=None):
+        """变更中 → 有效, with the new data when approved."""
+        if self.status != self.CHANGING:
+            raise TransitionError("该主体没有审核中的变更")
+        if approved:
+            self.apply(data or {})
+        self._move({self.CHANGING}, self.VALID)
+
+    def start_cancel(self):
+        """有效 → 注销中."""
+        self._move({self.VALID}, self.CANCELLING)
+
+    def finish_cancel(self, approved):
+        """注销中 → 已注销 (with every business under it) or back to 有效."""
+        if self.status != self.CANCELLING:
+            raise TransitionError("该主体没有审核中的注销申请")
+        with db.atomic():
+            if approved:
+                Website.update(status=Website.CANCELLED).where(
+                    Website.subject == self, Website.status != Website.CANCELLED).execute()
+            self._move({self.CANCELLING}, self.CANCELLED if approved else self.VALID)
+
+    def start_transfer(self):
+        """有效 → 移交中."""
+        self._move({self.VALID}, self.TRANSFERRING)
+
+    def withdraw_transfer(self):
+        """移交中 → 有效, before the receiver accepts."""
+        self._move({self.TRANSFERRING}, self.VALID, "该主体不在移交中")
+
+    def accept_transfer(self, receiver):
+        """移交中 → 有效 under the receiver, with all its businesses."""
+        if self.status != self.TRANSFERRING:
+            raise TransitionError("该主体不在移交中")
+        with db.atomic():
+            Website.update(owner=receiver).where(Website.subject == self).execute()
+            self.owner = receiver
+            self._move({self.TRANSFERRING}, self.VALID)
+
+    @classmethod
+    def owned_by(cls, user):
+        """The user's subjects, newest first, cancelled ones last."""
+        return (cls.select().where(cls.owner == user)
+                .order_by(cls.status == cls.CANCELLED, cls.id.desc()))
+
+    @property
+    def is_person(self):
+        return self.nature == self.PERSON
+
+
+class Website(BaseModel):
+    """A website under a subject (the filing fields arrive with the wizard)."""
+
+    PENDING, FILED, CANCELLED = "待审核", "已备案", "已注销"
+
+    owner = ForeignKeyField(User, backref="websites", on_delete="RESTRICT")
+    subject = ForeignKeyField(Subject, backref="websites", on_delete="RESTRICT")
+    name = CharField(max_length=100)
+    domain = CharField(max_length=253, index=True)
+    status = CharField(max_length=8, default=PENDING)
+    record_number = CharField(max_length=40, null=True, unique=True)
+
+
+class Draft(BaseModel):
+    """A filing in progress: raw form data, never in the cookie."""
+
+    NEW_SUBJECT, CHANGE_SUBJECT = "新增主体", "变更主体"
+
+    owner = ForeignKeyField(User, backref="drafts", on_delete="CASCADE")
+    kind = CharField(max_length=16)
+    subject = ForeignKeyField(Subject, null=True, backref="drafts", on_delete="CASCADE")
+    data = TextField(default="{}")
+    step = CharField(max_length=32, default="")
+    updated_at = DateTimeField(default=timeutil.now)
+
+    def values(self):
+        return json.loads(self.data or "{}")
+
+    def store(self, values, step=None):
+        """Replace the stored data (and step) and stamp the time."""
+        self.data = json.dumps(values, ensure_ascii=False)
+        if step is not None:
+            self.step = step
+        self.updated_at = timeutil.now()
+        self.save()
+        return self
+
+    @classmethod
+    def find(cls, owner, kind, subject=None):
+        """The user's draft of a kind (for a subject), or None."""
+        query = cls.select().where(cls.owner == owner, cls.kind == kind)
+        query = query.where(cls.subject.is_null() if subject is None else cls.subject == subject)
+        return query.order_by(cls.updated_at.desc()).first()
+
+    @classmethod
+    def save_for(cls, owner, kind, values, subject=None, step=None):
+        """Create or update the user's draft of a kind."""
+        draft = cls.find(owner, kind, subject) or cls(owner=owner, kind=kind, subject=subject)
+        return draft.store(values, step)
+
+
+class Application(BaseModel):
+    """A submitted business (申请) waiting for, or after, the bureau's decision."""
+
+    PENDING, APPROVED, RETURNED, WITHDRAWN = "待审核", "已通过", "已退回", "已撤销"
+    CHANGE_SUBJECT, CANCEL_SUBJECT = "变更主体", "注销主体"
+
+    owner = ForeignKeyField(User, backref="applications", on_delete="RESTRICT")
+    subject = ForeignKeyField(Subject, backref="applications", on_delete="RESTRICT")
+    kind = CharField(max_length=16, index=True)
+    status = CharField(max_length=8, default=PENDING, index=True)
+    data = TextField(default="{}")
+    bureau = ForeignKeyField(Bureau, null=True, backref="applications", on_delete="RESTRICT")
+    submitted_at = DateTimeField(default=timeutil.now)
+    decided_at = DateTimeField(null=True)
+
+    def values(self):
+        return json.loads(self.data or "{}")
+
+
+class Transfer(BaseModel):
+    """A subject offered to another account (移交主体 / 接收主体)."""
+
+    OFFERED, ACCEPTED, WITHDRAWN = "待接收", "已接收", "已撤回"
+
+    subject = ForeignKeyField(Subject, backref="transfers", on_delete="CASCADE")
+    sender = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    receiver_mobile = CharField(max_length=20, index=True)
+    receiver_id_number = CharField(max_length=32)
+    receiver = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    status = CharField(max_length=8, default=OFFERED)
+    decided_at = DateTimeField(null=True)
+
+
+class Notice(BaseModel):
+    """A 系统通知 to one user."""
+
+    user = ForeignKeyField(User, backref="notices", on_delete="CASCADE")
+    title = CharField(max_length=100)
+    body = TextField(default="")
+    read_at = DateTimeField(null=True)
+
+    @classmethod
+    def send(cls, user, title, body=""):
+        return cls.create(user=user, title=title, body=body)
+
+
+MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider,
+          Upload, Subject, Website, Draft, Application, Transfer, Notice]

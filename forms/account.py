@@ -6,7 +6,7 @@ from wtforms.validators import Email, EqualTo, Length, Regexp, ValidationError
 
 import models
 from forms import rules
-from forms.base import CaptchaForm, FlaskForm, required, rule, strip
+from forms.base import CaptchaForm, Form, inline, required, rule, strip
 
 USERNAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{3,19}$"
 _COMMON_PASSWORDS = {"password1", "abc12345", "a1234567", "qwerty123", "1qaz2wsx",
@@ -55,6 +55,7 @@ def mobile_field(label="手机号码", description=""):
                        render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 14})
 
 
+@inline("register", "username", "password", "mobile", "email")
 class RegisterForm(PasswordPair, CaptchaForm):
     """【注册】"""
 
@@ -98,7 +99,7 @@ class ResetRequestForm(CaptchaForm):
     field_order = ("mobile", "captcha")
 
 
-class ResetForm(PasswordPair, FlaskForm):
+class ResetForm(PasswordPair, Form):
     """找回密码, second step: code and new password."""
 
     mobile = mobile_field("注册手机号码")
@@ -109,11 +110,11 @@ class ResetForm(PasswordPair, FlaskForm):
     field_order = ("mobile", "code", "password", "password2")
 
 
-class VerifyMobileForm(FlaskForm):
+class VerifyMobileForm(Form):
     """信用认证: the code sent to the account's mobile."""
 
     code = ResetForm.code
 
 
-class SendCodeForm(FlaskForm):
+class SendCodeForm(Form):
     """A button that sends an SMS code (CSRF only)."""

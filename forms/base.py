@@ -1,5 +1,5 @@
 """Pieces every form shares: rule validators and the image captcha."""
-from flask import current_app, request, session
+from flask import current_app, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
@@ -29,6 +29,42 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+# Forms whose fields can be checked one at a time while the user types.
+INLINE_FORMS = {}
+
+
+def inline(name, *field_names):
+    """Class decorator: let /validate/<name>/<field> check these fields."""
+    def register(cls):
+        cls.inline_name = name
+        cls.inline_fields = frozenset(field_names)
+        INLINE_FORMS[name] = cls
+        return cls
+    return register
+
+
+class Form(FlaskForm):
+    """Base of every form: wires inline validation onto declared fields."""
+
+    inline_name = None
+    inline_fields = frozenset()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.inline_fields:
+            field = self[name]
+            field.render_kw = {**(field.render_kw or {}),
+                               "hx-post": url_for("inline.validate_field", form_name=self.inline_name,
+                                                  field_name=name),
+                               "hx-trigger": "change", "hx-target": f"#field-{field.id}",
+                               "hx-swap": "outerHTML"}
+
+    def check_field(self, name):
+        """Run one field's validators, including the form's validate_<name>."""
+        extra = getattr(type(self), f"validate_{name}", None)
+        return self[name].validate(self, [extra] if extra else [])
+
+
 CAPTCHA_SESSION_KEY = "captcha_token"
 
 
@@ -39,7 +75,7 @@ def new_captcha_token():
     return token
 
 
-class CaptchaForm(FlaskForm):
+class CaptchaForm(Form):
     """A form that ends with the image captcha (unless CAPTCHA_DISABLED)."""
 
     captcha = StringField("验证码", filters=[strip], validators=[required("验证码")],

@@ -1,0 +1,1052 @@
+"""Filing rules as pure functions: each returns a Chinese message or None.
+
+Nothing here imports Flask, Peewee or the models, so every rule can be
+table-tested on its own and reused by the WTForms classes, the htmx inline
+checks and the public page 备案填写规范 (see RULES at the bottom).
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import ipaddress
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import idna
+import phonenumbers
+from PIL import Image, ImageOps, UnidentifiedImageError
+from stdnum import numdb
+from stdnum.cn import ric
+
+# ---------------------------------------------------------------------------
+# Shared vocabulary
+# ---------------------------------------------------------------------------
+
+SUBJECT_NATURES = ("个人", "单位")
+UNIT_KINDS = ("企业单位", "军队院校", "政府机构", "事业单位", "社会团体")
+
+# Allowed certificate types per unit kind; the key '个人' covers personal subjects.
+CERT_TYPES: dict[str, list[str]] = {
+    "企业单位": ["统一社会信用代码"],
+    "军队院校": ["军队代号", "统一社会信用代码"],
+    "政府机构": ["统一社会信用代码", "组织机构代码证"],
+    "事业单位": ["统一社会信用代码", "事业单位法人证书"],
+    "社会团体": ["统一社会信用代码", "社会团体法人登记证书"],
+    "个人": ["居民身份证"],
+}
+
+# The 前置审批 items the platform offers on the website form.
+PRE_APPROVAL_ITEMS = ["新闻", "出版", "教育", "医疗保健", "药品和医疗器械", "文化",
+                      "广播电影电视节目", "电子公告"]
+
+# GB/T 2260 province code -> abbreviation used in 公网安备 numbers.
+PROVINCE_ABBR: dict[str, str] = {
+    "11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙",
+    "21": "辽", "22": "吉", "23": "黑",
+    "31": "沪", "32": "苏", "33": "浙", "34": "皖", "35": "闽", "36": "赣", "37": "鲁",
+    "41": "豫", "42": "鄂", "43": "湘", "44": "粤", "45": "桂", "46": "琼",
+    "50": "渝", "51": "川", "52": "贵", "53": "滇", "54": "藏",
+    "61": "陕", "62": "甘", "63": "青", "64": "宁", "65": "新",
+}
+# MIIT writes three provinces differently in ICP numbers (蜀ICP备, 黔ICP备, 陇ICP备).
+ICP_PROVINCE_ABBR: dict[str, str] = {**PROVINCE_ABBR, "51": "蜀", "52": "黔", "62": "陇"}
+# Both spellings are seen on real sites, so an ICP number may use either.
+_ICP_ABBRS = frozenset(PROVINCE_ABBR.values()) | frozenset(ICP_PROVINCE_ABBR.values())
+
+# Characters that are invisible on screen but break numbers copied from web pages.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+# CJK Unified Ideographs incl. Extension A and the supplementary planes (Ext B onward).
+_CJK_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+               (0x20000, 0x323AF))
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+def _cjk_count(text: str) -> int:
+    return sum(_is_cjk(c) for c in text)
+
+
+def _text(value) -> str:
+    """None-safe, stripped string."""
+    return "" if value is None else str(value).strip()
+
+
+def _half_width(value) -> str:
+    """Full-width digits/letters/punctuation to half-width, stripped."""
+    return unicodedata.normalize("NFKC", _text(value)).strip()
+
+
+def _basic(text: str, label: str) -> str | None:
+    """The checks every text field shares: present and free of invisible characters."""
+    if not text:
+        return f"请填写{label}"
+    if _INVISIBLE.search(text):
+        return f"{label}中含有看不见的字符（如零宽空格），请删除后重新输入"
+    return None
+
+
+# Common TLDs only: a bare ".js" or ".net" inside a product name should not count.
+_DOMAIN_LIKE = re.compile(
+    r"(?:[\w-]+[.．。])+(?:com|cn|net|org|gov|edu|info|biz|top|xyz|vip|cc|io|me|tv|co|site|"
+    r"online|shop|store|club|wang|ltd|tech|mobi|asia|hk|中国|公司|网络|网址|在线)(?![a-z0-9])",
+    re.IGNORECASE)
+
+
+def _looks_like_domain(text: str) -> bool:
+    return bool(_DOMAIN_LIKE.search(text))
+
+
+def _only_digits_or_latin(text: str) -> bool:
+    return bool(re.fullmatch(r"[\sA-Za-z0-9.,&()'\-_]+", text))
+
+
+# ---------------------------------------------------------------------------
+# 居民身份证 (GB 11643)
+# ---------------------------------------------------------------------------
+
+def normalize_id_number(value) -> str:
+    """Full-width to half-width, lower-case x to X, surrounding whitespace removed."""
+    return _half_width(value).upper()
+
+
+def id_check_digit(body: str) -> str:
+    """GB 11643 check digit for the first 17 digits of an ID number."""
+    return ric.calc_check_digit(body[:17] + "0")
+
+
+def _region_known(code: str) -> bool:
+    # A county code that ever existed counts: people keep their number when
+    # counties are renamed or merged, so stdnum's birth-year test is too strict.
+    info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
+    return "county" in info
+
+
+def _is_valid_id(value) -> bool:
+    return check_id_number(value) is None
+
+
+def check_id_number(value, today: datetime.date | None = None) -> str | None:
+    """居民身份证号码: 18 chars, check digit, real past birth date, known region."""
+    number = normalize_id_number(value)
+    message = _basic(number, "身份证号码")
+    if message:
+        return message
+    if re.search(r"\s", number):
+        return "身份证号码中间不能有空格，请删除空格后重新输入"
+    if re.fullmatch(r"\d{15}", number):
+        return "15位的旧身份证号码已停止使用，请填写18位居民身份证号码"
+    if len(number) != 18:
+        return f"身份证号码应为18位（您填写了{len(number)}位）"
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        return "身份证号码前17位应为数字，最后一位为数字或X"
+    if number[-1] != id_check_digit(number):
+        return "身份证号码校验位错误，请核对后重新输入"
+    try:
+        birth = ric.get_birth_date(number)
+    except ric.InvalidComponent:
+        return "身份证号码中的出生日期不存在，请核对后重新输入"
+    if birth.year < 1900:
+        return "身份证号码中的出生日期早于1900年，请核对后重新输入"
+    if birth > (today or datetime.date.today()):
+        return "身份证号码中的出生日期晚于今天，请核对后重新输入"
+    if not _region_known(number[:6]):
+        return "身份证号码前6位的地区代码不存在，请核对后重新输入"
+    return None
+
+
+def mask_id_number(value) -> str:
+    """Show only the first 4 and last 4 characters: 3301**********123X."""
+    number = normalize_id_number(value)
+    if len(number) <= 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+# ---------------------------------------------------------------------------
+# 统一社会信用代码 (GB 32100)
+# ---------------------------------------------------------------------------
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, Z, S, V
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# 登记管理部门代码 (first character) of GB 32100.
+USCC_AUTHORITIES = {
+    "1": "机构编制", "2": "外交", "3": "司法行政", "4": "文化", "5": "民政", "6": "旅游",
+    "7": "宗教", "8": "工会", "9": "市场监督管理（工商）", "A": "中央军委改革和编制办公室",
+    "N": "农业", "Y": "其他",
+}
+# 登记管理部门 + 机构类别 (first two characters) whose unit kind is unambiguous.
+_USCC_TYPE_KIND = {
+    "11": ("机关", "政府机构"), "12": ("事业单位", "事业单位"), "13": ("群众团体", "社会团体"),
+    "51": ("社会团体", "社会团体"),
+    "91": ("企业", "企业单位"), "92": ("个体工商户", "企业单位"), "93": ("农民专业合作社", "企业单位"),
+}
+
+
+def normalize_uscc(value) -> str:
+    """Full-width to half-width and upper case, surrounding whitespace removed."""
+    return _half_width(value).upper()
+
+
+def uscc_check_digit(body: str) -> str:
+    """GB 32100 mod-31 check character for the first 17 characters."""
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(body[:17], _USCC_WEIGHTS))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def check_uscc(value) -> str | None:
+    """统一社会信用代码: 18 chars of the GB 32100 alphabet with a valid check character."""
+    code = normalize_uscc(value)
+    message = _basic(code, "统一社会信用代码")
+    if message:
+        return message
+    if re.search(r"\s", code):
+        return "统一社会信用代码中间不能有空格，请删除空格后重新输入"
+    if _is_valid_id(code):
+        return "您填写的是居民身份证号码，不是统一社会信用代码"
+    if len(code) != 18:
+        return f"统一社会信用代码应为18位（您填写了{len(code)}位）"
+    wrong = [c for c in code if c not in USCC_ALPHABET]
+    if wrong:
+        return (f"统一社会信用代码含有不允许的字符“{wrong[0]}”"
+                "（只用数字和大写字母，不用I、O、Z、S、V）")
+    if code[0] not in USCC_AUTHORITIES:
+        return "统一社会信用代码第1位（登记管理部门代码）不正确，请核对后重新输入"
+    if not code[2:8].isdigit():
+        return "统一社会信用代码第3至8位（行政区划码）应为数字"
+    if code[-1] != uscc_check_digit(code):
+        return "统一社会信用代码校验位错误，请核对后重新输入"
+    return None
+
+
+def _check_org_code(value) -> str | None:
+    """组织机构代码 (GB 11714): 8 chars + check digit, hyphen before it optional."""
+    code = _half_width(value).upper().replace("-", "")
+    if not re.fullmatch(r"[0-9A-Z]{8}[0-9X]", code):
+        return "组织机构代码应为9位，如 80210043-3"
+    total = sum(int(c, 36) * w for c, w in zip(code, (3, 7, 9, 10, 5, 8, 4, 2)))
+    check = (11 - total % 11) % 11
+    if code[-1] != ("X" if check == 10 else str(check)):
+        return "组织机构代码校验位错误，请核对后重新输入"
+    return None
+
+
+def _check_uscc_or(pattern: str, label: str, example: str) -> Callable[[str], str | None]:
+    """A certificate number that is now the USCC, or a legacy number matching pattern."""
+    def check(number: str) -> str | None:
+        if re.fullmatch(pattern, number) or check_uscc(number) is None:
+            return None
+        return f"{label}号码格式不正确，应为统一社会信用代码或如“{example}”的证书编号"
+    return check
+
+
+def _check_army_code(number: str) -> str | None:
+    if re.fullmatch(r"(中国人民解放军)?\d{5}部队|\d{5}", number):
+        return None
+    return "军队代号应为5位数字，如 12345 或 12345部队"
+
+
+_CERT_NUMBER_CHECKS: dict[str, Callable[[str], str | None]] = {
+    "居民身份证": check_id_number,
+    "统一社会信用代码": check_uscc,
+    "组织机构代码证": _check_org_code,
+    "事业单位法人证书": _check_uscc_or(r"(事证第)?\d{12}号?", "事业单位法人证书",
+                                       "事证第133000000123号"),
+    "社会团体法人登记证书": _check_uscc_or(r".{0,4}社证字第\d{1,10}号", "社会团体法人登记证书",
+                                           "浙社证字第0123号"),
+    "军队代号": _check_army_code,
+}
+
+
+def check_cert_type_fits(subject_nature, unit_kind, cert_type, cert_number) -> str | None:
+    """The certificate type suits the subject and the number suits the type."""
+    nature, kind, ctype = _text(subject_nature), _text(unit_kind), _text(cert_type)
+    if nature not in SUBJECT_NATURES:
+        return "请选择主体性质：个人或单位"
+    if nature == "单位" and kind not in UNIT_KINDS:
+        return "请选择单位性质：" + "、".join(UNIT_KINDS)
+    owner = "个人" if nature == "个人" else kind
+    allowed = CERT_TYPES[owner]
+    if ctype not in allowed:
+        return f"{owner}的证件类型只能是：{'、'.join(allowed)}"
+    number = _half_width(cert_number).upper()
+    message = _basic(number, "证件号码")
+    if message:
+        return message
+    if ctype != "居民身份证" and _is_valid_id(number):
+        return f"您填写的是居民身份证号码，{owner}请填写{ctype}"
+    if ctype == "居民身份证" and check_uscc(number) is None:
+        return "您填写的是统一社会信用代码；个人主体请填写居民身份证号码，单位请将主体性质选为“单位”"
+    message = _CERT_NUMBER_CHECKS[ctype](number)
+    if message:
+        return message
+    if ctype == "统一社会信用代码" and number[:2] in _USCC_TYPE_KIND:
+        type_name, implied_kind = _USCC_TYPE_KIND[number[:2]]
+        if implied_kind != kind:
+            return (f"该统一社会信用代码前两位“{number[:2]}”表示{type_name}，"
+                    f"与所选单位性质“{kind}”不符，请核对")
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Telephones
+# ---------------------------------------------------------------------------
+
+def normalize_mobile(value) -> str:
+    """Half-width, separators removed, a leading +86 / 0086 / 86 dropped."""
+    number = re.sub(r"[\s\-()]", "", _half_width(value))
+    return re.sub(r"^(?:\+86|0086|86)(?=1\d{10}$)", "", number)
+
+
+def _parse_cn(number: str):
+    try:
+        return phonenumbers.parse(number, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _is_type(number: str, *types) -> bool:
+    parsed = _parse_cn(number)
+    return (parsed is not None and phonenumbers.is_valid_number(parsed)
+            and phonenumbers.number_type(parsed) in types)
+
+
+_MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE,
+                 phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+_LANDLINE_TYPES = (phonenumbers.PhoneNumberType.FIXED_LINE,
+                   phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def check_mobile(value) -> str | None:
+    """CN mobile number: 11 digits starting with 1 in an allocated range."""
+    message = _basic(_text(value), "手机号码")
+    if message:
+        return message
+    number = normalize_mobile(value)
+    if number.startswith("0"):
+        return "这是固定电话号码，手机号码应为11位数字，以1开头"
+    if not re.fullmatch(r"1\d{10}", number):
+        return "手机号码应为11位数字，以1开头"
+    if not _is_type(number, *_MOBILE_TYPES):
+        return "手机号码号段不存在，请核对后重新输入"
+    return None
+
+
+_LANDLINE = re.compile(r"\(?(0\d{2,3})\)?[\s-]?(\d{7,8})(?:(?:-|转|ext\.?)(\d{1,6}))?",
+                       re.IGNORECASE)
+
+
+def _is_run(digits: str) -> bool:
+    """True for strictly ascending or descending runs such as 12345678 / 87654321."""
+    steps = {int(b) - int(a) for a, b in zip(digits, digits[1:])}
+    return steps in ({1}, {-1})
+
+
+def check_landline(value) -> str | None:
+    """办公电话: landline with area code, optional extension, not a placeholder."""
+    text = _half_width(value)
+    message = _basic(text, "办公电话")
+    if message:
+        return message
+    if re.fullmatch(r"1\d{10}", normalize_mobile(text)):
+        return "办公电话须填写带区号的固定电话，不能填写手机号码"
+    match = _LANDLINE.fullmatch(text)
+    if not match:
+        return "办公电话应为“区号-号码”，如 0578-2786359 或 010-62751234，分机号可写在最后，如 -123"
+    area, local = match.group(1), match.group(2)
+    if len(set(local)) == 1:
+        return "办公电话号码不能全部是相同的数字，请填写真实号码"
+    if _is_run(local):
+        return "办公电话号码不能是12345678这样的连续数字，请填写真实号码"
+    if not _is_type(area + local, *_LANDLINE_TYPES):
+        return "办公电话号码无效：区号不存在或号码位数不对，请核对后重新输入"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------
+
+_NAME_DOTS = re.compile("[\u00b7\u2022\u2027\u2219\u30fb\uff65]")  # · • ‧ ∙ ・ ･
+_PLACEHOLDER_NAMES = frozenset({"个人", "本人", "无", "测试", "某某", "匿名", "未知"})
+_APPELLATIONS = ("先生", "小姐", "女士", "老师", "同志", "经理", "总")
+
+
+def normalize_person_name(value) -> str:
+    """Strip surrounding whitespace and unify middle-dot variants (•・) to ·."""
+    return _NAME_DOTS.sub("·", _text(value))
+
+
+def check_person_name(value) -> str | None:
+    """Real full name: 2–20 CJK characters, minority names joined by ·, no appellations."""
+    name = normalize_person_name(value)
+    message = _basic(name, "姓名")
+    if message:
+        return message
+    if any(unicodedata.category(c) == "Nd" for c in name):
+        return "姓名中不能包含数字，请填写真实姓名"
+    if re.search(r"[A-Za-z]", unicodedata.normalize("NFKC", name)):
+        return "姓名中不能包含英文字母，请填写身份证上的中文姓名"
+    if re.search(r"\s", name):
+        return "姓名中不能有空格"
+    if name in _PLACEHOLDER_NAMES or name.startswith("某") or name.endswith(_APPELLATIONS):
+        return "请填写真实全名，不能填写“王先生”“李小姐”“个人”这类称呼或代称"
+    if any(not (_is_cjk(c) or c == "·") for c in name):
+        return "姓名只能由汉字组成，少数民族姓名各部分之间可用间隔号“·”"
+    if "·" in name and not all(name.split("·")):
+        return "间隔号“·”只能用在姓名的各部分之间"
+    if not 2 <= len(name) <= 20:
+        return "姓名应为2至20个字"
+    return None
+
+
+# Where each kind finds its full legal name (used in messages).
+_NAME_SOURCE = {
+    "企业单位": "营业执照", "事业单位": "事业单位法人证书", "社会团体": "社会团体法人登记证书",
+    "政府机构": "统一社会信用代码证书", "军队院校": "单位证件",
+}
+# Endings that mark an organisation, never a person.
+ORG_SUFFIXES = ("公司", "有限公司", "有限责任公司", "股份有限公司", "集团", "研究院", "研究所",
+                "协会", "学会", "商会", "学校", "大学", "学院", "医院", "工作室", "事务所",
+                "合作社", "中心", "委员会", "人民政府")
+# Single-character endings that also mark an organisation (药店, 水泥厂, 财政局 …).
+_ORG_ENDINGS = ORG_SUFFIXES + ("厂", "店", "局", "厅", "社", "所", "院", "馆", "行", "部", "队",
+                               "站", "处", "办", "委", "会", "室", "校", "园")
+# A 政府机构 name contains at least one of these organ words.
+GOV_NAME_WORDS = ("人民政府", "人民代表大会", "政协", "委员会", "办公室", "办公厅", "办事处",
+                  "局", "厅", "部", "署", "院", "所", "中心", "队", "站", "处", "委", "办",
+                  "庭", "室", "馆", "党校", "法院", "检察院", "公安")
+# Site-like endings: the site name typed where the unit name belongs.
+_SITE_ENDINGS = ("网", "网站", "官网", "商城", "论坛", "博客", "平台")
+
+
+def _looks_like_person_name(text: str) -> bool:
+    """2–4 CJK characters without an organisation ending, or dot-joined CJK parts."""
+    text = normalize_person_name(text)
+    if "·" in text:
+        return all(p and _cjk_count(p) == len(p) for p in text.split("·"))
+    return (2 <= len(text) <= 4 and _cjk_count(text) == len(text)
+            and not text.endswith(_ORG_ENDINGS))
+
+
+def check_unit_name(value, unit_kind: str = "企业单位") -> str | None:
+    """Unit name: the full registered name, not a domain, number, code or site name."""
+    name = _half_width(value)
+    message = _basic(name, "单位名称")
+    if message:
+        return message
+    source = _NAME_SOURCE.get(_text(unit_kind), "证件")
+    if _looks_like_domain(name):
+        return f"单位名称不能填写域名，请填写{source}上的单位全称"
+    if _is_valid_id(name) or check_uscc(name) is None:
+        return f"单位名称处不能填写证件号码，请填写{source}上的单位全称"
+    if re.fullmatch(r"[\d\s\-]+", name):
+        return f"单位名称不能是数字或编号，请填写{source}上的单位全称"
+    if _only_digits_or_latin(name):
+        return f"单位名称不能只有英文字母和数字，请填写{source}上的中文全称"
+    if name.startswith("某") or "某某" in name:
+        return f"请填写真实的单位全称（{source}上的名称），不能用“某某”代替"
+    if name.endswith(_SITE_ENDINGS):
+        return f"单位名称不能填写网站名称，请填写{source}上的单位全称"
+    if len(name) < 4:
+        return f"单位名称过短，请填写{source}上的单位全称"
+    return None
+
+
+def check_unit_name_fits_nature(name, subject_nature, unit_kind=None) -> str | None:
+    """The subject's name matches its nature: a person for 个人, an organisation for 单位."""
+    text = _half_width(name)
+    if _text(subject_nature) == "个人":
+        if text.endswith(ORG_SUFFIXES):
+            return "名称像是单位名称；个人主体请填写本人姓名，单位请将主体性质选为“单位”"
+        return check_person_name(name)
+    kind = _text(unit_kind)
+    if _looks_like_person_name(text):
+        return "单位名称像是个人姓名；个人请将主体性质选为“个人”，单位请填写单位全称"
+    if _looks_like_domain(text):
+        return "单位名称不能填写域名，请填写单位全称"
+    if kind == "政府机构" and not any(w in text for w in GOV_NAME_WORDS):
+        return "名称不像政府机构（应含“人民政府”“局”“委员会”等机关名称），请核对单位性质"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Address (常住地 / 单位地址)
+# ---------------------------------------------------------------------------
+
+_HOUSE_NUMBER = r"[\d一二三四五六七八九十百千零〇]+号"
+_STREET_AND_NUMBER = re.compile(rf"(路|街|道|巷|弄|胡同|村|组|社区).*?{_HOUSE_NUMBER}")
+_PO_BOX = re.compile(r"\S+信箱")
+_VILLAGE = re.compile(r"村|组|社区|屯|嘎查")
+
+
+def check_address_detail(value) -> str | None:
+    """Address detail: rural down to the village, urban to street and number or PO box."""
+    address = _half_width(value)
+    message = _basic(address, "详细地址")
+    if message:
+        return message
+    if len(address) < 6:
+        return "地址过短，请填写完整地址"
+    if _PO_BOX.search(address) or _STREET_AND_NUMBER.search(address):
+        return None
+    rural = re.search(r"[乡镇]", address) and not re.search(r"街道|路|街|道|号", address)
+    if rural:
+        if _VILLAGE.search(address):
+            return None
+        return "农村地址须详细到村（组），如“××镇××村”"
+    return "城镇地址须详细到街道（路）和门牌号，如“××路12号”，或填写信箱"
+
+
+# ---------------------------------------------------------------------------
+# Domains
+# ---------------------------------------------------------------------------
+
+DOMAIN_HINT = "请只填写域名，如 abc.com，不要带 http://"
+
+
+def _encode_label(label: str) -> str:
+    try:
+        return idna.encode(label, uts46=True).decode("ascii")
+    except idna.IDNAError as error:
+        reason = str(error).lower()
+        if "too long" in reason:
+            raise ValueError("域名每一段不能超过63个字符") from error
+        if "hyphen" in reason:
+            raise ValueError("域名各段不能以连字符“-”开头或结尾") from error
+        raise ValueError(f"域名“{label}”中含有不允许的字符") from error
+
+
+def normalize_domain(value) -> str:
+    """Lower-case ASCII (punycode) form without a trailing dot; ValueError if unencodable."""
+    text = _text(value)
+    for dot in ("。", "．", "｡"):
+        text = text.replace(dot, ".")
+    text = text[:-1] if text.endswith(".") else text
+    labels = text.split(".")
+    if not all(labels):
+        raise ValueError("域名中不能有连续的点，也不能以点开头")
+    return ".".join(_encode_label(label) for label in labels)
+
+
+def _safe_domain(value) -> str:
+    """normalize_domain for comparisons: falls back to lower case for bad input."""
+    try:
+        return normalize_domain(value)
+    except ValueError:
+        return _text(value).lower().rstrip(".")
+
+
+def _without_www(domain: str) -> str:
+    return domain[4:] if domain.startswith("www.") else domain
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def check_domain(value) -> str | None:
+    """Domain name (中文域名 allowed): no scheme, path, port or wildcard; real-looking TLD."""
+    text = _text(value)
+    message = _basic(text, "域名")
+    if message:
+        return message
+    if "://" in text or re.match(r"(?i)https?:", text):
+        return DOMAIN_HINT
+    if re.search(r"\s", text):
+        return "域名中不能有空格"
+    if re.search(r"[/?#\\]", text):
+        return "请只填写域名，不要带路径，如 abc.com 而不是 abc.com/index.html"
+    if "*" in text:
+        return "不能填写通配符域名（*.abc.com），请逐个填写要备案的域名"
+    if _is_ip(text):
+        return "请填写域名，不要填写IP地址（IP地址请填在“IP地址”栏）"
+    if ":" in text or "：" in text:
+        return "请只填写域名，不要带端口号（如 :8080）"
+    try:
+        domain = normalize_domain(text)
+    except ValueError as error:
+        return str(error)
+    labels = domain.split(".")
+    if len(labels) < 2:
+        return "域名至少应有两级，如 abc.com"
+    if len(domain) > 253:
+        return "域名总长度不能超过253个字符"
+    if not re.fullmatch(r"[a-z]{2,63}|xn--[a-z0-9-]+", labels[-1]):
+        return "域名的后缀（顶级域）不正确，如 .com、.cn、.中国"
+    return None
+
+
+def _host_of(url: str) -> str:
+    """The host part of a home-page address, with or without scheme, path or port."""
+    host = re.sub(r"(?i)^[a-z][a-z0-9+.-]*://", "", _text(url))
+    return re.split(r"[/?#:]", host, maxsplit=1)[0]
+
+
+def check_home_in_domains(home, domains: Iterable[str]) -> str | None:
+    """The home page's domain is one of the site's listed domains."""
+    host = _host_of(home)
+    if not host:
+        return "请填写网站首页"
+    if _safe_domain(host) not in {_safe_domain(d) for d in domains}:
+        return f"网站首页的域名“{host}”不在网站域名列表中，请先把它加入域名列表"
+    return None
+
+
+def check_domain_not_filed(domain, filed_domains: set[str]) -> str | None:
+    """The domain has not been filed before (the caller supplies the filed set)."""
+    if _safe_domain(domain) in {_safe_domain(d) for d in filed_domains}:
+        return f"您已经申请过此域名（{_text(domain)}）的备案，请勿重复申请"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# IP addresses
+# ---------------------------------------------------------------------------
+
+def _nets(*cidrs: str):
+    return tuple(ipaddress.ip_network(c) for c in cidrs)
+
+
+# Address blocks that are not reachable public addresses, each with its reason.
+_NON_PUBLIC: tuple[tuple[tuple, str], ...] = (
+    (_nets("0.0.0.0/8", "::/128"), "未指定地址"),
+    (_nets("127.0.0.0/8", "::1/128"), "本机回环地址"),
+    (_nets("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"), "内网（私有）地址"),
+    (_nets("100.64.0.0/10"), "运营商共享地址（100.64.0.0/10）"),
+    (_nets("169.254.0.0/16", "fe80::/10"), "链路本地地址"),
+    (_nets("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"), "文档示例地址"),
+    (_nets("224.0.0.0/4", "ff00::/8"), "组播地址"),
+    (_nets("240.0.0.0/4", "192.0.0.0/24", "198.18.0.0/15"), "保留地址"),
+)
+
+
+def _non_public_reason(network) -> str | None:
+    """Why a network (or single address as /32, /128) overlaps a non-public block."""
+    for blocks, reason in _NON_PUBLIC:
+        if any(b.version == network.version and b.overlaps(network) for b in blocks):
+            return reason
+    return None
+
+
+def _parse_ip(value, label: str):
+    text = _half_width(value)
+    message = _basic(text, label)
+    if message:
+        return None, message
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None, f"{label}格式不正确，如 114.114.114.114 或 2400:3200::1"
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address, None
+
+
+def check_ip(value, label: str = "IP地址") -> str | None:
+    """A single public IPv4 or IPv6 address."""
+    address, message = _parse_ip(value, label)
+    if message:
+        return message
+    reason = _non_public_reason(ipaddress.ip_network(address))
+    if reason is None and not address.is_global:
+        reason = "非公网地址"
+    return f"{label}不能是{reason}，请填写服务器的公网IP地址" if reason else None
+
+
+MAX_RANGE_ADDRESSES = 65536
+
+
+def check_ip_range(start, end) -> str | None:
+    """A range of public addresses: same family, start ≤ end, at most 65536 addresses."""
+    first, message = _parse_ip(start, "起始IP地址")
+    if message:
+        return message
+    last, message = _parse_ip(end, "结束IP地址")
+    if message:
+        return message
+    if first.version != last.version:
+        return "起始IP地址和结束IP地址须同为IPv4或同为IPv6"
+    if first > last:
+        return "起始IP地址不能大于结束IP地址"
+    if int(last) - int(first) + 1 > MAX_RANGE_ADDRESSES:
+        return f"IP地址段过大，一段最多{MAX_RANGE_ADDRESSES}个地址，请分段填写"
+    for network in ipaddress.summarize_address_range(first, last):
+        reason = _non_public_reason(network)
+        if reason:
+            return f"IP地址段中包含{reason}，请只填写公网IP地址"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Site name
+# ---------------------------------------------------------------------------
+
+NATIONAL_PREFIXES = ("中国", "中华", "中央", "国家", "人民", "维权")
+PUBLIC_AFFAIRS_WORDS = ("人民政府", "监察", "纪检", "信访", "反腐", "公安", "检察院", "法院")
+_COMPANY_WORDS = ("公司", "集团")
+_BBS_WORDS = ("论坛", "社区", "BBS")
+
+
+def _domain_forms(domain: str) -> set[str]:
+    """A domain as typed, in punycode and in Unicode, each with and without www."""
+    ascii_form = _safe_domain(domain)
+    try:
+        unicode_form = idna.decode(ascii_form)
+    except idna.IDNAError:
+        unicode_form = ascii_form
+    forms = {_text(domain).lower(), ascii_form, unicode_form}
+    # Only dotted forms: a stray "a" in the list must not ban every name with an "a".
+    return {f for form in forms for f in (form, _without_www(form)) if "." in f}
+
+
+def check_site_name(name, domains: Iterable[str] = (), subject_nature="单位",
+                    unit_kind="企业单位", approvals: Iterable[str] = ()) -> str | None:
+    """网站名称: ≥3 汉字, no domain, fits the subject, field keywords need 前置审批."""
+    text = _half_width(name)
+    message = _basic(text, "网站名称")
+    if message:
+        return message
+    domains, approvals = list(domains), set(approvals)
+    lowered = text.lower()
+    if _looks_like_domain(text) or any(f in lowered for d in domains for f in _domain_forms(d)):
+        return "网站名称不能使用域名，请填写能反映网站内容的中文名称"
+    if _only_digits_or_latin(text):
+        return "网站名称不能只由数字或字母组成"
+    if _cjk_count(text) < 3:
+        return "网站名称至少应包含3个汉字"
+    personal = _text(subject_nature) == "个人"
+    if personal and any(w in text for w in _COMPANY_WORDS):
+        return "个人网站的名称不能使用“公司”“集团”等单位名称"
+    if personal or _text(unit_kind) != "政府机构":
+        prefix = next((p for p in NATIONAL_PREFIXES if text.startswith(p)), None)
+        if prefix:
+            return f"非政府机构的网站名称不能以“{prefix}”开头"
+        word = next((w for w in PUBLIC_AFFAIRS_WORDS if w in text), None)
+        if word:
+            return f"非政府机构的网站名称不能使用“{word}”等党政机关用语"
+    if "新闻" in text and "新闻" not in approvals:
+        return "网站名称含“新闻”，须先取得“新闻”前置审批"
+    if "电子公告" not in approvals:
+        word = next((w for w in _BBS_WORDS if w.lower() in lowered), None)
+        if word:
+            return f"网站名称含“{word}”，须先取得“电子公告”前置审批"
+        if any("bbs" in _safe_domain(d) for d in domains):
+            return "域名含“bbs”，须先取得“电子公告”前置审批"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# ICP 备案号 (MIIT)
+# ---------------------------------------------------------------------------
+
+# kind -> (required suffix letter, example)
+ICP_KINDS = {
+    "website": (None, "京ICP备12345678号-1"),
+    "app": ("A", "浙ICP备20018325号-12A"),
+    "miniprogram": ("X", "京ICP备2021012345号-3X"),
+}
+_ICP_LABELS = {None: "网站", "A": "APP", "X": "小程序"}
+_ICP = re.compile(r"(?P<abbr>\w)ICP备(?P<serial>\d+)号(?:-(?P<seq>\d+)(?P<suffix>[A-Z])?)?")
+
+
+def check_icp_number(value, kind: str = "website") -> str | None:
+    """ICP 备案号 like 京ICP备12345678号-1; APP numbers end with A, 小程序 with X."""
+    if kind not in ICP_KINDS:
+        raise ValueError(f"unknown ICP number kind {kind!r}; use one of {sorted(ICP_KINDS)}")
+    suffix_wanted, example = ICP_KINDS[kind]
+    label = _ICP_LABELS[suffix_wanted]
+    text = re.sub(r"(?i)icp", "ICP", re.sub(r"\s", "", _half_width(value)))
+    message = _basic(text, "ICP备案号")
+    if message:
+        return message
+    if "公网安备" in text:
+        return "这是公安备案号，请填写工信部的ICP备案号，如 " + example
+    if "ICP证" in text:
+        return "这是ICP经营许可证号，请填写ICP备案号，如 " + example
+    match = _ICP.fullmatch(text)
+    if not match:
+        return f"ICP备案号格式不正确，应如 {example}"
+    if match["abbr"] not in _ICP_ABBRS:
+        return f"ICP备案号开头的省份简称“{match['abbr']}”不正确"
+    if not 6 <= len(match["serial"]) <= 10:
+        return "ICP备案号中“备”和“号”之间应为6至10位数字"
+    if match["seq"] is not None and int(match["seq"]) < 1:
+        return "ICP备案号的序号应从1开始"
+    suffix = match["suffix"]
+    if suffix == suffix_wanted:
+        return None
+    if suffix in _ICP_LABELS and suffix_wanted is None:
+        return f"这是{_ICP_LABELS[suffix]}的ICP备案号（以{suffix}结尾），请填写网站的备案号，如 {example}"
+    if suffix_wanted and (match["seq"] is None or suffix is None):
+        return f"{label}的ICP备案号应以“-序号{suffix_wanted}”结尾，如 {example}"
+    return f"ICP备案号格式不正确，{label}的备案号应如 {example}"
+
+
+# ---------------------------------------------------------------------------
+# Uploaded images
+# ---------------------------------------------------------------------------
+
+MAX_IMAGE_PIXELS = 40_000_000
+# Many phones write JPEGs with extra frames that Pillow reports as MPO.
+_IMAGE_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png"}
+
+
+def _open_image(data: bytes, max_pixels: int) -> Image.Image:
+    """Open and fully decode a JPEG/PNG; ValueError with a Chinese message otherwise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            probe = Image.open(io.BytesIO(data))
+            if probe.format not in _IMAGE_FORMATS:
+                raise ValueError("只能上传JPG或PNG格式的图片")
+            width, height = probe.size
+            if width * height > max_pixels:
+                raise ValueError(f"图片尺寸过大（{width}×{height}），请缩小后再上传")
+            probe.verify()
+            # verify() leaves the image unusable and skips pixel data, so reopen and decode.
+            image = Image.open(io.BytesIO(data))
+            image.load()
+            return image
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise ValueError("图片尺寸过大，请缩小后再上传") from error
+        except UnidentifiedImageError as error:
+            raise ValueError("文件不是有效的图片，只能上传JPG或PNG格式的图片") from error
+        except (OSError, SyntaxError, EOFError) as error:
+            raise ValueError("图片已损坏或不完整，请重新上传") from error
+
+
+def check_image(data: bytes, max_kb: int = 512, max_pixels: int = MAX_IMAGE_PIXELS) -> str | None:
+    """An uploaded picture: within max_kb, a real, complete JPEG or PNG, not a pixel bomb."""
+    if not data:
+        return "请上传图片"
+    if len(data) > max_kb * 1024:
+        return f"图片不能超过{max_kb}KB（当前约{-(-len(data) // 1024)}KB），请压缩后再上传"
+    try:
+        _open_image(data, max_pixels)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def reencode_image(data: bytes) -> tuple[bytes, str]:
+    """Re-encode a checked JPEG/PNG so EXIF, GPS and text metadata are dropped."""
+    image = _open_image(data, MAX_IMAGE_PIXELS)
+    fmt = _IMAGE_FORMATS[image.format]
+    # Apply the EXIF orientation before dropping EXIF, or photos end up sideways.
+    clean = ImageOps.exif_transpose(image)
+    out = io.BytesIO()
+    if fmt == "jpeg":
+        if clean.mode not in ("RGB", "L", "CMYK"):
+            clean = clean.convert("RGB")
+        clean.save(out, "JPEG", quality=90)
+    else:
+        clean.save(out, "PNG")
+    return out.getvalue(), fmt
+
+
+# ---------------------------------------------------------------------------
+# 备案填写规范: the public page is rendered from these records
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the public page: wording, examples and the check behind them."""
+
+    code: str
+    title: str
+    text: str
+    good: list[str]
+    bad: list[str]
+    # Takes one example string; None when the examples are descriptions (uploads).
+    check: Callable[[str], str | None] | None = field(default=None, compare=False)
+
+
+_CONTEXTS = ("个人",) + UNIT_KINDS
+
+
+def _split_context(example: str, contexts: Iterable[str], default: str) -> tuple[str, str]:
+    """'企业单位：xxx' -> ('企业单位', 'xxx'); no known prefix -> (default, example)."""
+    head, sep, rest = example.partition("：")
+    return (head, rest) if sep and head in contexts else (default, example)
+
+
+def _nature_kind(context: str) -> tuple[str, str | None]:
+    return ("个人", None) if context == "个人" else ("单位", context)
+
+
+def _example_cert(example: str) -> str | None:
+    context, rest = _split_context(example, _CONTEXTS, "企业单位")
+    cert_type, _, number = rest.partition(" ")
+    return check_cert_type_fits(*_nature_kind(context), cert_type, number)
+
+
+def _example_unit_nature(example: str) -> str | None:
+    context, name = _split_context(example, _CONTEXTS, "企业单位")
+    return check_unit_name_fits_nature(name, *_nature_kind(context))
+
+
+EXAMPLE_SITE_DOMAIN = "lsly.cn"
+
+
+def _example_site_name(example: str) -> str | None:
+    context, name = _split_context(example, _CONTEXTS, "企业单位")
+    nature, kind = _nature_kind(context)
+    return check_site_name(name, domains=(EXAMPLE_SITE_DOMAIN,), subject_nature=nature,
+                           unit_kind=kind or "企业单位")
+
+
+def _example_home(example: str) -> str | None:
+    home, _, domains = example.partition("：")
+    return check_home_in_domains(home, domains.split("、"))
+
+
+def _example_ip_range(example: str) -> str | None:
+    start, _, end = example.partition("-")
+    return check_ip_range(start, end)
+
+
+_ICP_CONTEXTS = {"网站": "website", "APP": "app", "小程序": "miniprogram"}
+
+
+def _example_icp(example: str) -> str | None:
+    context, number = _split_context(example, _ICP_CONTEXTS, "网站")
+    return check_icp_number(number, kind=_ICP_CONTEXTS[context])
+
+
+RULES: list[Rule] = [
+    Rule("id_number", "居民身份证号码",
+         "填写18位居民身份证号码：最后一位校验码须正确（可以是X），出生日期须真实存在、"
+         "不早于1900年且不晚于今天，前6位地区代码须存在。15位旧号码已停用；"
+         "号码中间不能有空格或从网页复制带来的看不见的字符。",
+         good=["11010519491231002X", "11010519491231002x", "33010619900101123X"],
+         bad=["110105194912310021", "110105491231002", "110105 19491231002X",
+              "440524188001010014", "110105209901011234", "999999199001011238",
+              "330106199002301239"],
+         check=check_id_number),
+    Rule("uscc", "统一社会信用代码",
+         "填写营业执照等证书上的18位统一社会信用代码：由数字和大写字母组成（不用I、O、Z、S、V），"
+         "第1位是登记管理部门代码（如9、1、5、N、Y），第3至8位是行政区划码，最后一位是校验码。",
+         good=["91110000802100433B", "91330106673959654P", "N2331102MA28K3L10H",
+               "Y1330106MA2B7X0Q1R"],
+         bad=["91110000802100433A", "9111000080210043", "91110000802I00433B",
+              "11010519491231002X", "Z1110000802100433B"],
+         check=check_uscc),
+    Rule("cert_type", "证件类型与主体性质相符",
+         "企业单位只能用统一社会信用代码，不能填居民身份证号码或军队代号；事业单位可用统一社会信用代码"
+         "或事业单位法人证书；政府机构可用统一社会信用代码或组织机构代码证；社会团体可用统一社会信用代码"
+         "或社会团体法人登记证书；军队院校可用军队代号或统一社会信用代码；个人只能用居民身份证。"
+         "统一社会信用代码前两位表示机构类别（11机关、12事业单位、51社会团体、91企业），须与单位性质一致。"
+         "示例格式：“主体性质：证件类型 证件号码”。",
+         good=["企业单位：统一社会信用代码 91330106673959654P",
+               "个人：居民身份证 11010519491231002X",
+               "事业单位：事业单位法人证书 事证第133000000123号",
+               "政府机构：组织机构代码证 00249703-0"],
+         bad=["企业单位：居民身份证 11010519491231002X",
+              "企业单位：统一社会信用代码 11010519491231002X",
+              "企业单位：军队代号 12345",
+              "个人：统一社会信用代码 91330106673959654P",
+              "个人：居民身份证 91330106673959654P",
+              "企业单位：统一社会信用代码 12330000470051726F"],
+         check=_example_cert),
+    Rule("mobile", "手机号码",
+         "填写11位中国大陆手机号码，以1开头，号段须真实存在；可带+86。",
+         good=["13800138000", "+86 138 0013 8000", "19912345678"],
+         bad=["12345678901", "1380013800", "0578-2786359"],
+         check=check_mobile),
+    Rule("landline", "办公电话",
+         "填写带区号的固定电话，如“0578-2786359”，分机号写在最后（如 -123）；不能填手机号码，"
+         "不能填“010-00000000”“0571-88888888”“010-12345678”这类明显虚假的号码。",
+         good=["0578-2786359", "0996-2903895", "010-62751234", "021-61234567-123"],
+         bad=["010-00000000", "0571-88888888", "010-12345678", "0571-87654321",
+              "13800138000", "2786359", "0578-278635"],
+         check=check_landline),
+    Rule("person_name", "姓名",
+         "填写身份证上的真实全名，2至20个汉字（生僻字可以）；少数民族姓名各部分之间用间隔号“·”。"
+         "不能有数字、字母或空格，不能填“王先生”“李小姐”“个人”“某某”这类称呼或代称。",
+         good=["张伟", "欧阳建国", "阿依古丽·买买提", "买买提•艾力", "王𠮷"],
+         bad=["王先生", "李小姐", "刘总", "个人", "某某", "测试", "张3", "Zhang Wei", "张 伟",
+              "·张伟", "张"],
+         check=check_person_name),
+    Rule("unit_name", "单位名称",
+         "填写证件上的单位全称（至少4个字），不能填域名、数字编号、证件号码、英文缩写或网站名称。",
+         good=["阿里巴巴（中国）有限公司", "丽水市莲都区人民政府", "中国石油天然气集团有限公司"],
+         bad=["lsly.cn", "12345678", "Alibaba", "91330106673959654P", "丽水旅游网",
+              "某某科技有限公司", "公司"],
+         check=check_unit_name),
+    Rule("unit_name_nature", "名称与主体性质相符",
+         "个人主体的名称是本人姓名，不能是“……有限公司”等单位名称；单位的名称不能是个人姓名或域名；"
+         "政府机构的名称应含“人民政府”“局”“委员会”“办公室”等机关名称。"
+         "示例格式：“主体性质：名称”。",
+         good=["个人：张伟", "企业单位：阿里巴巴（中国）有限公司", "政府机构：丽水市公安局",
+               "政府机构：丽水市莲都区人民政府"],
+         bad=["个人：浙江大华技术股份有限公司", "企业单位：欧阳建国", "企业单位：www.lsly.cn",
+              "政府机构：阿里巴巴（中国）有限公司"],
+         check=_example_unit_nature),
+    Rule("address", "详细地址（常住地）",
+         "农村地址须详细到村（组）；城镇地址须详细到街道（路）和门牌号，也可以填信箱。",
+         good=["浙江省丽水市莲都区人民街607号", "某某乡下村村12号", "北京市100081信箱",
+               "新疆博湖县博湖镇才坎诺尔村"],
+         bad=["博湖县博湖镇", "北京市海淀区中关村", "杭州市", "浙江省杭州市西湖区文三路"],
+         check=check_address_detail),
+    Rule("site_name", "网站名称",
+         "至少3个汉字，不能只有字母数字，不能使用域名；个人网站不能叫“……公司”“……集团”；"
+         "非政府机构的网站不能以“中国”“中华”“中央”“国家”“人民”“维权”开头，不能使用“人民政府”"
+         "“公安”“监察”“信访”等党政机关用语；名称含“新闻”须有新闻前置审批，含“论坛”“社区”“BBS”"
+         "或域名含bbs须有电子公告前置审批。示例假定网站域名为 lsly.cn、未取得任何前置审批，"
+         "格式为“主体性质：网站名称”（不写主体性质即企业单位）。",
+         good=["丽水旅游资讯网", "个人：小明的摄影日记", "政府机构：丽水市人民政府网"],
+         bad=["lsly.cn", "www.lsly.cn官网", "LSLY", "旅游", "个人：丽水旅游有限公司",
+              "中国旅游网", "丽水公安服务网", "丽水新闻网", "丽水论坛"],
+         check=_example_site_name),
+    Rule("domain", "域名",
+         "只填写域名，如 abc.com 或中文域名 例子.公司；不要带 http://、路径或端口，不能用通配符“*”，"
+         "不能填IP地址。每个域名只能备案一次，网站首页的域名须在域名列表中。",
+         good=["abc.com", "www.lsly.cn", "中国政府网.中国", "例子.公司", "LSLY.CN"],
+         bad=["http://abc.com", "abc.com/index.html", "abc.com:8080", "*.abc.com", "abc",
+              "1.2.3.4", "a_b.com", "abc..com"],
+         check=check_domain),
+    Rule("home_domain", "网站首页在域名列表中",
+         "网站首页的域名必须是已填写的网站域名之一。示例格式：“首页：域名1、域名2”。",
+         good=["www.lsly.cn：lsly.cn、www.lsly.cn", "http://lsly.cn/index.html：lsly.cn"],
+         bad=["www.lsly.cn：lsly.cn", "abc.com：lsly.cn、www.lsly.cn"],
+         check=_example_home),
+    Rule("ip", "IP地址",
+         "填写服务器的公网IP地址（IPv4或IPv6）；不能填内网地址、本机地址、0.0.0.0、组播、保留、"
+         "运营商共享（100.64.0.0/10）或文档示例地址。",
+         good=["114.114.114.114", "8.8.8.8", "2400:3200::1"],
+         bad=["10.0.0.1", "192.168.1.1", "127.0.0.1", "0.0.0.0", "100.64.0.1", "192.0.2.1",
+              "224.0.0.1", "169.254.1.1", "::1", "2001:db8::1", "256.1.1.1"],
+         check=check_ip),
+    Rule("ip_range", "IP地址段",
+         f"起始地址不大于结束地址，两端同为IPv4或IPv6，一段最多{MAX_RANGE_ADDRESSES}个地址，"
+         "且全部是公网地址。示例格式：“起始-结束”。",
+         good=["114.114.114.0-114.114.114.255", "2400:3200::1-2400:3200::ff"],
+         bad=["114.114.114.255-114.114.114.0", "8.8.8.8-2400:3200::1", "1.0.0.0-1.2.0.0",
+              "9.255.255.0-10.0.0.5"],
+         check=_example_ip_range),
+    Rule("icp_number", "ICP备案号",
+         "填写工信部的ICP备案号，如“京ICP备12345678号-1”；APP的备案号以A结尾（如“浙ICP备20018325号-12A”），"
+         "小程序以X结尾。不是公安备案号，也不是ICP经营许可证号。示例格式：“类型：备案号”（不写类型即网站）。",
+         good=["京ICP备12345678号", "京ICP备12345678号-1", "浙ICP备2021012345号-2",
+               "黔ICP备12345678号-1", "APP：浙ICP备20018325号-12A", "小程序：京ICP备2021012345号-3X"],
+         bad=["京ICP证12345678号", "京ICP备12345678", "京公网安备11010502030143号",
+              "港ICP备12345678号", "APP：浙ICP备20018325号-12", "浙ICP备20018325号-12A"],
+         check=_example_icp),
+    Rule("image", "上传证件照片",
+         "上传清晰的JPG或PNG图片，大小不超过512KB（以各地设置为准）。改了扩展名的其他文件、"
+         "不完整的图片和尺寸超大的图片会被拒绝；上传后系统会重新保存图片，去掉拍摄时间、GPS位置等隐藏信息。",
+         good=["手机拍摄的身份证正面照片（JPG，300KB）", "营业执照扫描件（PNG，400KB）"],
+         bad=["超过512KB的照片", "把PDF或文本文件改名为 .jpg", "只传了一半的损坏图片",
+              "GIF、BMP、HEIC格式的图片"]),
+]

@@ -1,0 +1,23 @@
+"""Inline validation: one field checked by its own form, answered as its wrapper.
+
+The full-page POST and this check call the same form class, so a rule can
+never say one thing while typing and another on submit.
+"""
+from flask import Blueprint, abort, get_template_attribute, request
+
+from forms.base import INLINE_FORMS
+
+bp = Blueprint("inline", __name__)
+
+
+@bp.route("/validate/<form_name>/<field_name>", methods=["POST"])
+def validate_field(form_name, field_name):
+    """Validate one field with the rest of the posted form as context."""
+    form_class = INLINE_FORMS.get(form_name)
+    if form_class is None:
+        abort(404)
+    form = form_class()
+    if field_name not in form.inline_fields:
+        abort(404)
+    form.check_field(field_name)
+    return get_template_attribute("_macros.html", "field")(form[field_name])
