@@ -55,7 +55,7 @@ def mobile_field(label="手机号码", description=""):
                        render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 14})
 
 
-@inline("register", "username", "password", "mobile", "email")
+@inline("register", "username", "mobile", "email")
 class RegisterForm(PasswordPair, CaptchaForm):
     """【注册】"""
 
