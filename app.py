@@ -12,7 +12,7 @@ import config
 import models
 import sms
 import timeutil
-from views import auth, dev, inline, main, public
+from views import auth, dev, inline, main, public, subject, workspace
 
 csrf = CSRFProtect()
 htmx = HTMX()
@@ -58,7 +58,7 @@ def create_app(test_config=None):
     sms.init_app(app, models.OutboxMessage.record)
     commands.init_app(app)
 
-    for blueprint in (main.bp, auth.bp, dev.bp, inline.bp, public.bp):
+    for blueprint in (main.bp, auth.bp, dev.bp, inline.bp, public.bp, subject.bp, workspace.bp):
         app.register_blueprint(blueprint)
 
     app.before_request(_connect)

@@ -1,6 +1,7 @@
 """Peewee models on one DatabaseProxy, with state changes as model methods."""
 import hashlib
 import json
+import os
 import secrets
 from datetime import timedelta
 
@@ -265,6 +266,30 @@ class Upload(BaseModel):
     size = IntegerField()
     sha256 = CharField(max_length=64)
 
+    @classmethod
+    def store(cls, owner, purpose, data, image_format, folder):
+        """Write already verified, re-encoded image bytes and record them."""
+        os.makedirs(folder, exist_ok=True)
+        stored_name = secrets.token_hex(16) + (".jpg" if image_format == "jpeg" else ".png")
+        with open(os.path.join(folder, stored_name), "xb") as handle:
+            handle.write(data)
+        return cls.create(owner=owner, purpose=purpose, stored_name=stored_name,
+                          content_type="image/" + image_format, size=len(data),
+                          sha256=hashlib.sha256(data).hexdigest())
+
+    def path(self, folder):
+        return os.path.join(folder, self.stored_name)
+
+    def visible_to(self, user):
+        """Its owner sees it, and officers of a bureau reviewing a subject that files it."""
+        if user.id == self.owner_id:
+            return True
+        if not user.is_officer or user.bureau_id is None:
+            return False
+        return Subject.select().where(
+            (Subject.cert_photo == self) | (Subject.id_photo_front == self) | (Subject.id_photo_back == self),
+            Subject.bureau == user.bureau_id).exists()
+
 
 class Subject(BaseModel):
     """A 开办主体 (unit or person) and its life-cycle."""
@@ -315,9 +340,20 @@ class Subject(BaseModel):
             if name in data:
                 setattr(self, name + ("_id" if name in self.UPLOAD_FIELDS else ""), data[name])
 
-    def _move(self, allowed_from, to, message="存在审核中的单据"):
+    # Why a business cannot start from a state: the user sees this sentence.
+    BUSY_MESSAGES = {
+        PENDING: "主体尚在审核中，审核通过后才能办理",
+        CHANGING: "存在审核中的单据",
+        CANCELLING: "存在审核中的单据",
+        TRANSFERRING: "该主体正在移交中，如需办理请先撤回移交",
+        CANCELLED: "该主体已注销",
+    }
+
+    def _move(self, allowed_from, to, message=None):
         if self.status not in allowed_from:
-            raise TransitionError(message if self.status != self.CANCELLED else "该主体已注销")
+            if self.status == self.CANCELLED or message is None:
+                message = self.BUSY_MESSAGES.get(self.status, "当前状态不能办理该业务")
+            raise TransitionError(message)
         self.status = to
         self.save()
 
@@ -367,6 +403,8 @@ class Subject(BaseModel):
             raise TransitionError("该主体不在移交中")
         with db.atomic():
             Website.update(owner=receiver).where(Website.subject == self).execute()
+            # The sender's unfinished drafts for this subject stay with the sender's account.
+            Draft.delete().where(Draft.subject == self).execute()
             self.owner = receiver
             self._move({self.TRANSFERRING}, self.VALID)
 
@@ -375,6 +413,67 @@ class Subject(BaseModel):
         """The user's subjects, newest first, cancelled ones last."""
         return (cls.select().where(cls.owner == user)
                 .order_by(cls.status == cls.CANCELLED, cls.id.desc()))
+
+    @classmethod
+    def registered_elsewhere(cls, cert_number, exclude=None):
+        """True when a live subject already holds this certificate number."""
+        query = cls.select().where(cls.cert_number == cert_number, cls.status != cls.CANCELLED)
+        if exclude is not None:
+            query = query.where(cls.id != exclude.id)
+        return query.exists()
+
+    @classmethod
+    def file_new(cls, owner, data, bureau):
+        """新增主体 【提交审核】: the subject and its 新增主体 application, together."""
+        with db.atomic():
+            subject = cls(owner=owner, status=cls.PENDING, bureau=bureau)
+            subject.apply(data)
+            subject.save()
+            Application.create(owner=owner, subject=subject, kind=Application.NEW_SUBJECT,
+                               bureau=bureau, data=json.dumps(data, ensure_ascii=False))
+        return subject
+
+    def busy_reason(self):
+        """Why no change, cancellation or transfer can start now, or None."""
+        if self.status != self.VALID:
+            return self.BUSY_MESSAGES.get(self.status, "当前状态不能办理该业务")
+        if self.applications.where(Application.status == Application.PENDING).exists():
+            return "存在审核中的单据"
+        return None
+
+    def _ensure_free(self):
+        reason = self.busy_reason()
+        if reason:
+            raise TransitionError(reason)
+
+    def request_change(self, data):
+        """变更主体 【确认】: 有效 → 变更中 with a 变更主体 application holding the new data."""
+        with db.atomic():
+            self._ensure_free()
+            self.start_change()
+            return Application.create(owner=self.owner, subject=self, kind=Application.CHANGE_SUBJECT,
+                                      bureau=self.bureau, data=json.dumps(data, ensure_ascii=False))
+
+    def request_cancel(self, reason):
+        """注销主体: 有效 → 注销中 with a 注销主体 application."""
+        with db.atomic():
+            self._ensure_free()
+            self.start_cancel()
+            return Application.create(owner=self.owner, subject=self, kind=Application.CANCEL_SUBJECT,
+                                      bureau=self.bureau,
+                                      data=json.dumps({"reason": reason}, ensure_ascii=False))
+
+    def offer_transfer(self, receiver_mobile, receiver_id_number):
+        """移交主体: 有效 → 移交中 with an offer to the receiver."""
+        with db.atomic():
+            self._ensure_free()
+            self.start_transfer()
+            return Transfer.create(subject=self, sender=self.owner, receiver_mobile=receiver_mobile,
+                                   receiver_id_number=receiver_id_number)
+
+    def open_transfer(self):
+        """The offer this subject is waiting on, if any."""
+        return self.transfers.where(Transfer.status == Transfer.OFFERED).first()
 
     @property
     def is_person(self):
@@ -426,6 +525,16 @@ class Draft(BaseModel):
         return query.order_by(cls.updated_at.desc()).first()
 
     @classmethod
+    def owned(cls, owner, draft_id, kind=None):
+        """The user's own draft by id (of a kind), or None: never another user's."""
+        if not str(draft_id or "").isdigit():
+            return None
+        query = cls.select().where(cls.id == int(draft_id), cls.owner == owner)
+        if kind is not None:
+            query = query.where(cls.kind == kind)
+        return query.first()
+
+    @classmethod
     def save_for(cls, owner, kind, values, subject=None, step=None):
         """Create or update the user's draft of a kind."""
         draft = cls.find(owner, kind, subject) or cls(owner=owner, kind=kind, subject=subject)
@@ -436,7 +545,7 @@ class Application(BaseModel):
     """A submitted business (申请) waiting for, or after, the bureau's decision."""
 
     PENDING, APPROVED, RETURNED, WITHDRAWN = "待审核", "已通过", "已退回", "已撤销"
-    CHANGE_SUBJECT, CANCEL_SUBJECT = "变更主体", "注销主体"
+    NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT = "新增主体", "变更主体", "注销主体"
 
     owner = ForeignKeyField(User, backref="applications", on_delete="RESTRICT")
     subject = ForeignKeyField(Subject, backref="applications", on_delete="RESTRICT")
@@ -449,6 +558,22 @@ class Application(BaseModel):
 
     def values(self):
         return json.loads(self.data or "{}")
+
+    def decide(self, approved):
+        """The bureau's decision; a subject application carries it to its subject."""
+        if self.status != self.PENDING:
+            raise TransitionError("该申请已处理")
+        with db.atomic():
+            subject = self.subject
+            if self.kind == self.NEW_SUBJECT and approved:
+                subject.approve()
+            elif self.kind == self.CHANGE_SUBJECT:
+                subject.finish_change(approved, self.values())
+            elif self.kind == self.CANCEL_SUBJECT:
+                subject.finish_cancel(approved)
+            self.status = self.APPROVED if approved else self.RETURNED
+            self.decided_at = timeutil.now()
+            self.save()
 
 
 class Transfer(BaseModel):
@@ -463,6 +588,37 @@ class Transfer(BaseModel):
     receiver = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     status = CharField(max_length=8, default=OFFERED)
     decided_at = DateTimeField(null=True)
+
+    @classmethod
+    def offered_to(cls, user):
+        """Open offers to this account's verified mobile (接收主体)."""
+        if not user.mobile_verified_at:
+            return cls.select().where(False)
+        return (cls.select().where(cls.status == cls.OFFERED, cls.receiver_mobile == user.mobile,
+                                   cls.sender != user.id)
+                .order_by(cls.id.desc()))
+
+    def _close(self, status):
+        self.status = status
+        self.decided_at = timeutil.now()
+        self.save()
+
+    def withdraw(self):
+        """The sender takes the offer back before it is accepted."""
+        if self.status != self.OFFERED:
+            raise TransitionError("该移交已被接收或已撤回")
+        with db.atomic():
+            self.subject.withdraw_transfer()
+            self._close(self.WITHDRAWN)
+
+    def accept(self, receiver):
+        """The receiver takes the subject and everything under it."""
+        if self.status != self.OFFERED:
+            raise TransitionError("该移交已被接收或已撤回")
+        with db.atomic():
+            self.subject.accept_transfer(receiver)
+            self.receiver = receiver
+            self._close(self.ACCEPTED)
 
 
 class Notice(BaseModel):

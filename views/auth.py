@@ -2,17 +2,16 @@
 import io
 
 from captcha.image import ImageCaptcha
-from flask import (Blueprint, abort, current_app, flash, make_response, render_template,
+from flask import (Blueprint, abort, flash, make_response, render_template,
                    request, session, url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 
 import models
-import sms
 import timeutil
 from forms.account import (LoginForm, RegisterForm, ResetForm, ResetRequestForm,
                            SendCodeForm, VerifyMobileForm)
 from forms.base import CAPTCHA_SESSION_KEY, new_captcha_token
-from views.common import finish, safe_next
+from views.common import finish, safe_next, send_sms_code
 
 bp = Blueprint("auth", __name__)
 _captcha_images = ImageCaptcha(width=120, height=44, font_sizes=(30, 34, 36))
@@ -27,19 +26,6 @@ def _page(template, form, **context):
         form.captcha.data = ""
         context["captcha_token"] = new_captcha_token()
     return render_template(template, form=form, **context)
-
-
-def _send_code(mobile, purpose):
-    """Issue and send a code; return an error message or None."""
-    try:
-        code = models.SmsCode.issue(mobile, purpose,
-                                    ttl_seconds=current_app.config["SMS_CODE_TTL_SECONDS"],
-                                    resend_seconds=current_app.config["SMS_RESEND_SECONDS"])
-    except models.SmsCodeError as error:
-        return str(error)
-    minutes = current_app.config["SMS_CODE_TTL_SECONDS"] // 60
-    sms.send(mobile, f"您的验证码为{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。")
-    return None
 
 
 @bp.route("/captcha/<token>.png")
@@ -107,7 +93,7 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = models.User.get_or_none(models.User.mobile == form.mobile.data)
-        error = _send_code(user.mobile, PURPOSE_RESET) if user else None
+        error = send_sms_code(user.mobile, PURPOSE_RESET) if user else None
         if error:
             form.mobile.errors.append(error)
         else:
@@ -150,7 +136,7 @@ def verify_send():
     form = SendCodeForm()
     if not form.validate_on_submit():
         abort(400)
-    error = _send_code(current_user.mobile, PURPOSE_VERIFY)
+    error = send_sms_code(current_user.mobile, PURPOSE_VERIFY)
     flash(error or "验证码已发送至 " + models.masked_mobile(current_user.mobile), "error" if error else "info")
     return finish(url_for("auth.profile"))
 

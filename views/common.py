@@ -2,8 +2,11 @@
 import functools
 from urllib.parse import urlsplit
 
-from flask import abort, make_response, redirect, request
+from flask import abort, current_app, make_response, redirect, request, session
 from flask_login import current_user, login_required
+
+import models
+import sms
 
 def finish(url):
     """End a POST: htmx gets HX-Redirect, a plain browser a 303 redirect."""
@@ -12,6 +15,11 @@ def finish(url):
         response.headers["HX-Redirect"] = url
         return response
     return redirect(url, code=303)
+
+
+def is_fragment_request():
+    """An htmx request that swaps part of a page (not a boosted whole-page load)."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
 
 
 def safe_next(target, fallback):
@@ -34,3 +42,29 @@ def role_required(*roles):
             return view(*args, **kwargs)
         return wrapped
     return decorate
+
+
+def send_sms_code(mobile, purpose):
+    """Issue and send a one-time code; return an error message or None."""
+    try:
+        code = models.SmsCode.issue(mobile, purpose,
+                                    ttl_seconds=current_app.config["SMS_CODE_TTL_SECONDS"],
+                                    resend_seconds=current_app.config["SMS_RESEND_SECONDS"])
+    except models.SmsCodeError as error:
+        return str(error)
+    minutes = current_app.config["SMS_CODE_TTL_SECONDS"] // 60
+    sms.send(mobile, f"您的验证码为{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。")
+    return None
+
+
+CURRENT_SUBJECT_KEY = "subject_id"
+
+
+def current_subject():
+    """【当前主体】: the one the user picked, else their newest live subject (or None)."""
+    if not current_user.is_authenticated:
+        return None
+    live = models.Subject.owned_by(current_user).where(models.Subject.status != models.Subject.CANCELLED)
+    chosen = session.get(CURRENT_SUBJECT_KEY)
+    subject = live.where(models.Subject.id == chosen).first() if chosen else None
+    return subject or live.first()

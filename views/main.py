@@ -4,9 +4,10 @@ from flask_login import current_user, login_required
 
 import models
 from forms.base import ordered_fields
+from views.common import current_subject
 
 bp = Blueprint("main", __name__)
-ASSET_VERSION = "1"
+ASSET_VERSION = "2"
 
 
 @bp.record_once
@@ -30,4 +31,6 @@ def home():
     """系统首页 of the logged-in user."""
     bureaus = models.Bureau.select().order_by(models.Bureau.division_code) \
         if current_user.is_admin else []
-    return render_template("main/home.html", bureaus=bureaus)
+    incoming = models.Transfer.offered_to(current_user).count() \
+        if current_user.role == models.User.APPLICANT else 0
+    return render_template("main/home.html", bureaus=bureaus, subject=current_subject(), incoming=incoming)

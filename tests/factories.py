@@ -1,0 +1,69 @@
+"""Builders of valid filing data and rows, shared by unit and browser tests."""
+import datetime
+import io
+
+from PIL import Image
+
+import models
+from forms.rules import id_check_digit
+
+LISHUI_COUNTY = "331102"      # 莲都区, reviewed by the 丽水 city bureau (331100)
+USCC = "91330106673959654P"
+
+
+def make_id(region="331102", birth=datetime.date(1985, 6, 1), seq=123):
+    """A 居民身份证 number with a correct check digit."""
+    body = f"{region}{birth:%Y%m%d}{seq:03d}"
+    return body + id_check_digit(body)
+
+
+def picture(fmt="JPEG", size=(40, 30), color=(200, 40, 40)):
+    """A small real image file."""
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, fmt)
+    return out.getvalue()
+
+
+def noisy_jpeg(size=(900, 900)):
+    """A real JPEG that does not compress well (an oversize upload)."""
+    out = io.BytesIO()
+    Image.effect_noise(size, 120).convert("RGB").save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def make_bureau(code="331100", name="丽水市公安局网络警察支队"):
+    return models.Bureau.create(name=name, division_code=code, phone="0578-2786359")
+
+
+def unit_form(**changes):
+    """The 新增主体 form of a company, as posted (without pictures)."""
+    data = {
+        "nature": "单位", "unit_kind": "企业单位", "name": "丽水市云岭科技有限公司",
+        "cert_type": "统一社会信用代码", "cert_number": USCC, "investor": "张建国",
+        "province": "330000", "city": "331100", "county": LISHUI_COUNTY,
+        "address": "浙江省丽水市莲都区人民街607号",
+        "leader_name": "张建国", "leader_id_type": "居民身份证", "leader_id_number": make_id(),
+        "leader_residence": "浙江省丽水市莲都区紫金街道中山街128号", "leader_office_phone": "0578-2786359",
+        "leader_mobile": "13905781234", "leader_email": "zhang@example.com",
+    }
+    data.update(changes)
+    return data
+
+
+def person_form(**changes):
+    """The 新增主体 form of a person."""
+    data = {key: value for key, value in unit_form().items()
+            if key not in ("unit_kind", "name", "cert_type", "cert_number", "investor", "address")}
+    data.update(nature="个人", leader_name="李秀英", leader_id_number=make_id(seq=456))
+    data.update(changes)
+    return data
+
+
+def make_subject(owner, status=models.Subject.VALID, bureau=None, **changes):
+    """A subject row straight in the database, in any state."""
+    values = unit_form(**changes)
+    subject = models.Subject(owner=owner, status=status, bureau=bureau, region_code=values["county"])
+    subject.apply({**{k: v for k, v in values.items() if k in models.Subject.DATA_FIELDS},
+                   "cert_photo": None, "id_photo_front": None, "id_photo_back": None})
+    subject.save()
+    return subject

@@ -1,0 +1,343 @@
+"""开办主体: 新增主体 (drafts, autosave), 我的主体, 变更, 注销, 移交/接收, 切换主体."""
+from flask import Blueprint, abort, flash, render_template, request, session, url_for
+from flask_login import current_user
+
+import models
+import sms
+import timeutil
+from forms import rules
+from forms.subject import (DATA_LABELS, PHOTO_FIELDS, AcceptTransferForm, CancelSubjectForm,
+                           SubjectForm, TransferForm, display_value)
+from views.common import (CURRENT_SUBJECT_KEY, current_subject, finish, is_fragment_request,
+                          role_required, safe_next, send_sms_code)
+
+bp = Blueprint("subject", __name__)
+applicant_only = role_required(models.User.APPLICANT)
+
+FORM_TARGET = "#subject-form"
+PURPOSE_CANCEL = "cancel_subject"
+PURPOSE_TRANSFER = "transfer_subject"
+
+
+@bp.app_context_processor
+def subject_helpers():
+    """Header helper: the subjects 【当前主体】 can switch between (lazy: one query when used)."""
+    def subject_switch():
+        if not current_user.is_authenticated or current_user.role != models.User.APPLICANT:
+            return None
+        live = list(models.Subject.owned_by(current_user)
+                    .where(models.Subject.status != models.Subject.CANCELLED))
+        if not live:
+            return None
+        current = current_subject()
+        return {"current": current, "choices": live if len(live) > 1 else []}
+    return {"subject_switch": subject_switch}
+
+
+def _own_subject(subject_id):
+    """The user's own subject, else 404 (never say whether it exists)."""
+    subject = models.Subject.get_or_none(models.Subject.id == subject_id,
+                                         models.Subject.owner == current_user.id)
+    if subject is None:
+        abort(404)
+    return subject
+
+
+def _form_page(form, title, action_url, draft_id="", **context):
+    """The subject form as a page, or only the form when htmx refreshes it in place."""
+    form.enable_refresh(action_url, FORM_TARGET)
+    form.mark_stored_uploads()
+    context.update(form=form, title=title, action_url=action_url, draft_id=draft_id)
+    if is_fragment_request():
+        return render_template("subject/_form.html", **context)
+    return render_template("subject/form.html", **context)
+
+
+def _draft_prompt(title, question, use_url, skip_url):
+    return render_template("subject/draft_prompt.html", title=title, question=question,
+                           use_url=use_url, skip_url=skip_url)
+
+
+def _autosaved(draft):
+    """The 已保存 indicator, and the draft id the page must post from now on."""
+    return render_template("subject/_autosaved.html", draft=draft)
+
+
+def _store(form, draft, kind, subject=None):
+    """Keep what was typed in the user's draft (created on first save)."""
+    draft = draft or models.Draft(owner=current_user.id, kind=kind, subject=subject)
+    return draft.store(form.raw_values())
+
+
+# -- 新增主体 ------------------------------------------------------------------
+
+@bp.route("/subject/new", methods=["GET", "POST"])
+@applicant_only
+def new():
+    """新增主体: fill, 【保存草稿】 or 【提交审核】; a waiting draft is offered first."""
+    kind, url = models.Draft.NEW_SUBJECT, url_for(".new")
+    if request.method == "GET":
+        draft = None
+        if "draft" in request.args:
+            draft = models.Draft.owned(current_user.id, request.args["draft"], kind) or abort(404)
+        elif "fresh" not in request.args:
+            waiting = models.Draft.find(current_user.id, kind)
+            if waiting:
+                return _draft_prompt("新增主体", "您有一条草稿，是否使用",
+                                     url_for(".new", draft=waiting.id), url_for(".new", fresh=1))
+        form = SubjectForm(formdata=None, owner=current_user.id)
+        if draft:
+            form.load(draft.values())
+        return _form_page(form, "新增主体", url, draft.id if draft else "")
+
+    form = SubjectForm(owner=current_user.id)
+    posted_id = request.form.get("draft_id")
+    draft = models.Draft.owned(current_user.id, posted_id, kind) if posted_id else None
+    if posted_id and draft is None:
+        abort(404)
+    action = request.form.get("action")
+    if action == "autosave":
+        return _autosaved(_store(form, draft, kind))
+    form.keep_uploads()
+    if action == "save_draft":
+        _store(form, draft, kind)
+        flash("草稿已保存，可在【我的草稿】中继续填写", "success")
+        return finish(url_for("workspace.drafts"))
+    if action == "submit":
+        if form.validate():
+            subject = models.Subject.file_new(current_user.id, form.subject_data(),
+                                              models.Bureau.for_region(form.county.data))
+            if draft:
+                draft.delete_instance()
+            session[CURRENT_SUBJECT_KEY] = subject.id
+            flash("主体已提交。公安机关不单独审核主体，请继续办理网站等业务，主体将随首个业务一并审核。",
+                  "success")
+            return finish(url_for(".detail", subject_id=subject.id))
+        # Whatever was typed survives a refused submission.
+        draft = _store(form, draft, kind)
+    return _form_page(form, "新增主体", url, draft.id if draft else "")
+
+
+# -- 我的主体 ------------------------------------------------------------------
+
+@bp.route("/subjects")
+@applicant_only
+def index():
+    """我的主体: every subject of the account, with its state."""
+    current = current_subject()
+    return render_template("subject/list.html", subjects=list(models.Subject.owned_by(current_user.id)),
+                           current_id=current.id if current else None,
+                           incoming=models.Transfer.offered_to(current_user).count())
+
+
+def _facts(subject):
+    """(label, value) rows of a subject as the detail page shows them (IDs masked)."""
+    data = subject.as_data()
+    names = [n for n in models.Subject.DATA_FIELDS if n not in models.Subject.UPLOAD_FIELDS]
+    if subject.is_person:
+        names = [n for n in names if n not in ("unit_kind", "investor")]
+    return [(DATA_LABELS[name], display_value(name, data[name], subject)) for name in names]
+
+
+@bp.route("/subjects/<int:subject_id>")
+@applicant_only
+def detail(subject_id):
+    """One subject, read-only, with the businesses its state allows."""
+    subject = _own_subject(subject_id)
+    photos = [(PHOTO_FIELDS[name], getattr(subject, name + "_id")) for name in models.Subject.UPLOAD_FIELDS
+              if getattr(subject, name + "_id")]
+    applications = subject.applications.order_by(models.Application.id.desc())
+    return render_template("subject/detail.html", subject=subject, facts=_facts(subject), photos=photos,
+                           busy=subject.busy_reason(), transfer=subject.open_transfer(),
+                           applications=applications)
+
+
+@bp.route("/subjects/current", methods=["POST"])
+@applicant_only
+def switch():
+    """切换主体: make one of my live subjects the 当前主体."""
+    subject = _own_subject(request.form.get("subject_id", type=int))
+    if subject.status == models.Subject.CANCELLED:
+        abort(404)
+    session[CURRENT_SUBJECT_KEY] = subject.id
+    flash(f"当前主体已切换为：{subject.name}", "success")
+    return finish(safe_next(request.form.get("next"), url_for("main.home")))
+
+
+# -- 变更主体 ------------------------------------------------------------------
+
+def _refuse_if_busy(subject):
+    """Redirect with the reason when the subject cannot start a business now."""
+    reason = subject.busy_reason()
+    if reason:
+        flash(reason, "error")
+        return finish(url_for(".detail", subject_id=subject.id))
+    return None
+
+
+@bp.route("/subjects/<int:subject_id>/change", methods=["GET", "POST"])
+@applicant_only
+def change(subject_id):
+    """变更主体: prefilled; 【提交审核】 shows the changes, 【确认】 files them."""
+    subject = _own_subject(subject_id)
+    kind, url = models.Draft.CHANGE_SUBJECT, url_for(".change", subject_id=subject.id)
+    refused = _refuse_if_busy(subject)
+    if refused:
+        return refused
+    draft = models.Draft.find(current_user.id, kind, subject)
+    if request.method == "GET":
+        if draft and "draft" not in request.args:
+            return _draft_prompt("变更主体", "您有一条变更主体的草稿，是否使用",
+                                 url_for(".change", subject_id=subject.id, draft="use"),
+                                 url_for(".change", subject_id=subject.id, draft="no"))
+        form = SubjectForm(formdata=None, owner=current_user.id, existing=subject)
+        use_draft = draft and request.args.get("draft") == "use"
+        form.load(draft.values() if use_draft else SubjectForm.values_from_subject(subject))
+        return _form_page(form, "变更主体", url)
+
+    action = request.form.get("action")
+    if action == "confirm":
+        return _confirm_change(subject, draft)
+    form = SubjectForm(owner=current_user.id, existing=subject)
+    if action == "autosave":
+        return _autosaved(_store(form, draft, kind, subject))
+    form.keep_uploads()
+    if action == "save_draft":
+        _store(form, draft, kind, subject)
+        flash("变更主体草稿已保存", "success")
+        return finish(url_for("workspace.drafts"))
+    if action == "submit":
+        valid = form.validate()
+        _store(form, draft, kind, subject)
+        if valid:
+            rows = form.changes_from(subject)
+            if rows:
+                return render_template("subject/confirm_change.html", subject=subject, rows=rows)
+            flash("您没有修改任何信息", "error")
+    return _form_page(form, "变更主体", url)
+
+
+def _confirm_change(subject, draft):
+    """【确认】: revalidate the stored change and file it (refused while another is pending)."""
+    if draft is None:
+        flash("变更内容已失效，请重新填写", "error")
+        return finish(url_for(".change", subject_id=subject.id))
+    form = SubjectForm(formdata=None, owner=current_user.id, existing=subject, meta={"csrf": False})
+    form.load(draft.values())
+    if not form.validate():
+        flash("变更内容有误，请修改后重新提交", "error")
+        return _form_page(form, "变更主体", url_for(".change", subject_id=subject.id))
+    try:
+        subject.request_change(form.subject_data())
+    except models.TransitionError as error:
+        flash(str(error), "error")
+        return finish(url_for(".detail", subject_id=subject.id))
+    draft.delete_instance()
+    models.Notice.send(current_user.id, "变更主体申请已提交", f"主体“{subject.name}”的变更申请已提交，请等待公安机关审核。")
+    flash("变更主体申请已提交，主体状态为“变更中”", "success")
+    return finish(url_for(".detail", subject_id=subject.id))
+
+
+# -- 注销主体 and 移交主体: an identity check by SMS code to the 负责人 ------------
+
+def _coded_form(form_class, subject, purpose, template, on_valid):
+    """Shared flow of a form that 【获取验证码】 sends to the subject's 负责人 mobile."""
+    form = form_class(subject=subject, formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        if request.form.get("action") == "send_code":
+            if form.check_field("leader_mobile"):
+                error = send_sms_code(subject.leader_mobile, purpose)
+                if error:
+                    form.code.errors.append(error)
+                else:
+                    flash("验证码已发送至 " + models.masked_mobile(subject.leader_mobile), "info")
+        elif form.validate():
+            error = models.SmsCode.consume(subject.leader_mobile, purpose, form.code.data)
+            if error:
+                form.code.errors.append(error)
+            else:
+                try:
+                    return on_valid(form)
+                except models.TransitionError as problem:
+                    flash(str(problem), "error")
+                    return finish(url_for(".detail", subject_id=subject.id))
+    return render_template(template, form=form, subject=subject)
+
+
+@bp.route("/subjects/<int:subject_id>/cancel", methods=["GET", "POST"])
+@applicant_only
+def cancel(subject_id):
+    """注销主体: 负责人姓名、手机、验证码、原因 → 注销中 until the bureau decides."""
+    subject = _own_subject(subject_id)
+    refused = _refuse_if_busy(subject)
+    if refused:
+        return refused
+
+    def file_cancel(form):
+        subject.request_cancel(form.reason.data)
+        models.Notice.send(current_user.id, "注销主体申请已提交",
+                           f"主体“{subject.name}”的注销申请已提交。注销后，其下所有网站、APP等备案信息将一并注销。")
+        flash("注销主体申请已提交，主体状态为“注销中”", "success")
+        return finish(url_for(".detail", subject_id=subject.id))
+    return _coded_form(CancelSubjectForm, subject, PURPOSE_CANCEL, "subject/cancel.html", file_cancel)
+
+
+@bp.route("/subjects/<int:subject_id>/transfer", methods=["GET", "POST"])
+@applicant_only
+def transfer(subject_id):
+    """移交主体: offer the subject to another account (移交中 until accepted or withdrawn)."""
+    subject = _own_subject(subject_id)
+    refused = _refuse_if_busy(subject)
+    if refused:
+        return refused
+
+    def offer(form):
+        receiver_mobile = rules.normalize_mobile(form.receiver_mobile.data)
+        subject.offer_transfer(receiver_mobile, rules.normalize_id_number(form.receiver_id_number.data))
+        sms.send(receiver_mobile, f"有开办主体“{subject.name}”移交给您，请登录联网备案平台在【接收主体】中接收。")
+        flash("已发起移交，主体状态为“移交中”；对方接收前您可以撤回", "success")
+        return finish(url_for(".detail", subject_id=subject.id))
+    return _coded_form(TransferForm, subject, PURPOSE_TRANSFER, "subject/transfer.html", offer)
+
+
+@bp.route("/subjects/<int:subject_id>/transfer/withdraw", methods=["POST"])
+@applicant_only
+def withdraw_transfer(subject_id):
+    """撤回移交, while the receiver has not accepted."""
+    subject = _own_subject(subject_id)
+    offer = subject.open_transfer()
+    if offer is None:
+        flash("该主体不在移交中", "error")
+    else:
+        offer.withdraw()
+        flash("已撤回移交，主体恢复为“有效”", "success")
+    return finish(url_for(".detail", subject_id=subject.id))
+
+
+# -- 接收主体 ------------------------------------------------------------------
+
+@bp.route("/subjects/incoming")
+@applicant_only
+def incoming():
+    """接收主体: subjects offered to this account's verified mobile."""
+    return render_template("subject/incoming.html", offers=list(models.Transfer.offered_to(current_user)),
+                           verified=bool(current_user.mobile_verified_at))
+
+
+@bp.route("/transfers/<int:transfer_id>/accept", methods=["GET", "POST"])
+@applicant_only
+def accept(transfer_id):
+    """【接收】: confirm with one's ID number; the subject and its businesses move here."""
+    offer = models.Transfer.offered_to(current_user).where(models.Transfer.id == transfer_id).first()
+    if offer is None:
+        abort(404)
+    form = AcceptTransferForm(transfer=offer)
+    if form.validate_on_submit():
+        sender = offer.sender
+        offer.accept(current_user.id)
+        models.Notice.send(sender, "主体已被接收",
+                           f"您移交的主体“{offer.subject.name}”已于{timeutil.format_local(timeutil.now())}被接收。")
+        session[CURRENT_SUBJECT_KEY] = offer.subject.id
+        flash("接收成功，主体及其下业务已转入本账号", "success")
+        return finish(url_for(".detail", subject_id=offer.subject.id))
+    return render_template("subject/accept.html", form=form, offer=offer)

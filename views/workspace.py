@@ -1,0 +1,50 @@
+"""我的草稿 (every business type's drafts) and the uploaded pictures of a filing."""
+from flask import Blueprint, abort, current_app, flash, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+import models
+from views.common import finish, role_required
+
+bp = Blueprint("workspace", __name__)
+
+# Where 【详情】 of a draft resumes it, per 业务类型.
+RESUME = {
+    models.Draft.NEW_SUBJECT: lambda d: url_for("subject.new", draft=d.id),
+    models.Draft.CHANGE_SUBJECT: lambda d: url_for("subject.change", subject_id=d.subject_id, draft="use"),
+}
+
+
+@bp.route("/drafts")
+@role_required(models.User.APPLICANT)
+def drafts():
+    """我的草稿, filterable by 业务类型."""
+    kind = request.args.get("kind", "")
+    query = models.Draft.select().where(models.Draft.owner == current_user.id)
+    if kind:
+        query = query.where(models.Draft.kind == kind)
+    rows = [(d, RESUME[d.kind](d)) for d in query.order_by(models.Draft.updated_at.desc()) if d.kind in RESUME]
+    return render_template("workspace/drafts.html", rows=rows, kinds=list(RESUME), kind=kind)
+
+
+@bp.route("/drafts/<int:draft_id>/delete", methods=["POST"])
+@role_required(models.User.APPLICANT)
+def delete_draft(draft_id):
+    """【删除】 one of my drafts."""
+    draft = models.Draft.owned(current_user.id, draft_id) or abort(404)
+    draft.delete_instance()
+    flash("草稿已删除", "success")
+    return finish(url_for(".drafts"))
+
+
+@bp.route("/uploads/<int:upload_id>")
+@login_required
+def upload(upload_id):
+    """A stored picture, for its owner and the reviewing bureau only."""
+    picture = models.Upload.get_or_none(models.Upload.id == upload_id)
+    if picture is None or not picture.visible_to(current_user):
+        abort(404)
+    response = send_file(picture.path(current_app.config["UPLOAD_FOLDER"]), mimetype=picture.content_type,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
