@@ -2,6 +2,7 @@
 from flask import current_app, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.widgets import ListWidget
 from wtforms.validators import DataRequired, ValidationError
 
 import models
@@ -27,6 +28,17 @@ def required(label):
 def strip(value):
     """Filter: trim surrounding white space from text input."""
     return value.strip() if isinstance(value, str) else value
+
+
+class RadioList(ListWidget):
+    """A radio list whose htmx attributes sit on the buttons only.
+
+    WTForms repeats a RadioField's render_kw on the list and on every button;
+    on both, one click would send two requests, the later swap undoing the first.
+    """
+
+    def __call__(self, field, **kwargs):
+        return super().__call__(field, **{k: v for k, v in kwargs.items() if not k.startswith("hx-")})
 
 
 # Forms whose fields can be checked one at a time while the user types.
@@ -57,7 +69,10 @@ class Form(FlaskForm):
                                "hx-post": url_for("inline.validate_field", form_name=self.inline_name,
                                                   field_name=name),
                                "hx-trigger": "change", "hx-target": f"#field-{field.id}",
-                               "hx-swap": "outerHTML"}
+                               "hx-swap": "outerHTML",
+                               # Submitting the form cancels a check still on its way, whose
+                               # late answer would otherwise land on the next page.
+                               "hx-sync": "closest form:abort"}
 
     def check_field(self, name):
         """Run one field's validators, including the form's validate_<name>."""

@@ -10,7 +10,7 @@ from wtforms.validators import Email, Length, Regexp, StopValidation, Validation
 
 import models
 from forms import rules
-from forms.base import Form, inline, required, rule, strip
+from forms.base import Form, RadioList, inline, required, rule, strip
 from forms.regions import RegionMixin
 
 ID_TYPES = ["居民身份证", "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
@@ -36,7 +36,7 @@ def text(label, *validators, unit=False, **kwargs):
 class SubjectForm(RegionMixin, Form):
     """The whole 开办主体 form; which block applies follows 主体性质."""
 
-    nature = RadioField("主体性质", default=models.Subject.UNIT,
+    nature = RadioField("主体性质", default=models.Subject.UNIT, widget=RadioList(),
                         choices=[(n, n) for n in rules.SUBJECT_NATURES[::-1]],
                         validators=[required("主体性质")])
     unit_kind = SelectField("单位性质", choices=[("", "请选择")] + [(k, k) for k in rules.UNIT_KINDS],
@@ -75,8 +75,14 @@ class SubjectForm(RegionMixin, Form):
     LEADER_BLOCK = ("leader_name", "leader_id_type", "leader_id_number", "leader_residence",
                     "leader_office_phone", "leader_mobile", "leader_email",
                     "id_photo_front", "id_photo_back")
-    # Changing one of these changes which fields or choices the form offers.
-    REFRESHING = ("nature", "unit_kind", "province", "city")
+    # Changing one of these changes which fields or choices the form offers: what to
+    # re-render, by field wrapper id (None: the whole form, as the field set changes).
+    REFRESHING = {
+        "nature": None,
+        "unit_kind": ("cert_type", "cert_photo"),
+        "province": ("city", "county"),
+        "city": ("county",),
+    }
 
     def __init__(self, *args, owner=None, existing=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,8 +91,11 @@ class SubjectForm(RegionMixin, Form):
         self.upload_errors = {}
         self.fill_region_choices()
         self._offer_cert_types()
-        self.county.description = "决定受理审核的公安机关。本平台受理：" + "、".join(
-            b.name for b in models.Bureau.select().order_by(models.Bureau.division_code))
+        self.county.description = "所在地决定受理审核的公安机关"
+        # Checked by validate_* methods rather than a validator, so flag them for the red *.
+        required_here = ["province", "city", "county", "id_photo_front", "id_photo_back"]
+        for name in required_here + (["cert_photo"] if self.is_unit else []):
+            self[name].flags.required = True
 
     def _offer_cert_types(self):
         kind = self.unit_kind.data if self.is_unit else "个人"
@@ -97,12 +106,19 @@ class SubjectForm(RegionMixin, Form):
         return self.nature.data == models.Subject.UNIT
 
     def enable_refresh(self, url, target):
-        """Let the fields in REFRESHING re-render the form in place (htmx)."""
-        for name in self.REFRESHING:
-            self[name].refreshes = True
-            self[name].render_kw = {**(self[name].render_kw or {}), "hx-post": url, "hx-trigger": "change",
-                                    "hx-target": target, "hx-swap": "outerHTML",
-                                    "hx-vals": json.dumps({"action": "refresh"})}
+        """Let the fields in REFRESHING re-render what depends on them (htmx).
+
+        Only the dependent fields are swapped where possible, so text typed
+        elsewhere while the answer travels is never overwritten.
+        """
+        for name, dependents in self.REFRESHING.items():
+            swap = {"hx-target": target, "hx-swap": "outerHTML"} if dependents is None else \
+                {"hx-swap": "none", "hx-select-oob": ",".join(f"#field-{d}" for d in dependents)}
+            attributes = {"hx-post": url, "hx-trigger": "change", "hx-vals": json.dumps({"action": "refresh"}),
+                          **swap}
+            field = self[name]
+            field.refreshes = True
+            field.render_kw = {**(field.render_kw or {}), **attributes}
 
     def blocks(self):
         """The field groups to show, by title: a person fills only the 负责人 block."""

@@ -1,6 +1,7 @@
 """A real server (waitress in a subprocess) on a fresh database, and Debian's Chromium."""
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -31,11 +32,26 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_folder(tmp_path_factory):
+    """Where the live server keeps its database file and uploads."""
+    return tmp_path_factory.mktemp("live")
+
+
+@pytest.fixture
+def live_db(live_folder):
+    """A raw connection to the live server's database, for steps of parts not built yet."""
+    connection = sqlite3.connect(live_folder / "live.db", timeout=10)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_folder):
     """Serve the app as production would, in demo mode, on a free port."""
-    folder = tmp_path_factory.mktemp("live")
+    folder = live_folder
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'live.db'}", SECRET_KEY="browser-tests",
-               DEMO_MODE="1", CAPTCHA_DISABLED="1", PYTHONPATH=ROOT)
+               DEMO_MODE="1", CAPTCHA_DISABLED="1", PYTHONPATH=ROOT,
+               UPLOAD_FOLDER=str(folder / "uploads"))
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     for command in ("init-db", "seed-demo"):
         subprocess.run(flask + [command], cwd=ROOT, env=env, check=True, capture_output=True)

@@ -4,20 +4,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import field, fill_register, settled
+
 pytestmark = pytest.mark.browser
-
-
-def field(page, text):
-    """The input labelled text (required labels start with a red *)."""
-    return page.get_by_label(re.compile(r"^\*?%s$" % re.escape(text)))
-
-
-def fill_register(page, username, mobile):
-    field(page, "用户名").fill(username)
-    field(page, "密码").fill("Browser2026ok")
-    field(page, "确认密码").fill("Browser2026ok")
-    field(page, "手机号码").fill(mobile)
-    field(page, "电子邮箱").fill(f"{username}@example.com")
 
 
 def test_register_login_home_logout(page):
@@ -27,6 +16,8 @@ def test_register_login_home_logout(page):
     # A mistake first: the message appears next to the field, typing is kept.
     fill_register(page, "wangwu", "1391234")
     page.get_by_role("button", name="注册").click()
+    # The inline check shows the message before the refused page arrives: wait for both.
+    settled(page)
     expect(page.locator("#field-mobile .error")).to_contain_text("手机")
     expect(field(page, "用户名")).to_have_value("wangwu")
     fill_register(page, "wangwu", "13912340001")

@@ -1,0 +1,59 @@
+"""What browser tests do again and again, as a person would: find fields, register, read SMS."""
+import re
+
+from playwright.sync_api import expect
+
+PASSWORD = "Browser2026ok"
+
+
+def field(page, text):
+    """The input labelled text (required labels start with a red *)."""
+    return page.get_by_label(re.compile(r"^\*?%s$" % re.escape(text)))
+
+
+def fill_register(page, username, mobile):
+    field(page, "用户名").fill(username)
+    field(page, "密码").fill(PASSWORD)
+    field(page, "确认密码").fill(PASSWORD)
+    field(page, "手机号码").fill(mobile)
+    field(page, "电子邮箱").fill(f"{username}@example.com")
+
+
+def register_and_login(page, username, mobile):
+    """A fresh applicant account, logged in, on 系统首页."""
+    page.goto("/register")
+    fill_register(page, username, mobile)
+    page.get_by_role("button", name="注册").click()
+    expect(page.get_by_text("注册成功，请登录")).to_be_visible()
+    field(page, "用户名").fill(username)
+    field(page, "密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="系统首页")).to_be_visible()
+
+
+def sms_code(page, mobile):
+    """The newest code sent to a mobile, read off the demo outbox."""
+    page.goto("/dev/outbox")
+    row = page.locator("tbody tr", has_text=mobile).first
+    return re.search(r"验证码为(\d{6})", row.inner_text()).group(1)
+
+
+def verify_mobile(page, mobile):
+    """信用认证 of the account's mobile in 个人中心."""
+    page.goto("/me")
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.get_by_text("验证码已发送至")).to_be_visible()
+    code = sms_code(page, mobile)
+    page.goto("/me")
+    field(page, "短信验证码").fill(code)
+    page.get_by_role("button", name="认证").click()
+    expect(page.get_by_text("手机号码信用认证成功")).to_be_visible()
+
+
+def settled(page):
+    """Wait until htmx has no request in flight and has wired up what it swapped in.
+
+    New content is live only after htmx's settle step, so a person (or a test)
+    acting in that instant would find the new fields inert.
+    """
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
