@@ -1,10 +1,10 @@
 """Application factory: configuration → extensions → blueprints → error pages."""
 import os
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request
 from flask_compress import Compress
 from flask_htmx import HTMX
-from flask_login import LoginManager
+from flask_login import LoginManager, login_url
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import commands
@@ -32,6 +32,19 @@ ERRORS = {
     429: ("操作过于频繁", "请稍后再试。"),
     500: ("系统繁忙", "服务器出现错误，请稍后重试。如多次出现，请联系当地网安部门。"),
 }
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """Plain pages go to 登录 and come back; an htmx fragment (autosave, a check) gets 401.
+
+    A 401 is not swapped by htmx, so an expired session never pours the login
+    page into a form, and what is on screen stays for the next real submit.
+    """
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        return "请重新登录", 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, request.url))
 
 
 @login_manager.user_loader

@@ -1,13 +1,16 @@
 """flask CLI: init-db, create-admin, create-officer, seed-demo."""
+import io
 import json
 import os
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from PIL import Image, ImageDraw
 
 import migrations
 import models
+import timeutil
 
 DEMO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "demo.json")
 
@@ -66,7 +69,32 @@ def load_demo(path=DEMO_FILE):
                                role=row["role"], bureau=bureau)
             user.set_password(row["password"])
             user.save()
+        for row in data.get("subjects", []):
+            _demo_subject(dict(row))
     return data["users"]
+
+
+def _demo_picture(text):
+    """A plain placeholder picture standing in for a scanned certificate."""
+    image = Image.new("RGB", (320, 200), (236, 240, 245))
+    ImageDraw.Draw(image).text((20, 90), text, fill=(40, 60, 90))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _demo_subject(row):
+    """A valid subject for the demo applicant, so 变更/注销/移交 can be tried at once."""
+    if models.Subject.select().where(models.Subject.cert_number == row["cert_number"]).exists():
+        return
+    owner = models.User.get(models.User.username == row.pop("owner"))
+    bureau = models.Bureau.get(models.Bureau.division_code == row.pop("bureau"))
+    folder = current_app.config["UPLOAD_FOLDER"]
+    for name in models.Subject.UPLOAD_FIELDS:
+        row[name] = models.Upload.store(owner, name, _demo_picture(f"DEMO {name}"), "png", folder).id
+    subject = models.Subject(owner=owner, bureau=bureau, status=row.pop("status"), approved_at=timeutil.now())
+    subject.apply(row)
+    subject.save()
 
 
 @click.command("seed-demo")

@@ -29,6 +29,7 @@ def app(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
         "CAPTCHA_DISABLED": True,
         "SESSION_COOKIE_SECURE": False,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     })
     with models.db.connection_context():
         migrations.upgrade()

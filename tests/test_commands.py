@@ -34,6 +34,11 @@ def test_seed_demo_only_in_demo_mode(app, runner):
     officer = models.User.get(models.User.username == "officer")
     assert officer.bureau.name == "丽水市公安局网络警察支队"
     assert models.Provider.select().where(models.Provider.kind == models.Provider.REGISTRAR).count() >= 3
+    # The demo applicant has a valid subject with pictures, to try 变更/注销/移交 at once.
+    subject = models.Subject.get()
+    assert (subject.owner.username, subject.status, subject.bureau.division_code) == ("demo", "有效", "331100")
+    assert all(getattr(subject, name) for name in models.Subject.UPLOAD_FIELDS)
     # Running it again adds nothing twice.
     runner.invoke(args=["seed-demo"])
     assert models.Bureau.select().count() == 11 and models.User.select().count() == 3
+    assert models.Subject.select().count() == 1 and models.Upload.select().count() == 3

@@ -362,3 +362,10 @@ def test_receiver_with_another_mobile_sees_nothing(client, alice):
     alice.mark_mobile_verified()
     assert client.get(f"/transfers/{offer.id}/accept").status_code == 404
     assert "暂无移交给您的主体" in client.get("/subjects/incoming").get_data(as_text=True)
+
+
+def test_expired_session_autosave_gets_401_and_pages_go_to_login(client, bureau):
+    response = client.post("/subject/new", {"name": "甲", "action": "autosave"}, headers={"HX-Request": "true"})
+    assert response.status_code == 401 and "<form" not in response.get_data(as_text=True)
+    page = client.get("/subject/new")
+    assert page.status_code == 302 and "/login?next=" in page.headers["Location"]
