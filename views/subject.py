@@ -240,8 +240,15 @@ def _confirm_change(subject, draft):
 
 # -- 注销主体 and 移交主体: an identity check by SMS code to the 负责人 ------------
 
-def _coded_form(form_class, subject, purpose, template, on_valid):
-    """Shared flow of a form that 【获取验证码】 sends to the subject's 负责人 mobile."""
+def _coded_form(subject_id, form_class, purpose, template, on_valid):
+    """Shared flow of a form that 【获取验证码】 sends to the subject's 负责人 mobile.
+
+    on_valid(subject, form) starts the business and returns the message to show.
+    """
+    subject = _own_subject(subject_id)
+    refused = _refuse_if_busy(subject)
+    if refused:
+        return refused
     form = form_class(subject=subject, formdata=request.form if request.method == "POST" else None)
     if request.method == "POST":
         if request.form.get("action") == "send_code":
@@ -257,47 +264,39 @@ def _coded_form(form_class, subject, purpose, template, on_valid):
                 form.code.errors.append(error)
             else:
                 try:
-                    return on_valid(form)
+                    flash(on_valid(subject, form), "success")
                 except models.TransitionError as problem:
                     flash(str(problem), "error")
-                    return finish(url_for(".detail", subject_id=subject.id))
+                return finish(url_for(".detail", subject_id=subject.id))
     return render_template(template, form=form, subject=subject)
+
+
+def _file_cancel(subject, form):
+    subject.request_cancel(form.reason.data)
+    models.Notice.send(current_user.id, "注销主体申请已提交",
+                       f"主体“{subject.name}”的注销申请已提交。注销后，其下所有网站、APP等备案信息将一并注销。")
+    return "注销主体申请已提交，主体状态为“注销中”"
+
+
+def _offer_transfer(subject, form):
+    receiver_mobile = rules.normalize_mobile(form.receiver_mobile.data)
+    subject.offer_transfer(receiver_mobile, rules.normalize_id_number(form.receiver_id_number.data))
+    sms.send(receiver_mobile, f"有开办主体“{subject.name}”移交给您，请登录联网备案平台在【接收主体】中接收。")
+    return "已发起移交，主体状态为“移交中”；对方接收前您可以撤回"
 
 
 @bp.route("/subjects/<int:subject_id>/cancel", methods=["GET", "POST"])
 @applicant_only
 def cancel(subject_id):
     """注销主体: 负责人姓名、手机、验证码、原因 → 注销中 until the bureau decides."""
-    subject = _own_subject(subject_id)
-    refused = _refuse_if_busy(subject)
-    if refused:
-        return refused
-
-    def file_cancel(form):
-        subject.request_cancel(form.reason.data)
-        models.Notice.send(current_user.id, "注销主体申请已提交",
-                           f"主体“{subject.name}”的注销申请已提交。注销后，其下所有网站、APP等备案信息将一并注销。")
-        flash("注销主体申请已提交，主体状态为“注销中”", "success")
-        return finish(url_for(".detail", subject_id=subject.id))
-    return _coded_form(CancelSubjectForm, subject, PURPOSE_CANCEL, "subject/cancel.html", file_cancel)
+    return _coded_form(subject_id, CancelSubjectForm, PURPOSE_CANCEL, "subject/cancel.html", _file_cancel)
 
 
 @bp.route("/subjects/<int:subject_id>/transfer", methods=["GET", "POST"])
 @applicant_only
 def transfer(subject_id):
     """移交主体: offer the subject to another account (移交中 until accepted or withdrawn)."""
-    subject = _own_subject(subject_id)
-    refused = _refuse_if_busy(subject)
-    if refused:
-        return refused
-
-    def offer(form):
-        receiver_mobile = rules.normalize_mobile(form.receiver_mobile.data)
-        subject.offer_transfer(receiver_mobile, rules.normalize_id_number(form.receiver_id_number.data))
-        sms.send(receiver_mobile, f"有开办主体“{subject.name}”移交给您，请登录联网备案平台在【接收主体】中接收。")
-        flash("已发起移交，主体状态为“移交中”；对方接收前您可以撤回", "success")
-        return finish(url_for(".detail", subject_id=subject.id))
-    return _coded_form(TransferForm, subject, PURPOSE_TRANSFER, "subject/transfer.html", offer)
+    return _coded_form(subject_id, TransferForm, PURPOSE_TRANSFER, "subject/transfer.html", _offer_transfer)
 
 
 @bp.route("/subjects/<int:subject_id>/transfer/withdraw", methods=["POST"])
