@@ -40,6 +40,47 @@ def measure(client, url):
     return rows
 
 
+def print_rows(title, rows):
+    print(f"\n{title}")
+    print(f"  {'resource':58} {'raw':>8} {'gzip':>8} {'br':>8}")
+    for target, raw, gz, br in rows:
+        print(f"  {target[:58]:58} {raw:8d} {gz:8d} {br:8d}")
+    totals = [sum(r[i] for r in rows) for i in (1, 2, 3)]
+    print(f"  {'TOTAL':58} {totals[0]:8d} {totals[1]:8d} {totals[2]:8d}")
+
+
+def post_size(client, url, data, token):
+    """Bytes of an htmx POST answer (a fragment), raw / gzip / br."""
+    sizes = []
+    for encoding in ("identity", "gzip", "br"):
+        response = client.post(url, data={**data, "csrf_token": token},
+                               headers={"HX-Request": "true", "Accept-Encoding": encoding})
+        sizes.append(len(response.get_data()))
+    return (url + " " + data.get("action", ""), *sizes)
+
+
+def subject_form(app):
+    """新增主体 for a logged-in applicant: first load, then each htmx exchange."""
+    with models.db.connection_context():
+        models.Bureau.get_or_create(division_code="331100", defaults={"name": "丽水市公安局网络警察支队"})
+        user = models.User(username="bench", mobile="13912345678", email="b@example.com")
+        user.set_password("Bench2026pass")
+        user.save()
+    client = app.test_client()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": "bench", "password": "Bench2026pass", "csrf_token": token})
+    print_rows("first load of /subject/new (logged in)", measure(client, "/subject/new"))
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/subject/new").get_data(as_text=True)).group(1)
+    typed = {"nature": "单位", "unit_kind": "企业单位", "name": "丽水市云岭科技有限公司",
+             "cert_type": "统一社会信用代码", "cert_number": "91330106673959654Q"}
+    print_rows("htmx exchanges on /subject/new", [
+        post_size(client, "/subject/new", {**typed, "province": "330000", "action": "refresh"}, token),
+        post_size(client, "/subject/new", {**typed, "nature": "个人", "action": "refresh"}, token),
+        post_size(client, "/subject/new", {**typed, "action": "autosave"}, token),
+        post_size(client, "/validate/subject/cert_number", typed, token),
+    ])
+
+
 def main():
     app = create_app({"CAPTCHA_DISABLED": False})
     with models.db.connection_context():
@@ -47,12 +88,9 @@ def main():
     for page in PAGES:
         client = app.test_client()
         rows = measure(client, page)
-        print(f"\nfirst load of {page}")
-        print(f"  {'resource':58} {'raw':>8} {'gzip':>8} {'br':>8}")
-        for target, raw, gz, br in rows:
-            print(f"  {target[:58]:58} {raw:8d} {gz:8d} {br:8d}")
-        totals = [sum(r[i] for r in rows) for i in (1, 2, 3)]
-        print(f"  {'TOTAL':58} {totals[0]:8d} {totals[1]:8d} {totals[2]:8d}")
+        print_rows(f"first load of {page}", rows)
+    app.config["CAPTCHA_DISABLED"] = True
+    subject_form(app)
 
 
 if __name__ == "__main__":
