@@ -5,7 +5,7 @@ being at the newest version. An existing database runs, in order, each
 migration it has not seen, each inside a transaction, then gains any new
 tables. A migration is a function taking a playhouse SchemaMigrator.
 """
-from peewee import CharField, DatabaseProxy, IntegerField
+from peewee import BooleanField, CharField, DatabaseProxy, ForeignKeyField, IntegerField, TextField
 from playhouse.migrate import migrate as apply_operations
 from playhouse.migrate import SchemaMigrator
 
@@ -19,15 +19,33 @@ class SchemaVersion(models.BaseModel):
     name = CharField(max_length=100)
 
 
+def _add_columns(migrator, table, **fields):
+    """add_column for each missing column; a table not there yet is created whole later."""
+    database = migrator.database
+    if not database.table_exists(table):
+        return []
+    present = {column.name for column in database.get_columns(table)}
+    return [migrator.add_column(table, name, field) for name, field in fields.items()
+            if name not in present]
+
+
 def m0001_bureau_summer_hours(migrator):
     """Bureaus of seed 001 keep winter and summer hours: add the summer column."""
-    return [migrator.add_column("bureau", "office_hours_summer",
-                                CharField(max_length=200, default=""))]
+    return _add_columns(migrator, "bureau", office_hours_summer=CharField(max_length=200, default=""))
+
+
+def m0002_website_filing_data(migrator):
+    """新办网站 keeps every filed field on the website and links its application."""
+    return _add_columns(migrator, "website", interactive=BooleanField(default=False),
+                        data=TextField(default="{}")) + \
+        _add_columns(migrator, "application", website_id=ForeignKeyField(
+            models.Website, field=models.Website.id, null=True, on_delete="SET NULL"))
 
 
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
+    (2, m0002_website_filing_data),
 ]
 
 

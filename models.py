@@ -481,7 +481,7 @@ class Subject(BaseModel):
 
 
 class Website(BaseModel):
-    """A website under a subject (the filing fields arrive with the wizard)."""
+    """A website under a subject: its main facts as columns, every filed field in data."""
 
     PENDING, FILED, CANCELLED = "待审核", "已备案", "已注销"
 
@@ -491,12 +491,29 @@ class Website(BaseModel):
     domain = CharField(max_length=253, index=True)
     status = CharField(max_length=8, default=PENDING)
     record_number = CharField(max_length=40, null=True, unique=True)
+    interactive = BooleanField(default=False)
+    data = TextField(default="{}")
+
+    def values(self):
+        return json.loads(self.data or "{}")
+
+    @classmethod
+    def taken_domains(cls, domains, exclude=None):
+        """Which of these domains a live website (pending or filed) already has."""
+        wanted = set(domains)
+        query = cls.select().where(cls.status != cls.CANCELLED)
+        if exclude is not None:
+            query = query.where(cls.id != exclude.id)
+        taken = set()
+        for site in query:
+            taken |= wanted & set(site.values().get("domains", [site.domain]))
+        return taken
 
 
 class Draft(BaseModel):
     """A filing in progress: raw form data, never in the cookie."""
 
-    NEW_SUBJECT, CHANGE_SUBJECT = "新增主体", "变更主体"
+    NEW_SUBJECT, CHANGE_SUBJECT, NEW_WEBSITE = "新增主体", "变更主体", "新办网站"
 
     owner = ForeignKeyField(User, backref="drafts", on_delete="CASCADE")
     kind = CharField(max_length=16)
@@ -546,6 +563,10 @@ class Application(BaseModel):
 
     PENDING, APPROVED, RETURNED, WITHDRAWN = "待审核", "已通过", "已退回", "已撤销"
     NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT = "新增主体", "变更主体", "注销主体"
+    NEW_WEBSITE = "新办网站"
+    KINDS = (NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT, NEW_WEBSITE)
+    STATUSES = (PENDING, APPROVED, RETURNED, WITHDRAWN)
+    WITHDRAW_WINDOW = timedelta(minutes=30)
 
     owner = ForeignKeyField(User, backref="applications", on_delete="RESTRICT")
     subject = ForeignKeyField(Subject, backref="applications", on_delete="RESTRICT")
@@ -555,9 +576,41 @@ class Application(BaseModel):
     bureau = ForeignKeyField(Bureau, null=True, backref="applications", on_delete="RESTRICT")
     submitted_at = DateTimeField(default=timeutil.now)
     decided_at = DateTimeField(null=True)
+    website = ForeignKeyField(Website, null=True, backref="applications", on_delete="SET NULL")
 
     def values(self):
         return json.loads(self.data or "{}")
+
+    def withdrawable(self, now=None):
+        """【撤销申请】 is offered while 待审核 and within 30 minutes of submission."""
+        now = now or timeutil.now()
+        return self.status == self.PENDING and now - self.submitted_at <= self.WITHDRAW_WINDOW
+
+    def withdraw(self):
+        """【撤销申请】: the application ends and what was filed returns to a draft."""
+        with db.atomic():
+            if self.status != self.PENDING:
+                raise TransitionError("只有待审核的申请可以撤销")
+            if not self.withdrawable():
+                raise TransitionError("已超过提交后30分钟，不能撤销申请")
+            subject, values = self.subject, self.values()
+            if self.kind == self.NEW_WEBSITE:
+                Draft.create(owner=self.owner, kind=Draft.NEW_WEBSITE, subject=subject,
+                             data=json.dumps(values.get("wizard", {}), ensure_ascii=False),
+                             step=values.get("last_step", ""))
+                if self.website_id:
+                    Website.delete().where(Website.id == self.website_id).execute()
+            elif self.kind == self.CHANGE_SUBJECT:
+                subject.finish_change(False)
+            elif self.kind == self.CANCEL_SUBJECT:
+                subject.finish_cancel(False)
+            elif self.kind == self.NEW_SUBJECT:
+                if subject.applications.where(Application.id != self.id,
+                                              Application.status == Application.PENDING).exists():
+                    raise TransitionError("该主体下还有审核中的业务，请先撤销这些业务申请")
+            self.status = self.WITHDRAWN
+            self.decided_at = timeutil.now()
+            self.save()
 
     def decide(self, approved):
         """The bureau's decision; a subject application carries it to its subject."""

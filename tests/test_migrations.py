@@ -29,7 +29,7 @@ def test_upgrade_keeps_data_of_an_older_release(tmp_path):
     with database.connection_context():
         assert migrations.current_version(database) is None
         ran = migrations.upgrade(database)
-        assert ran == ["m0001_bureau_summer_hours"]
+        assert ran == ["m0001_bureau_summer_hours", "m0002_website_filing_data"]
         bureau = models.Bureau.get_by_id(1)
         assert bureau.name == "博湖县公安局网安大队"
         assert bureau.office_hours_summer == ""
@@ -38,5 +38,31 @@ def test_upgrade_keeps_data_of_an_older_release(tmp_path):
         assert "（夏）" in models.Bureau.get_by_id(1).hours_display()
         # Tables the old release did not have are created too.
         assert database.table_exists("user")
-        assert migrations.current_version(database) == 1
+        assert migrations.current_version(database) == migrations.MIGRATIONS[-1][0]
         assert migrations.upgrade(database) == []
+
+
+def test_upgrade_gives_websites_of_release_one_their_filing_columns(tmp_path):
+    path = tmp_path / "v1.db"
+    old = SqliteDatabase(str(path))
+    old.execute_sql("CREATE TABLE schemaversion (id INTEGER PRIMARY KEY, created_at DATETIME NOT NULL, "
+                    "version INTEGER NOT NULL UNIQUE, name VARCHAR(100) NOT NULL)")
+    old.execute_sql("INSERT INTO schemaversion VALUES (1, '2026-11-22 00:00:00', 1, 'm0001_bureau_summer_hours')")
+    old.execute_sql("CREATE TABLE website (id INTEGER PRIMARY KEY, created_at DATETIME NOT NULL, "
+                    "owner_id INTEGER NOT NULL, subject_id INTEGER NOT NULL, name VARCHAR(100) NOT NULL, "
+                    "domain VARCHAR(253) NOT NULL, status VARCHAR(8) NOT NULL, record_number VARCHAR(40))")
+    old.execute_sql("INSERT INTO website VALUES (1, '2026-11-22 00:00:00', 1, 1, '丽水旅游网', 'lsly.cn', "
+                    "'已备案', '浙公网安备33110202000001号')")
+    old.execute_sql("CREATE TABLE application (id INTEGER PRIMARY KEY, created_at DATETIME NOT NULL, "
+                    "owner_id INTEGER NOT NULL, subject_id INTEGER NOT NULL, kind VARCHAR(16) NOT NULL, "
+                    "status VARCHAR(8) NOT NULL, data TEXT NOT NULL, bureau_id INTEGER, "
+                    "submitted_at DATETIME NOT NULL, decided_at DATETIME)")
+    old.close()
+
+    database = models.open_database(f"sqlite:///{path}")
+    with database.connection_context():
+        assert migrations.upgrade(database) == ["m0002_website_filing_data"]
+        site = models.Website.get_by_id(1)
+        assert (site.name, site.record_number, site.interactive, site.values()) == (
+            "丽水旅游网", "浙公网安备33110202000001号", False, {})
+        assert "website_id" in {c.name for c in database.get_columns("application")}
