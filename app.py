@@ -13,6 +13,7 @@ import models
 import sms
 import timeutil
 from views import auth, dev, inline, main, public, subject, workspace
+from wizard import routes as wizard_routes
 
 csrf = CSRFProtect()
 htmx = HTMX()
@@ -71,7 +72,8 @@ def create_app(test_config=None):
     sms.init_app(app, models.OutboxMessage.record)
     commands.init_app(app)
 
-    for blueprint in (main.bp, auth.bp, dev.bp, inline.bp, public.bp, subject.bp, workspace.bp):
+    for blueprint in (main.bp, auth.bp, dev.bp, inline.bp, public.bp, subject.bp, workspace.bp,
+                      wizard_routes.bp):
         app.register_blueprint(blueprint)
 
     app.before_request(_connect)

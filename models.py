@@ -599,7 +599,9 @@ class Application(BaseModel):
                              data=json.dumps(values.get("wizard", {}), ensure_ascii=False),
                              step=values.get("last_step", ""))
                 if self.website_id:
-                    Website.delete().where(Website.id == self.website_id).execute()
+                    # The site was never filed: it returns to the draft and leaves no row.
+                    website_id, self.website = self.website_id, None
+                    Website.delete().where(Website.id == website_id).execute()
             elif self.kind == self.CHANGE_SUBJECT:
                 subject.finish_change(False)
             elif self.kind == self.CANCEL_SUBJECT:

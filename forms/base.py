@@ -1,9 +1,11 @@
 """Pieces every form shares: rule validators and the image captcha."""
 from flask import current_app, request, session, url_for
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.widgets import ListWidget
+from wtforms import SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, ValidationError
+
+import json
 
 import models
 
@@ -39,6 +41,13 @@ class RadioList(ListWidget):
 
     def __call__(self, field, **kwargs):
         return super().__call__(field, **{k: v for k, v in kwargs.items() if not k.startswith("hx-")})
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices as a list of check boxes (服务类型, 语种 …)."""
+
+    widget = RadioList()
+    option_widget = CheckboxInput()
 
 
 # Forms whose fields can be checked one at a time while the user types.
@@ -118,3 +127,17 @@ def ordered_fields(form):
     names = getattr(form, "field_order", None) or [f.name for f in form]
     return [form[name] for name in names
             if name in form and form[name].type not in ("HiddenField", "CSRFTokenField")]
+
+
+def refresh_on_change(field, url, target, dependents=None):
+    """Make a change of field re-render what depends on it, in place (htmx).
+
+    dependents: ids of field wrappers to swap alone (so text typed elsewhere while
+    the answer travels is never overwritten); None swaps target whole. Without
+    JavaScript the field macro shows a 【确定】 button doing the same round trip.
+    """
+    swap = {"hx-target": target, "hx-swap": "outerHTML"} if dependents is None else \
+        {"hx-swap": "none", "hx-select-oob": ",".join(f"#{d}" for d in dependents)}
+    field.refreshes = True
+    field.render_kw = {**(field.render_kw or {}), "hx-post": url, "hx-trigger": "change",
+                       "hx-vals": json.dumps({"action": "refresh"}), **swap}

@@ -1,8 +1,6 @@
 """新增主体 / 变更主体: the 开办主体 form, its unit block and its 负责人 block."""
 from flask import current_app
 from flask_wtf.file import FileField
-import json
-
 import divisions
 
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
@@ -10,7 +8,7 @@ from wtforms.validators import Email, Length, Regexp, StopValidation, Validation
 
 import models
 from forms import rules
-from forms.base import Form, RadioList, inline, required, rule, strip
+from forms.base import Form, RadioList, inline, refresh_on_change, required, rule, strip
 from forms.regions import RegionMixin
 
 ID_TYPES = ["居民身份证", "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
@@ -106,19 +104,10 @@ class SubjectForm(RegionMixin, Form):
         return self.nature.data == models.Subject.UNIT
 
     def enable_refresh(self, url, target):
-        """Let the fields in REFRESHING re-render what depends on them (htmx).
-
-        Only the dependent fields are swapped where possible, so text typed
-        elsewhere while the answer travels is never overwritten.
-        """
+        """Let the fields in REFRESHING re-render what depends on them (htmx)."""
         for name, dependents in self.REFRESHING.items():
-            swap = {"hx-target": target, "hx-swap": "outerHTML"} if dependents is None else \
-                {"hx-swap": "none", "hx-select-oob": ",".join(f"#field-{d}" for d in dependents)}
-            attributes = {"hx-post": url, "hx-trigger": "change", "hx-vals": json.dumps({"action": "refresh"}),
-                          **swap}
-            field = self[name]
-            field.refreshes = True
-            field.render_kw = {**(field.render_kw or {}), **attributes}
+            refresh_on_change(self[name], url, target,
+                              None if dependents is None else [f"field-{d}" for d in dependents])
 
     def blocks(self):
         """The field groups to show, by title: a person fills only the 负责人 block."""
@@ -307,6 +296,15 @@ def display_value(name, value, subject=None):
     if name in PERSONAL_NUMBERS or (name == "cert_number" and subject is not None and subject.is_person):
         return rules.mask_id_number(value)
     return value
+
+
+def subject_facts(subject):
+    """(label, value) rows of a subject as pages show it (personal numbers masked)."""
+    data = subject.as_data()
+    names = [n for n in models.Subject.DATA_FIELDS if n not in models.Subject.UPLOAD_FIELDS]
+    if subject.is_person:
+        names = [n for n in names if n not in ("unit_kind", "investor")]
+    return [(DATA_LABELS[name], display_value(name, data[name], subject)) for name in names]
 
 
 class CodeField(StringField):

@@ -6,8 +6,8 @@ import models
 import sms
 import timeutil
 from forms import rules
-from forms.subject import (DATA_LABELS, PHOTO_FIELDS, AcceptTransferForm, CancelSubjectForm,
-                           SubjectForm, TransferForm, display_value)
+from forms.subject import (PHOTO_FIELDS, AcceptTransferForm, CancelSubjectForm, SubjectForm,
+                           TransferForm, subject_facts)
 from views.common import (CURRENT_SUBJECT_KEY, current_subject, finish, is_fragment_request,
                           role_required, safe_next, send_sms_code)
 
@@ -75,7 +75,8 @@ def _store(form, draft, kind, subject=None):
 @applicant_only
 def new():
     """新增主体: fill, 【保存草稿】 or 【提交审核】; a waiting draft is offered first."""
-    kind, url = models.Draft.NEW_SUBJECT, url_for(".new")
+    back_to = request.args.get("next")
+    kind, url = models.Draft.NEW_SUBJECT, url_for(".new", **({"next": back_to} if back_to else {}))
     if request.method == "GET":
         draft = None
         if "draft" in request.args:
@@ -112,7 +113,7 @@ def new():
             session[CURRENT_SUBJECT_KEY] = subject.id
             flash("主体已提交。公安机关不单独审核主体，请继续办理网站等业务，主体将随首个业务一并审核。",
                   "success")
-            return finish(url_for(".detail", subject_id=subject.id))
+            return finish(safe_next(back_to, url_for(".detail", subject_id=subject.id)))
         # Whatever was typed survives a refused submission.
         draft = _store(form, draft, kind)
     return _form_page(form, "新增主体", url, draft.id if draft else "")
@@ -130,15 +131,6 @@ def index():
                            incoming=models.Transfer.offered_to(current_user).count())
 
 
-def _facts(subject):
-    """(label, value) rows of a subject as the detail page shows them (IDs masked)."""
-    data = subject.as_data()
-    names = [n for n in models.Subject.DATA_FIELDS if n not in models.Subject.UPLOAD_FIELDS]
-    if subject.is_person:
-        names = [n for n in names if n not in ("unit_kind", "investor")]
-    return [(DATA_LABELS[name], display_value(name, data[name], subject)) for name in names]
-
-
 @bp.route("/subjects/<int:subject_id>")
 @applicant_only
 def detail(subject_id):
@@ -147,7 +139,7 @@ def detail(subject_id):
     photos = [(PHOTO_FIELDS[name], getattr(subject, name + "_id")) for name in models.Subject.UPLOAD_FIELDS
               if getattr(subject, name + "_id")]
     applications = subject.applications.order_by(models.Application.id.desc())
-    return render_template("subject/detail.html", subject=subject, facts=_facts(subject), photos=photos,
+    return render_template("subject/detail.html", subject=subject, facts=subject_facts(subject), photos=photos,
                            busy=subject.busy_reason(), transfer=subject.open_transfer(),
                            applications=applications)
 

@@ -3,7 +3,9 @@ from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_login import current_user, login_required
 
 import models
+from forms.subject import subject_facts
 from views.common import finish, role_required
+from wizard.website import FLOW_BY_KIND, summary_of
 
 bp = Blueprint("workspace", __name__)
 
@@ -11,6 +13,9 @@ bp = Blueprint("workspace", __name__)
 RESUME = {
     models.Draft.NEW_SUBJECT: lambda d: url_for("subject.new", draft=d.id),
     models.Draft.CHANGE_SUBJECT: lambda d: url_for("subject.change", subject_id=d.subject_id, draft="use"),
+    **{kind: (lambda d, flow=flow: url_for("wizard.step", flow_name=flow.name, draft_id=d.id,
+                                           step_name=d.step or flow.steps[0].name))
+       for kind, flow in FLOW_BY_KIND.items()},
 }
 
 
@@ -48,3 +53,46 @@ def upload(upload_id):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@bp.route("/applications")
+@role_required(models.User.APPLICANT)
+def applications():
+    """我的申请, filterable by 业务类型 and 审核状态."""
+    kind, status = request.args.get("kind", ""), request.args.get("status", "")
+    query = models.Application.select().where(models.Application.owner == current_user.id)
+    if kind:
+        query = query.where(models.Application.kind == kind)
+    if status:
+        query = query.where(models.Application.status == status)
+    return render_template("workspace/applications.html", rows=list(query.order_by(models.Application.id.desc())),
+                           kinds=models.Application.KINDS, statuses=models.Application.STATUSES,
+                           kind=kind, status=status)
+
+
+def _own_application(application_id):
+    return models.Application.get_or_none(models.Application.id == application_id,
+                                          models.Application.owner == current_user.id) or abort(404)
+
+
+@bp.route("/applications/<int:application_id>")
+@role_required(models.User.APPLICANT)
+def application(application_id):
+    """【详情】 of one of my applications: everything submitted; 【撤销申请】 while allowed."""
+    item = _own_application(application_id)
+    return render_template("workspace/application.html", application=item, sections=summary_of(item),
+                           subject_rows=subject_facts(item.subject), withdrawable=item.withdrawable())
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@role_required(models.User.APPLICANT)
+def withdraw(application_id):
+    """【撤销申请】: only while 待审核 and within 30 minutes of submission (checked here)."""
+    item = _own_application(application_id)
+    try:
+        item.withdraw()
+    except models.TransitionError as error:
+        flash(str(error), "error")
+    else:
+        flash("申请已撤销，填写的内容已放回【我的草稿】", "success")
+    return finish(url_for(".application", application_id=item.id))

@@ -1,0 +1,264 @@
+"""新办网站申请: the forms of its steps 网站基本信息, 网站负责人, 提示说明."""
+from wtforms import BooleanField, EmailField, FormField, SelectField, StringField, TextAreaField
+from wtforms import Form as PlainForm
+from wtforms.validators import Email, Length, ValidationError
+
+import divisions
+import models
+from forms import rules
+from forms.base import CheckboxList, Form, inline, refresh_on_change, required, rule, strip
+from forms.subject import ID_TYPES
+
+SERVICE_TYPES = ["单位门户网站", "博客/个人空间", "综合门户", "电子商务", "网络游戏", "网络视频",
+                 "在线教育", "搜索引擎", "www", "wap"]
+# Any of these makes a site 交互式: 面审 or 实地检查 follows.
+INTERACTIVE_ITEMS = ["论坛/BBS", "留言板", "会员登录/注册", "网络购物/商城", "在线支付", "即时通信",
+                     "评论", "网络直播", "博客/微博", "网络社区", "搜索引擎"]
+LANGUAGES = ["中文简体", "中文繁体", "英文", "维吾尔文", "藏文", "蒙古文", "其他"]
+
+
+def _lines(text):
+    """Non-empty lines of a text area, trimmed."""
+    return [line.strip() for line in (text or "").replace("；", "\n").replace(";", "\n").splitlines()
+            if line.strip()]
+
+
+def _choices(items):
+    return [(item, item) for item in items]
+
+
+def interactive_reason(items):
+    """Why a site counts as 交互式, or None when it does not."""
+    if not items:
+        return None
+    return f"您选择了“{'、'.join(items)}”，属于交互式服务：提交后需到公安机关面审或接受实地检查。"
+
+
+@inline("website", "site_name", "domain", "other_domains", "home_url", "ips", "icp_number")
+class WebsiteBasicForm(Form):
+    """【网站基本信息】"""
+
+    site_name = StringField("网站名称", filters=[strip], validators=[required("网站名称"), Length(max=60)],
+                            description="至少3个汉字，能反映网站内容，不能使用域名")
+    domain = StringField("网站主域名", filters=[strip], validators=[required("网站主域名"), rule(rules.check_domain)],
+                         description="如 abc.com，不要带 http:// 或 www 以外的前缀",
+                         render_kw={"autocomplete": "off", "inputmode": "url"})
+    other_domains = TextAreaField("其他域名", filters=[strip], description="每行一个域名，没有可不填",
+                                  render_kw={"rows": 2})
+    home_url = StringField("网站首页", filters=[strip], validators=[required("网站首页")],
+                           description="如 www.abc.com，首页的域名须在上面的域名中",
+                           render_kw={"autocomplete": "off", "inputmode": "url"})
+    ips = TextAreaField("IP地址", filters=[strip], validators=[required("IP地址")],
+                        description="每行一个IP地址；服务器有多个连续地址时写起止地址，如 1.2.3.4-1.2.3.10",
+                        render_kw={"rows": 2})
+    access_region = SelectField("接入商所属地区", validate_choice=False)
+    access_query = StringField("接入商名称", filters=[strip])
+    access_provider = StringField("网络接入服务商", filters=[strip], validators=[
+        required("网络接入服务商"), Length(max=120)], description="可用【查询网络接入服务商】查找并选择，查不到时直接填写")
+    registrar_region = SelectField("注册商所属地区", validate_choice=False)
+    registrar_query = StringField("注册商名称", filters=[strip])
+    registrar = StringField("域名注册服务商", filters=[strip], validators=[
+        required("域名注册服务商"), Length(max=120)], description="可用【查询域名注册服务商】查找并选择，查不到时直接填写")
+    service_types = CheckboxList("服务类型", choices=_choices(SERVICE_TYPES))
+    interactive_items = CheckboxList("交互式服务项目", choices=_choices(INTERACTIVE_ITEMS),
+                                     description="网站有留言板、购物车、会员登录、商城或标价等功能的，都属于交互式服务")
+    pre_approvals = CheckboxList("前置审批", choices=_choices(rules.PRE_APPROVAL_ITEMS),
+                                 description="只在网站提供相应服务并已取得审批时勾选")
+    pre_approval_numbers = StringField("前置审批文号", filters=[strip], validators=[Length(max=200)],
+                                       description="勾选前置审批时必填，多个文号用分号隔开")
+    dangerous_goods = BooleanField("发布互联网危险物品信息", description="须持有相应许可证")
+    dangerous_licence = StringField("危险物品信息发布许可证号", filters=[strip], validators=[Length(max=60)])
+    languages = CheckboxList("网站语种", choices=_choices(LANGUAGES))
+    icp_number = StringField("ICP备案号", filters=[strip], validators=[
+        required("ICP备案号"), rule(rules.check_icp_number)], description="工业和信息化部的备案号，如 京ICP备12345678号-1")
+
+    LOOKUPS = {"access": (models.Provider.ACCESS, "access_provider"),
+               "registrar": (models.Provider.REGISTRAR, "registrar")}
+
+    def __init__(self, *args, subject=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+        provinces = [("", "请选择")] + [(d.code, d.name) for d in divisions.table().provinces()]
+        self.access_region.choices = self.registrar_region.choices = provinces
+        for name in ("access_region", "access_query", "registrar_region", "registrar_query"):
+            self[name].summary_skip = True
+
+    def enable_refresh(self, url, target):
+        """Ticking an interactive item says at once that the site is 交互式."""
+        refresh_on_change(self.interactive_items, url, target, ["interactive-note"])
+
+    def interactive_note(self):
+        return interactive_reason(self.interactive_items.data)
+
+    # -- values as the filing keeps them --
+
+    def all_domains(self):
+        return [d for d in [self.domain.data, *_lines(self.other_domains.data)] if d]
+
+    def normalized_domains(self):
+        return list(dict.fromkeys(rules.normalize_domain(d) for d in self.all_domains()))
+
+    def ip_lines(self):
+        return _lines(self.ips.data)
+
+    @property
+    def interactive(self):
+        return bool(self.interactive_items.data)
+
+    # -- checks that need more than one field or the database --
+
+    def validate_site_name(self, field):
+        subject = self.subject
+        message = rules.check_site_name(field.data, self.all_domains(),
+                                        subject.nature if subject else "单位",
+                                        subject.unit_kind if subject else "企业单位",
+                                        self.pre_approvals.data or [])
+        if message:
+            raise ValidationError(message)
+
+    def _check_taken(self, domains):
+        try:
+            taken = models.Website.taken_domains([rules.normalize_domain(d) for d in domains])
+        except ValueError:
+            return
+        for domain in domains:
+            message = rules.check_domain_not_filed(domain, taken)
+            if message:
+                raise ValidationError(message.replace("您已经申请过", "已有网站申请过"))
+
+    def validate_domain(self, field):
+        self._check_taken([field.data])
+
+    def validate_other_domains(self, field):
+        others = _lines(field.data)
+        for domain in others:
+            message = rules.check_domain(domain)
+            if message:
+                raise ValidationError(f"{domain}：{message}")
+        self._check_taken(others)
+
+    def validate_home_url(self, field):
+        message = rules.check_home_in_domains(field.data, self.all_domains())
+        if message:
+            raise ValidationError(message)
+
+    def validate_ips(self, field):
+        for line in self.ip_lines():
+            start, dash, end = line.replace("～", "-").replace("~", "-").partition("-")
+            message = rules.check_ip_range(start.strip(), end.strip()) if dash else rules.check_ip(line)
+            if message:
+                raise ValidationError(f"{line}：{message}")
+
+    def validate_service_types(self, field):
+        if not field.data:
+            raise ValidationError("请至少选择一种服务类型")
+
+    def validate_languages(self, field):
+        if not field.data:
+            raise ValidationError("请至少选择一种网站语种")
+
+    def validate_pre_approval_numbers(self, field):
+        if self.pre_approvals.data and not field.data:
+            raise ValidationError("勾选了前置审批，请填写审批文号")
+
+    def validate_dangerous_licence(self, field):
+        if self.dangerous_goods.data and not field.data:
+            raise ValidationError("发布互联网危险物品信息须填写许可证号")
+
+    # -- 【查询网络接入服务商】 / 【查询域名注册服务商】 --
+
+    def lookup(self, which):
+        """Providers of a kind matching the typed name in the chosen region (required)."""
+        kind, _target = self.LOOKUPS[which]
+        region, query = self[f"{which}_region"], self[f"{which}_query"]
+        if not region.data:
+            region.errors = ["请先选择所属地区"]
+            return None
+        found = models.Provider.select().where(models.Provider.kind == kind,
+                                               models.Provider.region_code.startswith(region.data[:2]))
+        if query.data:
+            found = found.where(models.Provider.name.contains(query.data))
+        return list(found.order_by(models.Provider.name).limit(20))
+
+    def pick(self, which, provider_id):
+        """【选择】: fill the provider field from a looked-up provider."""
+        kind, target = self.LOOKUPS[which]
+        provider = models.Provider.get_or_none(models.Provider.id == provider_id, models.Provider.kind == kind)
+        if provider:
+            self[target].data = provider.name
+        return provider
+
+
+class PersonForm(PlainForm):
+    """One person block of 【网站负责人】; same_as_subject fills it from the subject's 负责人."""
+
+    same_as_subject = BooleanField("同主体负责人信息")
+    name = StringField("姓名", filters=[strip], validators=[required("姓名"), rule(rules.check_person_name)])
+    id_type = SelectField("证件类型", choices=[(t, t) for t in ID_TYPES])
+    id_number = StringField("证件号码", filters=[strip], validators=[required("证件号码")],
+                            render_kw={"autocomplete": "off"})
+    mobile = StringField("手机号码", filters=[strip], validators=[required("手机号码"), rule(rules.check_mobile)],
+                         render_kw={"inputmode": "tel"})
+    office_phone = StringField("办公电话", filters=[strip], validators=[
+        required("办公电话"), rule(rules.check_landline)], description="带区号的固定电话")
+    email = EmailField("电子邮箱", filters=[strip], validators=[
+        required("电子邮箱"), Length(max=120), Email(message="电子邮箱格式不正确")])
+
+    def validate_id_number(self, field):
+        if self.id_type.data == "居民身份证":
+            message = rules.check_id_number(field.data)
+            if message:
+                raise ValidationError(message)
+
+    def fill_from(self, subject):
+        """Copy the subject's 负责人 into the empty fields (what the user typed stays)."""
+        values = {"name": subject.leader_name, "id_type": subject.leader_id_type,
+                  "id_number": subject.leader_id_number, "mobile": subject.leader_mobile,
+                  "office_phone": subject.leader_office_phone, "email": subject.leader_email}
+        for name, value in values.items():
+            if not self[name].data or name == "id_type":
+                self[name].data = value
+
+
+class WebsitePeopleForm(Form):
+    """【网站负责人】: 网站负责人, 网站安全负责人, 网站应急联络人."""
+
+    owner = FormField(PersonForm, "网站负责人")
+    security = FormField(PersonForm, "网站安全负责人")
+    emergency = FormField(PersonForm, "网站应急联络人",
+                          description="需承担7×24小时联络责任，建议不与网站负责人为同一人")
+
+    BLOCKS = ("owner", "security", "emergency")
+
+    def __init__(self, *args, subject=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+
+    def enable_refresh(self, url, target):
+        """Ticking 同主体负责人信息 fills that block at once."""
+        for name in self.BLOCKS:
+            refresh_on_change(self[name].form.same_as_subject, url, target)
+
+    def fill_ticked(self):
+        """Fill every block whose 同主体负责人信息 is ticked from the subject."""
+        for name in self.BLOCKS:
+            block = self[name].form
+            if block.same_as_subject.data and self.subject is not None:
+                block.fill_from(self.subject)
+
+    def same_person_warning(self):
+        """Advice (not a refusal) when the 24×7 contact is the 网站负责人 again."""
+        owner, emergency = self.owner.form, self.emergency.form
+        same = (owner.name.data and owner.name.data == emergency.name.data) or \
+            (owner.mobile.data and owner.mobile.data == emergency.mobile.data)
+        return "网站应急联络人需承担7×24小时联络责任，建议不与网站负责人为同一人" if same else None
+
+
+class WebsiteNoticeForm(Form):
+    """【提示说明】: the applicant confirms the security protection notice."""
+
+    agree = BooleanField("我已阅读信息网络安全保护方案")
+
+    def validate_agree(self, field):
+        if not field.data:
+            raise ValidationError("请先阅读并勾选“我已阅读信息网络安全保护方案”")

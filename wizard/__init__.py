@@ -1,0 +1,1 @@
+"""The generic step engine (engine.py), the flows built on it, and their routes."""

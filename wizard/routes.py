@@ -1,0 +1,177 @@
+"""The routes every flow shares: start, one step (GET/POST), check your answers, submit."""
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+import models
+from forms.subject import subject_facts
+from views.common import current_subject, finish, is_fragment_request, role_required
+from wizard.engine import AlreadyFinalized, Navigator, WizardState, raw_from_form, raw_from_post, rebuild
+from wizard.website import FLOWS
+
+bp = Blueprint("wizard", __name__, url_prefix="/apply")
+applicant_only = role_required(models.User.APPLICANT)
+
+
+def _flow(name):
+    return FLOWS.get(name) or abort(404)
+
+
+def _draft(flow, draft_id):
+    """The user's own draft of this flow, else 404."""
+    return models.Draft.owned(current_user.id, draft_id, flow.kind) or abort(404)
+
+
+def step_url(flow, draft, step_name, **args):
+    return url_for("wizard.step", flow_name=flow.name, draft_id=draft.id, step_name=step_name, **args)
+
+
+@bp.route("/<flow_name>")
+@applicant_only
+def start(flow_name):
+    """Begin (or, after asking, resume) a filing for the current subject."""
+    flow = _flow(flow_name)
+    subject = current_subject()
+    problem = flow.subject_problem(subject)
+    if problem:
+        return render_template("wizard/no_subject.html", flow=flow, problem=problem,
+                               has_subject=subject is not None)
+    waiting = models.Draft.find(current_user.id, flow.kind, subject)
+    choice = request.args.get("draft")
+    if waiting and choice is None:
+        return render_template("subject/draft_prompt.html", title=flow.title, question="您有一条草稿，是否使用",
+                               use_url=url_for(".start", flow_name=flow.name, draft="use"),
+                               skip_url=url_for(".start", flow_name=flow.name, draft="new"))
+    if waiting and choice == "use":
+        return redirect(step_url(flow, waiting, waiting.step or flow.steps[0].name))
+    draft = models.Draft(owner=current_user.id, kind=flow.kind, subject=subject)
+    WizardState(draft).save()
+    return redirect(step_url(flow, draft, flow.steps[0].name))
+
+
+def _render(flow, draft, nav, form, **context):
+    """A step as a page, or only the step to htmx; templates get the navigator."""
+    action = step_url(flow, draft, nav.current.name, **({"return": "review"} if request.args.get("return") else {}))
+    if hasattr(form, "enable_refresh"):
+        form.enable_refresh(action, "#wizard")
+    context.update(flow=flow, draft=draft, nav=nav, form=form, subject=draft.subject, step_action=action,
+                   subject_rows=subject_facts)
+    template = "wizard/_step.html" if is_fragment_request() else "wizard/step.html"
+    return render_template(template, **context)
+
+
+def _show(flow, draft, step_name):
+    """A step filled from what the draft holds."""
+    state = WizardState(draft)
+    steps = flow.active_steps(state.as_data())
+    current = flow.step(state.as_data(), step_name)
+    form = rebuild(current.form, state.raw(current.name), flow.context(draft)) if current.form else None
+    return _render(flow, draft, Navigator(steps, current.name, state.reached), form)
+
+
+def _go(flow, draft, step_name):
+    """Move to a step: htmx gets just that step (and the new URL), a browser a redirect."""
+    url = step_url(flow, draft, step_name)
+    if not is_fragment_request():
+        return finish(url)
+    response = make_response(_show(flow, draft, step_name))
+    response.headers["HX-Push-Url"] = url
+    return response
+
+
+@bp.route("/<flow_name>/<int:draft_id>/<step_name>", methods=["GET", "POST"])
+@applicant_only
+def step(flow_name, draft_id, step_name):
+    """One step: show it, keep what was typed, move on only in order."""
+    flow = _flow(flow_name)
+    draft = _draft(flow, draft_id)
+    state = WizardState(draft)
+    steps = flow.active_steps(state.as_data())
+    current = flow.step(state.as_data(), step_name)
+    if current is None:
+        abort(404)
+    if steps.index(current) > state.reached:
+        # Never trust the URL: a step not reached yet sends the user to where they are.
+        flash("请按顺序填写", "info")
+        return _go(flow, draft, steps[state.reached].name)
+    nav = Navigator(steps, current.name, state.reached)
+    context = flow.context(draft)
+    extra = {}
+
+    if request.method == "GET":
+        return _show(flow, draft, current.name)
+
+    action = request.form.get("action", "next")
+    form = current.form(**context) if current.form else None
+    if form is not None:
+        state.save(current.name, raw_from_post(current.form, request.form, context))
+    if action == "autosave":
+        return render_template("subject/_autosaved.html", draft=draft)
+    if action == "back" and nav.prev:
+        return _go(flow, draft, nav.prev.name)
+    if action == "save_draft":
+        flash("草稿已保存，可在【我的草稿】中继续填写", "success")
+        return finish(url_for("workspace.drafts"))
+    if action == "refresh" and hasattr(form, "fill_ticked"):
+        form.fill_ticked()
+        state.save(current.name, raw_from_form(form))
+    elif action.startswith("lookup_"):
+        which = action[len("lookup_"):]
+        extra["found"] = (which, form.lookup(which))
+    elif action.startswith("pick_"):
+        which, _, provider_id = action[len("pick_"):].partition(":")
+        if form.pick(which, provider_id):
+            state.save(current.name, raw_from_form(form))
+    elif action == "next":
+        if current.name == "subject" and flow.subject_problem(draft.subject):
+            flash(flow.subject_problem(draft.subject), "error")
+        elif form is None or form.validate():
+            state.save(reached=nav.index + 1)
+            if nav.is_last or request.args.get("return") == "review":
+                return finish(url_for(".review", flow_name=flow.name, draft_id=draft.id))
+            return _go(flow, draft, nav.next.name)
+    return _render(flow, draft, nav, form, **extra)
+
+
+@bp.route("/<flow_name>/<int:draft_id>/review")
+@applicant_only
+def review(flow_name, draft_id):
+    """Check your answers: every section with a 修改 link, then 【提交】."""
+    flow = _flow(flow_name)
+    draft = _draft(flow, draft_id)
+    state = WizardState(draft)
+    context = flow.context(draft)
+    steps = flow.active_steps(state.as_data())
+    if state.reached < len(steps) - 1:
+        return redirect(step_url(flow, draft, steps[state.reached].name))
+    invalid = flow.first_invalid(state, context)
+    if invalid:
+        flash(f"【{invalid.title}】中有需要修改的内容", "error")
+        return redirect(step_url(flow, draft, invalid.name))
+    return render_template("wizard/review.html", flow=flow, draft=draft, subject=draft.subject,
+                           sections=flow.summary(state, context), warnings=flow.warnings(state, context),
+                           step_url=step_url)
+
+
+@bp.route("/<flow_name>/<int:draft_id>/submit", methods=["POST"])
+@applicant_only
+def submit(flow_name, draft_id):
+    """【提交】: revalidate every step and file once; a repeated submit files nothing more."""
+    flow = _flow(flow_name)
+    draft = models.Draft.owned(current_user.id, draft_id, flow.kind)
+    if draft is None:
+        flash("该申请已提交，请在【我的申请】中查看", "info")
+        return finish(url_for("workspace.applications"))
+    state, context = WizardState(draft), flow.context(draft)
+    steps = flow.active_steps(state.as_data())
+    invalid = flow.first_invalid(state, context) if state.reached >= len(steps) - 1 else steps[state.reached]
+    problem = flow.subject_problem(draft.subject)
+    if invalid or problem:
+        flash(problem or f"【{invalid.title}】中有需要修改的内容", "error")
+        return finish(step_url(flow, draft, (invalid or steps[0]).name))
+    try:
+        application = flow.finalize_once(draft, context)
+    except AlreadyFinalized:
+        flash("该申请已提交，请在【我的申请】中查看", "info")
+        return finish(url_for("workspace.applications"))
+    flash("提交成功，请等待公安机关审核", "success")
+    return finish(url_for("workspace.application", application_id=application.id))
