@@ -39,6 +39,9 @@ class RadioList(ListWidget):
     on both, one click would send two requests, the later swap undoing the first.
     """
 
+    def __init__(self, html_tag="ul", prefix_label=False):
+        super().__init__(html_tag, prefix_label)
+
     def __call__(self, field, **kwargs):
         return super().__call__(field, **{k: v for k, v in kwargs.items() if not k.startswith("hx-")})
 
@@ -78,10 +81,7 @@ class Form(FlaskForm):
                                "hx-post": url_for("inline.validate_field", form_name=self.inline_name,
                                                   field_name=name),
                                "hx-trigger": "change", "hx-target": f"#field-{field.id}",
-                               "hx-swap": "outerHTML",
-                               # Submitting the form cancels a check still on its way, whose
-                               # late answer would otherwise land on the next page.
-                               "hx-sync": "closest form:abort"}
+                               "hx-swap": "outerHTML"}
 
     def check_field(self, name):
         """Run one field's validators, including the form's validate_<name>."""

@@ -82,6 +82,8 @@ class WebsiteBasicForm(Form):
         self.access_region.choices = self.registrar_region.choices = provinces
         for name in ("access_region", "access_query", "registrar_region", "registrar_query"):
             self[name].summary_skip = True
+        # Checked by validate_* methods; flagged for the red *.
+        self.service_types.flags.required = self.languages.flags.required = True
 
     def enable_refresh(self, url, target):
         """Ticking an interactive item says at once that the site is 交互式."""

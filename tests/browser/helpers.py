@@ -3,6 +3,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.factories import make_id, picture
+
 PASSWORD = "Browser2026ok"
 
 
@@ -57,3 +59,47 @@ def settled(page):
     acting in that instant would find the new fields inert.
     """
     expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
+
+
+def upload(page, label, name, content):
+    field(page, label).set_input_files(files=[{"name": name, "mimeType": "image/jpeg", "buffer": content}])
+
+
+def confirm_choice(page, field_id, js):
+    """After a choice that changes the form: htmx does it at once, without JS 【确定】 does."""
+    if js:
+        settled(page)
+    else:
+        page.locator(f"#field-{field_id}").get_by_role("button", name="确定").click()
+
+
+def choose_lishui(page, js=True):
+    """Province → city → county; each choice brings the next list."""
+    field(page, "省（自治区、直辖市）").select_option(label="浙江省")
+    confirm_choice(page, "province", js)
+    field(page, "市（地区、州）").select_option(label="丽水市")
+    confirm_choice(page, "city", js)
+    field(page, "县（市、区）").select_option(label="莲都区")
+
+
+def fill_leader(page, name, id_number, mobile):
+    field(page, "负责人姓名").fill(name)
+    field(page, "负责人证件号码").fill(id_number)
+    field(page, "常住地址").fill("浙江省丽水市莲都区紫金街道中山街128号")
+    field(page, "办公电话").fill("0578-2786359")
+    field(page, "手机号码").fill(mobile)
+    field(page, "电子邮箱").fill("leader@example.com")
+    upload(page, "负责人证件正面", "front.jpg", picture())
+    upload(page, "负责人证件背面", "back.jpg", picture(color=(20, 90, 200)))
+
+
+def person_subject(page, name, seq, mobile, js=True):
+    """新增主体 as a person, submitted; ends on the subject's page."""
+    page.goto("/subject/new")
+    page.get_by_label("个人", exact=True).check()
+    confirm_choice(page, "nature", js)
+    expect(field(page, "单位名称")).to_have_count(0)
+    choose_lishui(page, js)
+    fill_leader(page, name, make_id(seq=seq), mobile)
+    page.get_by_role("button", name="提交审核").click()
+    expect(page.get_by_role("heading", name=re.compile(name))).to_be_visible()

@@ -4,34 +4,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import field, register_and_login, settled, sms_code, verify_mobile
+from tests.browser.helpers import (choose_lishui, confirm_choice, field, fill_leader, person_subject, register_and_login,
+                                   settled, sms_code, upload, verify_mobile)
 from tests.factories import USCC, make_id, picture
 
 pytestmark = pytest.mark.browser
-
-
-def upload(page, label, name, content):
-    field(page, label).set_input_files(files=[{"name": name, "mimeType": "image/jpeg", "buffer": content}])
-
-
-def choose_lishui(page):
-    """Province → city → county; each choice brings the next list (htmx, or 确定 without JS)."""
-    field(page, "省（自治区、直辖市）").select_option(label="浙江省")
-    settled(page)
-    field(page, "市（地区、州）").select_option(label="丽水市")
-    settled(page)
-    field(page, "县（市、区）").select_option(label="莲都区")
-
-
-def fill_leader(page, name, id_number, mobile):
-    field(page, "负责人姓名").fill(name)
-    field(page, "负责人证件号码").fill(id_number)
-    field(page, "常住地址").fill("浙江省丽水市莲都区紫金街道中山街128号")
-    field(page, "办公电话").fill("0578-2786359")
-    field(page, "手机号码").fill(mobile)
-    field(page, "电子邮箱").fill("leader@example.com")
-    upload(page, "负责人证件正面", "front.jpg", picture())
-    upload(page, "负责人证件背面", "back.jpg", picture(color=(20, 90, 200)))
 
 
 def test_unit_subject_with_pictures_draft_prompt_and_submit(page):
@@ -86,13 +63,9 @@ def test_person_subject_with_javascript_disabled(browser, base_url):
     register_and_login(page, "nojs_person", "13912350002")
     page.goto("/subject/new")
     page.get_by_label("个人", exact=True).check()
-    page.locator("#field-nature").get_by_role("button", name="确定").click()
+    confirm_choice(page, "nature", js=False)
     expect(field(page, "单位名称")).to_have_count(0)
-    field(page, "省（自治区、直辖市）").select_option(label="浙江省")
-    page.locator("#field-province").get_by_role("button", name="确定").click()
-    field(page, "市（地区、州）").select_option(label="丽水市")
-    page.locator("#field-city").get_by_role("button", name="确定").click()
-    field(page, "县（市、区）").select_option(label="莲都区")
+    choose_lishui(page, js=False)
     fill_leader(page, "李秀英", make_id(seq=302), "13905780002")
     field(page, "办公电话").fill("010-00000000")
     page.get_by_role("button", name="提交审核").click()
@@ -113,14 +86,7 @@ def test_transfer_from_one_account_to_another(browser, base_url, live_db):
         p.set_default_timeout(10000)
 
     register_and_login(sender, "transfer_from", "13912350003")
-    sender.goto("/subject/new")
-    sender.get_by_label("个人", exact=True).check()
-    expect(field(sender, "单位名称")).to_have_count(0)
-    settled(sender)
-    choose_lishui(sender)
-    fill_leader(sender, "王建华", make_id(seq=303), "13905780003")
-    sender.get_by_role("button", name="提交审核").click()
-    expect(sender.get_by_role("heading", name=re.compile("王建华"))).to_be_visible()
+    person_subject(sender, "王建华", 303, "13905780003")
     # The bureau's review (a later part of the system) approves it.
     live_db.execute("UPDATE subject SET status='有效' WHERE name='王建华'")
     live_db.execute("UPDATE application SET status='已通过' WHERE subject_id IN "

@@ -1,0 +1,128 @@
+"""新办网站申请 in Chromium: four steps with lookup, autofill, a reload, review, submit, 撤销; and without JS."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import field, person_subject, register_and_login, settled
+from tests.factories import make_id
+
+pytestmark = pytest.mark.browser
+
+
+def fill_basic(page, domain):
+    field(page, "网站名称").fill("丽水山居旅游网")
+    field(page, "网站主域名").fill(domain)
+    field(page, "网站首页").fill("www." + domain)
+    field(page, "其他域名").fill("www." + domain)
+    field(page, "IP地址").fill("47.96.1.10")
+    field(page, "域名注册服务商").fill("厦门易名科技股份有限公司")
+    page.get_by_label("单位门户网站").check()
+    page.get_by_label("中文简体").check()
+    field(page, "ICP备案号").fill("浙ICP备12345678号-1")
+
+
+def fill_person(page, prefix, name, seq, mobile):
+    page.locator(f"#{prefix}-name").fill(name)
+    page.locator(f"#{prefix}-id_number").fill(make_id(seq=seq))
+    page.locator(f"#{prefix}-mobile").fill(mobile)
+    page.locator(f"#{prefix}-office_phone").fill("0578-2786359")
+    page.locator(f"#{prefix}-email").fill(f"{prefix}@example.com")
+
+
+def test_four_steps_with_lookup_autofill_reload_and_withdraw(page):
+    register_and_login(page, "site_owner", "13912360001")
+    person_subject(page, "赵丽华", 501, "13905790001")
+    page.goto("/home")
+    page.get_by_role("link", name="新办网站申请").click()
+    expect(page.get_by_role("heading", name="开办主体")).to_be_visible()
+    expect(page.get_by_text("赵丽华").first).to_be_visible()
+    page.get_by_role("button", name="下一步").click()
+    expect(page.get_by_role("heading", name="网站基本信息")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/basic$"))
+    settled(page)
+
+    fill_basic(page, "lsshanju.cn")
+    field(page, "接入商所属地区").select_option(label="浙江省")
+    field(page, "接入商名称").fill("阿里云")
+    page.get_by_role("button", name="查询网络接入服务商").click()
+    page.get_by_role("row", name=re.compile("阿里云计算有限公司")).get_by_role("button", name="选择").click()
+    expect(field(page, "网络接入服务商")).to_have_value("阿里云计算有限公司")
+    settled(page)
+    page.get_by_label("留言板").check()
+    expect(page.get_by_text("属于交互式服务")).to_be_visible()
+    settled(page)
+    field(page, "网站名称").fill("丽水山居旅游网站")
+    expect(page.get_by_text("已自动保存")).to_be_visible()
+
+    # A reload in the middle loses nothing.
+    page.reload()
+    expect(field(page, "网站名称")).to_have_value("丽水山居旅游网站")
+    expect(page.get_by_label("留言板")).to_be_checked()
+    page.get_by_role("button", name="下一步").click()
+    expect(page.get_by_role("heading", name="网站负责人")).to_be_visible()
+    settled(page)
+
+    page.locator("#owner-same_as_subject").check()
+    expect(page.locator("#owner-name")).to_have_value("赵丽华")
+    settled(page)
+    fill_person(page, "security", "钱学明", 502, "13905790002")
+    fill_person(page, "emergency", "孙志强", 503, "13905790003")
+    page.get_by_role("button", name="下一步").click()
+    expect(page.get_by_role("heading", name="提示说明")).to_be_visible()
+    settled(page)
+    page.get_by_role("button", name="下一步：核对信息").click()
+    expect(page.get_by_text("请先阅读并勾选")).to_be_visible()
+    settled(page)
+    page.get_by_label("我已阅读信息网络安全保护方案").check()
+    page.get_by_role("button", name="下一步：核对信息").click()
+
+    expect(page.get_by_role("heading", name=re.compile("请核对"))).to_be_visible()
+    expect(page.get_by_text("丽水山居旅游网站")).to_be_visible()
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_text("提交成功，请等待公安机关审核")).to_be_visible()
+    expect(page.get_by_text("交互式（需面审或实地检查）")).to_be_visible()
+
+    page.get_by_role("link", name="我的申请").click()
+    row = page.get_by_role("row", name=re.compile("丽水山居旅游网站"))
+    expect(row).to_contain_text("待审核")
+    row.get_by_role("link", name="详情").click()
+    page.get_by_role("button", name="撤销申请").click()
+    expect(page.get_by_text("申请已撤销")).to_be_visible()
+    page.get_by_role("link", name="我的草稿").click()
+    expect(page.get_by_role("cell", name="新办网站")).to_be_visible()
+
+
+def test_website_filing_with_javascript_disabled(browser, base_url):
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    register_and_login(page, "site_nojs", "13912360002")
+    person_subject(page, "周晓梅", 601, "13905790011", js=False)
+    page.goto("/apply/website")
+    page.get_by_role("button", name="下一步").click()
+    fill_basic(page, "zxmblog.cn")
+    field(page, "网络接入服务商").fill("中国电信股份有限公司丽水分公司")
+    field(page, "IP地址").fill("10.0.0.1")
+    page.get_by_role("button", name="下一步").click()
+    expect(page.locator("#field-ips .error")).to_contain_text("10.0.0.1")
+    field(page, "IP地址").fill("47.96.1.11")
+    page.get_by_role("button", name="下一步").click()
+    expect(page.get_by_role("heading", name="网站负责人")).to_be_visible()
+    page.locator("#owner-same_as_subject").check()
+    page.locator("#field-owner-same_as_subject").get_by_role("button", name="确定").click()
+    expect(page.locator("#owner-name")).to_have_value("周晓梅")
+    fill_person(page, "security", "吴振国", 602, "13905790012")
+    fill_person(page, "emergency", "郑雅琴", 603, "13905790013")
+    page.get_by_role("button", name="上一步").click()
+    expect(field(page, "网站名称")).to_have_value("丽水山居旅游网")
+    page.get_by_role("button", name="下一步").click()
+    expect(page.locator("#security-name")).to_have_value("吴振国")
+    page.get_by_role("button", name="下一步").click()
+    page.get_by_label("我已阅读信息网络安全保护方案").check()
+    page.get_by_role("button", name="下一步：核对信息").click()
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_text("提交成功，请等待公安机关审核")).to_be_visible()
+    page.goto("/applications")
+    expect(page.get_by_role("row", name=re.compile("丽水山居旅游网"))).to_contain_text("待审核")
+    context.close()
