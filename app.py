@@ -1,7 +1,9 @@
 """Application factory: configuration → extensions → blueprints → error pages."""
 import os
 
-from flask import Flask, flash, redirect, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, make_response, redirect, render_template, request
 from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_login import LoginManager, login_url
@@ -37,14 +39,20 @@ ERRORS = {
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    """Plain pages go to 登录 and come back; an htmx fragment (autosave, a check) gets 401.
+    """Plain pages go to 登录 and come back; htmx never gets the login page swapped into a form.
 
-    A 401 is not swapped by htmx, so an expired session never pours the login
-    page into a form, and what is on screen stays for the next real submit.
+    An autosave just gets 401 (htmx swaps nothing, what is on screen stays); any
+    other htmx request is sent to 登录 with the page it came from as next.
     """
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
-        return "请重新登录", 401
     flash(login_manager.login_message, login_manager.login_message_category)
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        if request.form.get("action") == "autosave":
+            return "请重新登录", 401
+        # A step submitted after the session ended: log in, then back to the same page,
+        # where the draft (autosaved while typing) fills it again.
+        response = make_response("请重新登录", 401)
+        response.headers["HX-Redirect"] = login_url(login_manager.login_view, _current_page())
+        return response
     return redirect(login_url(login_manager.login_view, request.url))
 
 
@@ -112,7 +120,19 @@ def _error_page(error):
     return _render_error(code, title, text)
 
 
+def _current_page():
+    """The path (and query) of the page an htmx request came from."""
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    return current.path + ("?" + current.query if current.query else "")
+
+
 def _csrf_error(_error):
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        # The session behind the page ended (logged out elsewhere): htmx swaps no 4xx, so
+        # send the browser to 登录 and back to this page, which the autosaved draft refills.
+        response = make_response("页面已过期", 400)
+        response.headers["HX-Redirect"] = login_url(login_manager.login_view, _current_page())
+        return response
     return _render_error(400, "页面已过期", "页面停留时间过长或已在其他窗口退出登录，请刷新页面后重新提交。")
 
 

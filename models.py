@@ -688,6 +688,15 @@ class Notice(BaseModel):
     def send(cls, user, title, body=""):
         return cls.create(user=user, title=title, body=body)
 
+    @classmethod
+    def for_user(cls, user):
+        """A user's notices, unread first, newest first."""
+        return cls.select().where(cls.user == user).order_by(cls.read_at.is_null(False), cls.id.desc())
+
+    @classmethod
+    def mark_all_read(cls, user):
+        cls.update(read_at=timeutil.now()).where(cls.user == user, cls.read_at.is_null()).execute()
+
 
 MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider,
           Upload, Subject, Website, Draft, Application, Transfer, Notice]

@@ -250,3 +250,47 @@ def test_my_applications_filters(client, alice):
     client.post(f"/apply/website/{draft.id}/submit")
     assert "丽水山居旅游网" in client.get("/applications?kind=新办网站&status=待审核").get_data(as_text=True)
     assert "暂无申请" in client.get("/applications?status=已通过").get_data(as_text=True)
+
+
+def test_expired_session_mid_step_goes_to_login_and_back_to_the_step(client, alice):
+    draft, base = start(client)
+    client.post(f"{base}/subject", {"action": "next"})
+    client.post(f"{base}/basic", {"site_name": "丽水山居旅游网", "action": "autosave"}, headers={"HX-Request": "true"})
+    client.raw.delete_cookie("session")
+    response = client.post(f"{base}/basic", {"site_name": "丽水山居旅游网", "action": "next"},
+                           headers={"HX-Request": "true", "HX-Current-URL": f"http://localhost{base}/basic"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == f"/login?next=%2Fapply%2Fwebsite%2F{draft.id}%2Fbasic"
+    client.login("alice", "Secret2026x")
+    assert 'value="丽水山居旅游网"' in client.get(f"{base}/basic").get_data(as_text=True)
+
+
+def test_resume_lands_on_the_step_last_shown(client, alice):
+    draft, base = start(client)
+    client.post(f"{base}/subject", {"action": "next"})
+    client.get(f"{base}/basic")
+    page = client.get("/drafts").get_data(as_text=True)
+    assert f"{base}/basic" in page
+
+
+def test_step_posted_after_logout_elsewhere_goes_to_login_not_a_dead_end(client, alice):
+    draft, base = start(client)
+    token = client.token()
+    client.logout()  # another tab: the session, and its CSRF token, are gone
+    response = client.post(f"{base}/subject", {"action": "next", "csrf_token": token}, csrf=False,
+                           headers={"HX-Request": "true", "HX-Current-URL": f"http://localhost{base}/subject"})
+    assert response.status_code == 400
+    assert response.headers["HX-Redirect"] == f"/login?next=%2Fapply%2Fwebsite%2F{draft.id}%2Fsubject"
+
+
+def test_home_shows_applications_notices_subject_and_websites_at_a_glance(client, alice):
+    draft, base = start(client)
+    go_through(client, base)
+    client.post(f"/apply/website/{draft.id}/submit")
+    home = client.get("/home").get_data(as_text=True)
+    assert "新办网站申请已提交" in home and "1条未读" in home and "lsly.cn" in home
+    assert "丽水市云岭科技有限公司" in home
+    notices = client.get("/notices").get_data(as_text=True)
+    assert "未读" in notices
+    assert "未读" not in client.get("/notices").get_data(as_text=True)
+    assert "条未读" not in client.get("/home").get_data(as_text=True)

@@ -31,6 +31,16 @@ def home():
     """系统首页 of the logged-in user."""
     bureaus = models.Bureau.select().order_by(models.Bureau.division_code) \
         if current_user.is_admin else []
-    incoming = models.Transfer.offered_to(current_user).count() \
-        if current_user.role == models.User.APPLICANT else 0
-    return render_template("main/home.html", bureaus=bureaus, subject=current_subject(), incoming=incoming)
+    glance = {}
+    if current_user.role == models.User.APPLICANT:
+        me = current_user.id
+        glance = {
+            "incoming": models.Transfer.offered_to(current_user).count(),
+            "applications": list(models.Application.select().where(models.Application.owner == me)
+                                 .order_by(models.Application.id.desc()).limit(5)),
+            "notices": list(models.Notice.for_user(me).limit(5)),
+            "unread": models.Notice.select().where(models.Notice.user == me, models.Notice.read_at.is_null()).count(),
+            "websites": list(models.Website.select().where(models.Website.owner == me)
+                             .order_by(models.Website.id.desc()).limit(10)),
+        }
+    return render_template("main/home.html", bureaus=bureaus, subject=current_subject(), **glance)

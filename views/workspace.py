@@ -96,3 +96,12 @@ def withdraw(application_id):
     else:
         flash("申请已撤销，填写的内容已放回【我的草稿】", "success")
     return finish(url_for(".application", application_id=item.id))
+
+
+@bp.route("/notices")
+@login_required
+def notices():
+    """系统通知: unread first; opening the list marks them read."""
+    rows = list(models.Notice.for_user(current_user.id).limit(200))
+    models.Notice.mark_all_read(current_user.id)
+    return render_template("workspace/notices.html", rows=rows)

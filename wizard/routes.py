@@ -60,7 +60,10 @@ def _render(flow, draft, nav, form, **context):
 
 
 def _show(flow, draft, step_name):
-    """A step filled from what the draft holds."""
+    """A step filled from what the draft holds; the draft remembers it as where to resume."""
+    if draft.step != step_name:
+        draft.step = step_name
+        draft.save()
     state = WizardState(draft)
     steps = flow.active_steps(state.as_data())
     current = flow.step(state.as_data(), step_name)
