@@ -34,7 +34,7 @@ def test_four_steps_with_lookup_autofill_reload_and_withdraw(page):
     register_and_login(page, "site_owner", "13912360001")
     person_subject(page, "赵丽华", 501, "13905790001")
     page.goto("/home")
-    page.get_by_role("link", name="新办网站申请").click()
+    page.get_by_role("link", name="新办网站申请").first.click()
     expect(page.get_by_role("heading", name="开办主体")).to_be_visible()
     expect(page.get_by_text("赵丽华").first).to_be_visible()
     page.get_by_role("button", name="下一步").click()
