@@ -44,6 +44,7 @@ test: test-deps browser
 
 bench: test-deps browser
 	CHROMIUM=$(CHROMIUM) $(PY) bench/page_size.py
+	CHROMIUM=$(CHROMIUM) $(PY) bench/wizard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
