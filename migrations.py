@@ -42,10 +42,18 @@ def m0002_website_filing_data(migrator):
             models.Website, field=models.Website.id, null=True, on_delete="SET NULL"))
 
 
+def m0003_one_live_subject_per_certificate(migrator):
+    """Refuse, in the database, a second live subject with the same certificate number."""
+    if migrator.database.table_exists("subject"):
+        migrator.database.execute_sql(models.LIVE_CERT_INDEX)
+    return []
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
     (2, m0002_website_filing_data),
+    (3, m0003_one_live_subject_per_certificate),
 ]
 
 

@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from peewee import (BooleanField, CharField, DatabaseProxy, DateTimeField,
-                    ForeignKeyField, IntegerField, Model, TextField)
+                    ForeignKeyField, IntegerField, IntegrityError, Model, SQL, TextField)
 from playhouse.db_url import connect
 
 import timeutil
@@ -403,7 +403,11 @@ class Subject(BaseModel):
             raise TransitionError("该主体不在移交中")
         with db.atomic():
             Website.update(owner=receiver).where(Website.subject == self).execute()
-            # The sender's unfinished drafts for this subject stay with the sender's account.
+            # Its history and pictures go along: the sender keeps no view of the receiver's data.
+            Application.update(owner=receiver).where(Application.subject == self).execute()
+            Upload.update(owner=receiver).where(Upload.id.in_(
+                [i for i in (self.cert_photo_id, self.id_photo_front_id, self.id_photo_back_id) if i])).execute()
+            # The sender's unfinished drafts for this subject do not travel.
             Draft.delete().where(Draft.subject == self).execute()
             self.owner = receiver
             self._move({self.TRANSFERRING}, self.VALID)
@@ -423,14 +427,22 @@ class Subject(BaseModel):
         return query.exists()
 
     @classmethod
-    def file_new(cls, owner, data, bureau):
-        """新增主体 【提交审核】: the subject and its 新增主体 application, together."""
-        with db.atomic():
-            subject = cls(owner=owner, status=cls.PENDING, bureau=bureau)
-            subject.apply(data)
-            subject.save()
-            Application.create(owner=owner, subject=subject, kind=Application.NEW_SUBJECT,
-                               bureau=bureau, data=json.dumps(data, ensure_ascii=False))
+    def file_new(cls, owner, data, bureau, form=None):
+        """新增主体 【提交审核】: the subject and its 新增主体 application, together.
+
+        form keeps the values as typed, so a withdrawn application can become a draft
+        again. A certificate number already live (a double submit racing itself)
+        is refused by the database's partial unique index.
+        """
+        try:
+            with db.atomic():
+                subject = cls(owner=owner, status=cls.PENDING, bureau=bureau)
+                subject.apply(data)
+                subject.save()
+                Application.create(owner=owner, subject=subject, kind=Application.NEW_SUBJECT, bureau=bureau,
+                                   data=json.dumps({**data, "form": form or {}}, ensure_ascii=False))
+        except IntegrityError:
+            raise TransitionError("该证件号码已登记开办主体") from None
         return subject
 
     def busy_reason(self):
@@ -446,13 +458,14 @@ class Subject(BaseModel):
         if reason:
             raise TransitionError(reason)
 
-    def request_change(self, data):
+    def request_change(self, data, form=None):
         """变更主体 【确认】: 有效 → 变更中 with a 变更主体 application holding the new data."""
         with db.atomic():
             self._ensure_free()
             self.start_change()
             return Application.create(owner=self.owner, subject=self, kind=Application.CHANGE_SUBJECT,
-                                      bureau=self.bureau, data=json.dumps(data, ensure_ascii=False))
+                                      bureau=self.bureau,
+                                      data=json.dumps({**data, "form": form or {}}, ensure_ascii=False))
 
     def request_cancel(self, reason):
         """注销主体: 有效 → 注销中 with a 注销主体 application."""
@@ -478,6 +491,13 @@ class Subject(BaseModel):
     @property
     def is_person(self):
         return self.nature == self.PERSON
+
+
+# One live subject per certificate number, enforced by the database itself so that
+# two submits racing each other cannot both pass (SQLite and PostgreSQL alike).
+LIVE_CERT_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS subject_live_cert_number "
+                   "ON subject (cert_number) WHERE status <> '已注销'")
+Subject.add_index(SQL(LIVE_CERT_INDEX))
 
 
 class Website(BaseModel):
@@ -586,14 +606,27 @@ class Application(BaseModel):
         now = now or timeutil.now()
         return self.status == self.PENDING and now - self.submitted_at <= self.WITHDRAW_WINDOW
 
+    def _close(self, status):
+        """Move 待审核 → status exactly once, even with two requests racing (row count)."""
+        self.decided_at = timeutil.now()
+        claimed = (Application.update(status=status, decided_at=self.decided_at)
+                   .where(Application.id == self.id, Application.status == self.PENDING).execute())
+        if not claimed:
+            raise TransitionError("该申请已处理")
+        self.status = status
+
     def withdraw(self):
-        """【撤销申请】: the application ends and what was filed returns to a draft."""
+        """【撤销申请】: the application ends and what was typed returns to a draft."""
+        if self.status != self.PENDING:
+            raise TransitionError("只有待审核的申请可以撤销")
+        if not self.withdrawable():
+            raise TransitionError("已超过提交后30分钟，不能撤销申请")
         with db.atomic():
-            if self.status != self.PENDING:
-                raise TransitionError("只有待审核的申请可以撤销")
-            if not self.withdrawable():
-                raise TransitionError("已超过提交后30分钟，不能撤销申请")
             subject, values = self.subject, self.values()
+            if self.kind == self.NEW_SUBJECT and subject.applications.where(
+                    Application.id != self.id, Application.status == Application.PENDING).exists():
+                raise TransitionError("该主体下还有审核中的业务，请先撤销这些业务申请")
+            self._close(self.WITHDRAWN)
             if self.kind == self.NEW_WEBSITE:
                 Draft.create(owner=self.owner, kind=Draft.NEW_WEBSITE, subject=subject,
                              data=json.dumps(values.get("wizard", {}), ensure_ascii=False),
@@ -601,24 +634,32 @@ class Application(BaseModel):
                 if self.website_id:
                     # The site was never filed: it returns to the draft and leaves no row.
                     website_id, self.website = self.website_id, None
+                    Application.update(website=None).where(Application.id == self.id).execute()
                     Website.delete().where(Website.id == website_id).execute()
             elif self.kind == self.CHANGE_SUBJECT:
                 subject.finish_change(False)
+                Draft.save_for(self.owner, Draft.CHANGE_SUBJECT, values.get("form", {}), subject=subject)
             elif self.kind == self.CANCEL_SUBJECT:
                 subject.finish_cancel(False)
             elif self.kind == self.NEW_SUBJECT:
-                if subject.applications.where(Application.id != self.id,
-                                              Application.status == Application.PENDING).exists():
-                    raise TransitionError("该主体下还有审核中的业务，请先撤销这些业务申请")
-            self.status = self.WITHDRAWN
-            self.decided_at = timeutil.now()
-            self.save()
+                # Never reviewed: it stops counting (its certificate can be filed again)
+                # and what was typed comes back as a 新增主体 draft.
+                subject.status = Subject.CANCELLED
+                subject.save()
+                Draft.create(owner=self.owner, kind=Draft.NEW_SUBJECT,
+                             data=json.dumps(values.get("form", {}), ensure_ascii=False))
+
+    @property
+    def returns_a_draft(self):
+        """Whether 撤销申请 puts the filing back into 我的草稿."""
+        return self.kind in (self.NEW_WEBSITE, self.CHANGE_SUBJECT, self.NEW_SUBJECT)
 
     def decide(self, approved):
         """The bureau's decision; a subject application carries it to its subject."""
         if self.status != self.PENDING:
             raise TransitionError("该申请已处理")
         with db.atomic():
+            self._close(self.APPROVED if approved else self.RETURNED)
             subject = self.subject
             if self.kind == self.NEW_SUBJECT and approved:
                 subject.approve()
@@ -626,9 +667,6 @@ class Application(BaseModel):
                 subject.finish_change(approved, self.values())
             elif self.kind == self.CANCEL_SUBJECT:
                 subject.finish_cancel(approved)
-            self.status = self.APPROVED if approved else self.RETURNED
-            self.decided_at = timeutil.now()
-            self.save()
 
 
 class Transfer(BaseModel):
@@ -653,27 +691,27 @@ class Transfer(BaseModel):
                                    cls.sender != user.id)
                 .order_by(cls.id.desc()))
 
-    def _close(self, status):
-        self.status = status
+    def _close(self, status, **changes):
+        """待接收 → status exactly once: a withdraw and an accept racing cannot both win."""
         self.decided_at = timeutil.now()
-        self.save()
+        claimed = (Transfer.update(status=status, decided_at=self.decided_at, **changes)
+                   .where(Transfer.id == self.id, Transfer.status == self.OFFERED).execute())
+        if not claimed:
+            raise TransitionError("该移交已被接收或已撤回")
+        self.status = status
 
     def withdraw(self):
         """The sender takes the offer back before it is accepted."""
-        if self.status != self.OFFERED:
-            raise TransitionError("该移交已被接收或已撤回")
         with db.atomic():
-            self.subject.withdraw_transfer()
             self._close(self.WITHDRAWN)
+            self.subject.withdraw_transfer()
 
     def accept(self, receiver):
         """The receiver takes the subject and everything under it."""
-        if self.status != self.OFFERED:
-            raise TransitionError("该移交已被接收或已撤回")
         with db.atomic():
-            self.subject.accept_transfer(receiver)
+            self._close(self.ACCEPTED, receiver=receiver)
             self.receiver = receiver
-            self._close(self.ACCEPTED)
+            self.subject.accept_transfer(receiver)
 
 
 class Notice(BaseModel):

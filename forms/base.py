@@ -72,6 +72,7 @@ class Form(FlaskForm):
 
     inline_name = None
     inline_fields = frozenset()
+    needs_subject = False  # True: the form takes subject=… (checks that depend on it)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -174,6 +174,9 @@ class SubjectForm(RegionMixin, Form):
             raise ValidationError(message)
 
     def _refuse_registered(self, number):
+        # Only a logged-in filing asks: the anonymous inline check must not tell who is registered.
+        if self.owner is None:
+            return
         if models.Subject.registered_elsewhere(number, exclude=self.existing):
             raise ValidationError("该证件号码已登记开办主体；如需转到本账号，请原账号办理【移交主体】")
 
@@ -271,8 +274,8 @@ class SubjectForm(RegionMixin, Form):
             if name in models.Subject.UPLOAD_FIELDS:
                 rows.append((DATA_LABELS[name], "原图片", "新图片"))
             else:
-                rows.append((DATA_LABELS[name], display_value(name, before.get(name), subject),
-                             display_value(name, after.get(name), subject)))
+                rows.append((DATA_LABELS[name], display_value(name, before.get(name), subject.is_person),
+                             display_value(name, after.get(name), after["nature"] == models.Subject.PERSON)))
         return rows
 
 
@@ -287,13 +290,13 @@ DATA_LABELS = {
 PERSONAL_NUMBERS = ("leader_id_number",)
 
 
-def display_value(name, value, subject=None):
+def display_value(name, value, is_person=False):
     """A filed value as a page may show it: region names, personal numbers masked."""
     if not value:
         return "—"
     if name == "region_code":
         return divisions.table().full_name(value)
-    if name in PERSONAL_NUMBERS or (name == "cert_number" and subject is not None and subject.is_person):
+    if name in PERSONAL_NUMBERS or (name == "cert_number" and is_person):
         return rules.mask_id_number(value)
     return value
 
@@ -304,7 +307,7 @@ def subject_facts(subject):
     names = [n for n in models.Subject.DATA_FIELDS if n not in models.Subject.UPLOAD_FIELDS]
     if subject.is_person:
         names = [n for n in names if n not in ("unit_kind", "investor")]
-    return [(DATA_LABELS[name], display_value(name, data[name], subject)) for name in names]
+    return [(DATA_LABELS[name], display_value(name, data[name], subject.is_person)) for name in names]
 
 
 class CodeField(StringField):

@@ -1,4 +1,6 @@
 """新办网站申请: the forms of its steps 网站基本信息, 网站负责人, 提示说明."""
+import json
+
 from wtforms import BooleanField, EmailField, FormField, SelectField, StringField, TextAreaField
 from wtforms import Form as PlainForm
 from wtforms.validators import Email, Length, ValidationError
@@ -72,6 +74,7 @@ class WebsiteBasicForm(Form):
     icp_number = StringField("ICP备案号", filters=[strip], validators=[
         required("ICP备案号"), rule(rules.check_icp_number)], description="工业和信息化部的备案号，如 京ICP备12345678号-1")
 
+    needs_subject = True
     LOOKUPS = {"access": (models.Provider.ACCESS, "access_provider"),
                "registrar": (models.Provider.REGISTRAR, "registrar")}
 
@@ -86,8 +89,15 @@ class WebsiteBasicForm(Form):
         self.service_types.flags.required = self.languages.flags.required = True
 
     def enable_refresh(self, url, target):
-        """Ticking an interactive item says at once that the site is 交互式."""
+        """Ticking an interactive item says at once that the site is 交互式; typing a
+        provider's name (or choosing its region) searches as you go."""
         refresh_on_change(self.interactive_items, url, target, ["interactive-note"])
+        for which in self.LOOKUPS:
+            search = {"hx-post": url, "hx-vals": json.dumps({"action": f"lookup_{which}"}),
+                      "hx-swap": "none", "hx-select-oob": f"#found-{which}"}
+            self[f"{which}_query"].render_kw = {**search, "hx-trigger": "input changed delay:500ms",
+                                                "autocomplete": "off"}
+            self[f"{which}_region"].render_kw = {**search, "hx-trigger": "change"}
 
     def interactive_note(self):
         return interactive_reason(self.interactive_items.data)

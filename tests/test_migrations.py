@@ -29,7 +29,8 @@ def test_upgrade_keeps_data_of_an_older_release(tmp_path):
     with database.connection_context():
         assert migrations.current_version(database) is None
         ran = migrations.upgrade(database)
-        assert ran == ["m0001_bureau_summer_hours", "m0002_website_filing_data"]
+        assert ran == ["m0001_bureau_summer_hours", "m0002_website_filing_data",
+                       "m0003_one_live_subject_per_certificate"]
         bureau = models.Bureau.get_by_id(1)
         assert bureau.name == "博湖县公安局网安大队"
         assert bureau.office_hours_summer == ""
@@ -61,7 +62,8 @@ def test_upgrade_gives_websites_of_release_one_their_filing_columns(tmp_path):
 
     database = models.open_database(f"sqlite:///{path}")
     with database.connection_context():
-        assert migrations.upgrade(database) == ["m0002_website_filing_data"]
+        assert migrations.upgrade(database) == ["m0002_website_filing_data",
+                                                "m0003_one_live_subject_per_certificate"]
         site = models.Website.get_by_id(1)
         assert (site.name, site.record_number, site.interactive, site.values()) == (
             "丽水旅游网", "浙公网安备33110202000001号", False, {})

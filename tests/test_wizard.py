@@ -37,9 +37,13 @@ def alice(client, app):
 
 
 def start(client):
-    response = client.get("/apply/website")
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    """Open 新办网站申请 (nothing stored yet) and move past 【开办主体】 (the draft begins)."""
+    page = client.get("/apply/website").get_data(as_text=True)
+    assert "丽水市云岭科技有限公司" in page and not models.Draft.select().exists()
+    response = client.post("/apply/website", {"action": "next"})
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
     draft = models.Draft.get(models.Draft.kind == "新办网站")
+    assert response.headers["Location"] == f"/apply/website/{draft.id}/basic"
     return draft, f"/apply/website/{draft.id}"
 
 
@@ -73,10 +77,10 @@ def test_whole_flow_files_one_application(client, alice):
 def test_steps_are_reachable_only_in_order(client, alice):
     draft, base = start(client)
     response = client.post(f"{base}/notice", {"agree": "y", "action": "next"})
-    assert response.status_code == 303 and response.headers["Location"].endswith("/subject")
-    assert client.get(f"{base}/people").headers["Location"].endswith("/subject")
-    assert client.post(f"/apply/website/{draft.id}/submit").headers["Location"].endswith("/subject")
-    assert client.get(f"{base}/review").headers["Location"].endswith("/subject")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/basic")
+    assert client.get(f"{base}/people").headers["Location"].endswith("/basic")
+    assert client.post(f"/apply/website/{draft.id}/submit").headers["Location"].endswith("/basic")
+    assert client.get(f"{base}/review").headers["Location"].endswith("/basic")
     assert not models.Application.select().exists()
 
 
@@ -232,12 +236,14 @@ def test_no_subject_leads_to_new_subject_and_back(client, app):
     make_bureau()
     response = submit_new(client, with_pictures(unit_form()), query_string={"next": "/apply/website"})
     assert response.headers["Location"] == "/apply/website"
-    assert client.get("/apply/website").status_code == 302
+    assert "丽水市云岭科技有限公司" in client.get("/apply/website").get_data(as_text=True)
 
 
 def test_step_swap_for_htmx_is_a_fragment_with_the_new_url(client, alice):
-    draft, base = start(client)
-    response = client.post(f"{base}/subject", {"action": "next"}, headers={"HX-Request": "true"})
+    client.get("/apply/website")
+    response = client.post("/apply/website", {"action": "next"}, headers={"HX-Request": "true"})
+    draft = models.Draft.get()
+    base = f"/apply/website/{draft.id}"
     body = response.get_data(as_text=True)
     assert response.headers["HX-Push-Url"] == f"{base}/basic" and body.startswith('\n<div id="wizard">') or \
         body.lstrip().startswith('<div id="wizard">')
@@ -294,3 +300,14 @@ def test_home_shows_applications_notices_subject_and_websites_at_a_glance(client
     assert "未读" in notices
     assert "未读" not in client.get("/notices").get_data(as_text=True)
     assert "条未读" not in client.get("/home").get_data(as_text=True)
+
+
+def test_provider_active_search_answers_only_its_results(client, alice):
+    models.Provider.create(name="中国电信股份有限公司丽水分公司", kind="access", region_code="331102")
+    draft, base = start(client)
+    client.post(f"{base}/subject", {"action": "next"})
+    page = client.get(f"{base}/basic").get_data(as_text=True)
+    assert 'hx-select-oob="#found-access"' in page and 'hx-trigger="input changed delay:500ms"' in page
+    answer = client.post(f"{base}/basic", {"access_query": "丽水", "access_region": "330000",
+                                           "action": "lookup_access"}, headers={"HX-Request": "true"})
+    assert 'id="found-access"' in answer.get_data(as_text=True) and "丽水分公司" in answer.get_data(as_text=True)

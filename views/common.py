@@ -26,7 +26,9 @@ def safe_next(target, fallback):
     """Only same-site relative paths may be a post-login destination."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        # Browsers read "/\\evil.com" as "//evil.com": no backslash or control character passes.
+        plain = not any(c == "\\" or ord(c) < 32 for c in target)
+        if plain and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
     return fallback
 

@@ -6,6 +6,7 @@ never say one thing while typing and another on submit.
 from flask import Blueprint, abort, get_template_attribute, request
 
 from forms.base import INLINE_FORMS
+from views.common import current_subject
 
 bp = Blueprint("inline", __name__)
 
@@ -16,7 +17,8 @@ def validate_field(form_name, field_name):
     form_class = INLINE_FORMS.get(form_name)
     if form_class is None:
         abort(404)
-    form = form_class()
+    # Forms whose rules depend on the filing subject (网站名称 …) check against the current one.
+    form = form_class(subject=current_subject()) if form_class.needs_subject else form_class()
     if field_name not in form.inline_fields:
         abort(404)
     form.check_field(field_name)

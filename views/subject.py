@@ -106,8 +106,12 @@ def new():
         return finish(url_for("workspace.drafts"))
     if action == "submit":
         if form.validate():
-            subject = models.Subject.file_new(current_user.id, form.subject_data(),
-                                              models.Bureau.for_region(form.county.data))
+            try:
+                subject = models.Subject.file_new(current_user.id, form.subject_data(),
+                                                  models.Bureau.for_region(form.county.data), form.raw_values())
+            except models.TransitionError as error:
+                (form.cert_number if form.is_unit else form.leader_id_number).errors.append(str(error))
+                return _form_page(form, "新增主体", url, draft.id if draft else "")
             if draft:
                 draft.delete_instance()
             session[CURRENT_SUBJECT_KEY] = subject.id
@@ -220,7 +224,7 @@ def _confirm_change(subject, draft):
         flash("变更内容有误，请修改后重新提交", "error")
         return _form_page(form, "变更主体", url_for(".change", subject_id=subject.id))
     try:
-        subject.request_change(form.subject_data())
+        subject.request_change(form.subject_data(), draft.values())
     except models.TransitionError as error:
         flash(str(error), "error")
         return finish(url_for(".detail", subject_id=subject.id))
@@ -247,7 +251,7 @@ def _coded_form(subject_id, form_class, purpose, template, on_valid):
             if form.check_field("leader_mobile"):
                 error = send_sms_code(subject.leader_mobile, purpose)
                 if error:
-                    form.code.errors.append(error)
+                    form.code.errors = [error]  # not validated yet: its errors are still a tuple
                 else:
                     flash("验证码已发送至 " + models.masked_mobile(subject.leader_mobile), "info")
         elif form.validate():
@@ -297,11 +301,13 @@ def withdraw_transfer(subject_id):
     """撤回移交, while the receiver has not accepted."""
     subject = _own_subject(subject_id)
     offer = subject.open_transfer()
-    if offer is None:
-        flash("该主体不在移交中", "error")
-    else:
+    try:
+        if offer is None:
+            raise models.TransitionError("该主体不在移交中")
         offer.withdraw()
         flash("已撤回移交，主体恢复为“有效”", "success")
+    except models.TransitionError as error:
+        flash(str(error), "error")
     return finish(url_for(".detail", subject_id=subject.id))
 
 
@@ -325,7 +331,11 @@ def accept(transfer_id):
     form = AcceptTransferForm(transfer=offer)
     if form.validate_on_submit():
         sender = offer.sender
-        offer.accept(current_user.id)
+        try:
+            offer.accept(current_user.id)
+        except models.TransitionError as error:
+            flash(str(error), "error")
+            return finish(url_for(".incoming"))
         models.Notice.send(sender, "主体已被接收",
                            f"您移交的主体“{offer.subject.name}”已于{timeutil.format_local(timeutil.now())}被接收。")
         session[CURRENT_SUBJECT_KEY] = offer.subject.id

@@ -94,7 +94,7 @@ def withdraw(application_id):
     except models.TransitionError as error:
         flash(str(error), "error")
     else:
-        flash("申请已撤销，填写的内容已放回【我的草稿】", "success")
+        flash("申请已撤销" + ("，填写的内容已放回【我的草稿】" if item.returns_a_draft else ""), "success")
     return finish(url_for(".application", application_id=item.id))
 
 

@@ -25,32 +25,49 @@ def step_url(flow, draft, step_name, **args):
     return url_for("wizard.step", flow_name=flow.name, draft_id=draft.id, step_name=step_name, **args)
 
 
-@bp.route("/<flow_name>")
+@bp.route("/<flow_name>", methods=["GET", "POST"])
 @applicant_only
 def start(flow_name):
-    """Begin (or, after asking, resume) a filing for the current subject."""
+    """Begin (or, after asking, resume) a filing for the current subject.
+
+    Step 1 only shows the subject, so no draft is written until 【下一步】:
+    merely opening the page (or a page of another site pointing here) stores nothing.
+    """
     flow = _flow(flow_name)
     subject = current_subject()
     problem = flow.subject_problem(subject)
     if problem:
         return render_template("wizard/no_subject.html", flow=flow, problem=problem,
                                has_subject=subject is not None)
-    waiting = models.Draft.find(current_user.id, flow.kind, subject)
-    choice = request.args.get("draft")
-    if waiting and choice is None:
-        return render_template("subject/draft_prompt.html", title=flow.title, question="您有一条草稿，是否使用",
-                               use_url=url_for(".start", flow_name=flow.name, draft="use"),
-                               skip_url=url_for(".start", flow_name=flow.name, draft="new"))
-    if waiting and choice == "use":
-        return redirect(step_url(flow, waiting, waiting.step or flow.steps[0].name))
+    first = flow.steps[0]
+    if request.method == "GET":
+        waiting = models.Draft.find(current_user.id, flow.kind, subject)
+        choice = request.args.get("draft")
+        if waiting and choice is None:
+            return render_template("subject/draft_prompt.html", title=flow.title, question="您有一条草稿，是否使用",
+                                   use_url=url_for(".start", flow_name=flow.name, draft="use"),
+                                   skip_url=url_for(".start", flow_name=flow.name, draft="new"))
+        if waiting and choice == "use":
+            return redirect(step_url(flow, waiting, waiting.step or first.name))
+        unsaved = models.Draft(owner=current_user.id, kind=flow.kind, subject=subject)
+        return _render(flow, unsaved, Navigator(flow.steps, first.name, 0), None,
+                       action=url_for(".start", flow_name=flow.name))
+    action = request.form.get("action", "next")
+    if action == "autosave":
+        return "", 204
     draft = models.Draft(owner=current_user.id, kind=flow.kind, subject=subject)
-    WizardState(draft).save()
-    return redirect(step_url(flow, draft, flow.steps[0].name))
+    if action == "save_draft":
+        WizardState(draft).save(first.name)
+        flash("草稿已保存，可在【我的草稿】中继续填写", "success")
+        return finish(url_for("workspace.drafts"))
+    WizardState(draft).save(first.name, reached=1)
+    return _go(flow, draft, flow.steps[1].name)
 
 
-def _render(flow, draft, nav, form, **context):
+def _render(flow, draft, nav, form, action=None, **context):
     """A step as a page, or only the step to htmx; templates get the navigator."""
-    action = step_url(flow, draft, nav.current.name, **({"return": "review"} if request.args.get("return") else {}))
+    action = action or step_url(flow, draft, nav.current.name,
+                                **({"return": "review"} if request.args.get("return") else {}))
     if hasattr(form, "enable_refresh"):
         form.enable_refresh(action, "#wizard")
     context.update(flow=flow, draft=draft, nav=nav, form=form, subject=draft.subject, step_action=action,
@@ -108,7 +125,7 @@ def step(flow_name, draft_id, step_name):
     if form is not None:
         state.save(current.name, raw_from_post(current.form, request.form, context))
     if action == "autosave":
-        return render_template("subject/_autosaved.html", draft=draft)
+        return render_template("_autosaved.html", draft=draft)
     if action == "back" and nav.prev:
         return _go(flow, draft, nav.prev.name)
     if action == "save_draft":
@@ -117,12 +134,12 @@ def step(flow_name, draft_id, step_name):
     if action == "refresh" and hasattr(form, "fill_ticked"):
         form.fill_ticked()
         state.save(current.name, raw_from_form(form))
-    elif action.startswith("lookup_"):
+    elif action.startswith("lookup_") and action[len("lookup_"):] in getattr(form, "LOOKUPS", {}):
         which = action[len("lookup_"):]
         extra["found"] = (which, form.lookup(which))
     elif action.startswith("pick_"):
         which, _, provider_id = action[len("pick_"):].partition(":")
-        if form.pick(which, provider_id):
+        if which in getattr(form, "LOOKUPS", {}) and provider_id.isdigit() and form.pick(which, int(provider_id)):
             state.save(current.name, raw_from_form(form))
     elif action == "next":
         if current.name == "subject" and flow.subject_problem(draft.subject):

@@ -43,9 +43,12 @@ def test_four_steps_with_lookup_autofill_reload_and_withdraw(page):
     settled(page)
 
     fill_basic(page, "lsshanju.cn")
+    # Active search: choosing the region and typing a name list the matches as you go.
     field(page, "接入商所属地区").select_option(label="浙江省")
+    settled(page)
     field(page, "接入商名称").fill("阿里云")
-    page.get_by_role("button", name="查询网络接入服务商").click()
+    page.wait_for_timeout(700)  # the search waits for a pause in typing
+    settled(page)
     page.get_by_role("row", name=re.compile("阿里云计算有限公司")).get_by_role("button", name="选择").click()
     expect(field(page, "网络接入服务商")).to_have_value("阿里云计算有限公司")
     settled(page)
@@ -102,7 +105,11 @@ def test_website_filing_with_javascript_disabled(browser, base_url):
     page.goto("/apply/website")
     page.get_by_role("button", name="下一步").click()
     fill_basic(page, "zxmblog.cn")
-    field(page, "网络接入服务商").fill("中国电信股份有限公司丽水分公司")
+    field(page, "接入商所属地区").select_option(label="浙江省")
+    field(page, "接入商名称").fill("电信")
+    page.get_by_role("button", name="查询网络接入服务商").click()
+    page.get_by_role("row", name=re.compile("中国电信股份有限公司丽水分公司")).get_by_role("button", name="选择").click()
+    expect(field(page, "网络接入服务商")).to_have_value("中国电信股份有限公司丽水分公司")
     field(page, "IP地址").fill("10.0.0.1")
     page.get_by_role("button", name="下一步").click()
     expect(page.locator("#field-ips .error")).to_contain_text("10.0.0.1")
