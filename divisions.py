@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "divisions-2023")
 
+# GB/T 2260 province code -> abbreviation used in 公网安备 numbers.
+PROVINCE_ABBR: dict[str, str] = {
+    "11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙",
+    "21": "辽", "22": "吉", "23": "黑",
+    "31": "沪", "32": "苏", "33": "浙", "34": "皖", "35": "闽", "36": "赣", "37": "鲁",
+    "41": "豫", "42": "鄂", "43": "湘", "44": "粤", "45": "桂", "46": "琼",
+    "50": "渝", "51": "川", "52": "贵", "53": "滇", "54": "藏",
+    "61": "陕", "62": "甘", "63": "青", "64": "宁", "65": "新",
+}
 # Cities whose CSV name is the bare placeholder of a municipality.
 _PLACEHOLDER_CITY_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 

@@ -49,11 +49,20 @@ def m0003_one_live_subject_per_certificate(migrator):
     return []
 
 
+def m0004_review_decisions(migrator):
+    """The bureau's side: 退回 reasons, 面审/实地检查 appointments, who decided."""
+    return _add_columns(migrator, "application", reason=TextField(default=""),
+                        appointment=TextField(default="{}"),
+                        reviewer_id=ForeignKeyField(models.User, field=models.User.id, null=True,
+                                                    on_delete="SET NULL"))
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
     (2, m0002_website_filing_data),
     (3, m0003_one_live_subject_per_certificate),
+    (4, m0004_review_decisions),
 ]
 
 

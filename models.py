@@ -13,6 +13,8 @@ from peewee import (BooleanField, CharField, DatabaseProxy, DateTimeField,
 from playhouse.db_url import connect
 
 import timeutil
+import workdays
+from divisions import PROVINCE_ABBR
 
 db = DatabaseProxy()
 _hasher = PasswordHasher()
@@ -582,10 +584,14 @@ class Application(BaseModel):
     """A submitted business (申请) waiting for, or after, the bureau's decision."""
 
     PENDING, APPROVED, RETURNED, WITHDRAWN = "待审核", "已通过", "已退回", "已撤销"
+    INTERVIEW, INSPECTION = "待面审", "待实地检查"
     NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT = "新增主体", "变更主体", "注销主体"
     NEW_WEBSITE = "新办网站"
     KINDS = (NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT, NEW_WEBSITE)
-    STATUSES = (PENDING, APPROVED, RETURNED, WITHDRAWN)
+    STATUSES = (PENDING, INTERVIEW, INSPECTION, APPROVED, RETURNED, WITHDRAWN)
+    OPEN = (PENDING, INTERVIEW, INSPECTION)
+    # Review time limit in working days (the platform's 21; a bureau may promise less).
+    REVIEW_DAYS = 21
     WITHDRAW_WINDOW = timedelta(minutes=30)
 
     owner = ForeignKeyField(User, backref="applications", on_delete="RESTRICT")
@@ -597,23 +603,42 @@ class Application(BaseModel):
     submitted_at = DateTimeField(default=timeutil.now)
     decided_at = DateTimeField(null=True)
     website = ForeignKeyField(Website, null=True, backref="applications", on_delete="SET NULL")
+    reason = TextField(default="")          # why it was 退回
+    appointment = TextField(default="{}")   # 面审/实地检查: when, where, what to bring
+    reviewer = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
 
     def values(self):
         return json.loads(self.data or "{}")
+
+    def appointment_data(self):
+        return json.loads(self.appointment or "{}")
+
+    @classmethod
+    def open_for(cls, bureau):
+        """审核工作台: the bureau's applications still to decide, oldest first."""
+        return (cls.select().where(cls.bureau == bureau, cls.status.in_(cls.OPEN))
+                .order_by(cls.submitted_at))
+
+    def due_on(self):
+        """The review deadline, counted in working days from the submission date."""
+        return workdays.add_workdays(timeutil.to_local(self.submitted_at).date(), self.REVIEW_DAYS)
 
     def withdrawable(self, now=None):
         """【撤销申请】 is offered while 待审核 and within 30 minutes of submission."""
         now = now or timeutil.now()
         return self.status == self.PENDING and now - self.submitted_at <= self.WITHDRAW_WINDOW
 
-    def _close(self, status):
-        """Move 待审核 → status exactly once, even with two requests racing (row count)."""
+    def _close(self, status, **changes):
+        """Move an open application to status exactly once, even with two requests racing."""
         self.decided_at = timeutil.now()
-        claimed = (Application.update(status=status, decided_at=self.decided_at)
-                   .where(Application.id == self.id, Application.status == self.PENDING).execute())
+        opened = (self.PENDING,) if status == self.WITHDRAWN else self.OPEN
+        claimed = (Application.update(status=status, decided_at=self.decided_at, **changes)
+                   .where(Application.id == self.id, Application.status.in_(opened)).execute())
         if not claimed:
             raise TransitionError("该申请已处理")
         self.status = status
+        for name, value in changes.items():
+            setattr(self, name, value)
 
     def withdraw(self):
         """【撤销申请】: the application ends and what was typed returns to a draft."""
@@ -627,46 +652,108 @@ class Application(BaseModel):
                     Application.id != self.id, Application.status == Application.PENDING).exists():
                 raise TransitionError("该主体下还有审核中的业务，请先撤销这些业务申请")
             self._close(self.WITHDRAWN)
-            if self.kind == self.NEW_WEBSITE:
-                Draft.create(owner=self.owner, kind=Draft.NEW_WEBSITE, subject=subject,
-                             data=json.dumps(values.get("wizard", {}), ensure_ascii=False),
-                             step=values.get("last_step", ""))
-                if self.website_id:
-                    # The site was never filed: it returns to the draft and leaves no row.
-                    website_id, self.website = self.website_id, None
-                    Application.update(website=None).where(Application.id == self.id).execute()
-                    Website.delete().where(Website.id == website_id).execute()
-            elif self.kind == self.CHANGE_SUBJECT:
-                subject.finish_change(False)
-                Draft.save_for(self.owner, Draft.CHANGE_SUBJECT, values.get("form", {}), subject=subject)
-            elif self.kind == self.CANCEL_SUBJECT:
-                subject.finish_cancel(False)
-            elif self.kind == self.NEW_SUBJECT:
-                # Never reviewed: it stops counting (its certificate can be filed again)
-                # and what was typed comes back as a 新增主体 draft.
-                subject.status = Subject.CANCELLED
-                subject.save()
-                Draft.create(owner=self.owner, kind=Draft.NEW_SUBJECT,
-                             data=json.dumps(values.get("form", {}), ensure_ascii=False))
+            self._back_to_applicant(subject, values)
+
+    def _back_to_applicant(self, subject, values):
+        """Undo what a filing started and hand what was typed back as a draft."""
+        if self.kind == self.NEW_WEBSITE:
+            Draft.create(owner=self.owner, kind=Draft.NEW_WEBSITE, subject=subject,
+                         data=json.dumps(values.get("wizard", {}), ensure_ascii=False),
+                         step=values.get("last_step", ""))
+            if self.website_id:
+                # The site was never filed: it returns to the draft and leaves no row.
+                website_id, self.website = self.website_id, None
+                Application.update(website=None).where(Application.id == self.id).execute()
+                Website.delete().where(Website.id == website_id).execute()
+        elif self.kind == self.CHANGE_SUBJECT:
+            subject.finish_change(False)
+            Draft.save_for(self.owner, Draft.CHANGE_SUBJECT, values.get("form", {}), subject=subject)
+        elif self.kind == self.CANCEL_SUBJECT:
+            subject.finish_cancel(False)
+        elif self.kind == self.NEW_SUBJECT:
+            # Never reviewed: it stops counting (its certificate can be filed again)
+            # and what was typed comes back as a 新增主体 draft.
+            subject.status = Subject.CANCELLED
+            subject.save()
+            Draft.create(owner=self.owner, kind=Draft.NEW_SUBJECT,
+                         data=json.dumps(values.get("form", {}), ensure_ascii=False))
 
     @property
     def returns_a_draft(self):
         """Whether 撤销申请 puts the filing back into 我的草稿."""
         return self.kind in (self.NEW_WEBSITE, self.CHANGE_SUBJECT, self.NEW_SUBJECT)
 
-    def decide(self, approved):
-        """The bureau's decision; a subject application carries it to its subject."""
-        if self.status != self.PENDING:
+    def decide(self, approved, reviewer=None, reason=""):
+        """The bureau's decision (通过 or 退回, with its reason), carried to subject and website.
+
+        通过 of a website issues its 公安备案号 and approves a subject still 待审核
+        together with it; 退回 hands what was typed back to the applicant as a draft.
+        """
+        if self.status not in self.OPEN:
             raise TransitionError("该申请已处理")
         with db.atomic():
-            self._close(self.APPROVED if approved else self.RETURNED)
+            self._close(self.APPROVED if approved else self.RETURNED, reviewer=reviewer, reason=reason)
             subject = self.subject
-            if self.kind == self.NEW_SUBJECT and approved:
+            if not approved:
+                self._back_to_applicant(subject, self.values())
+            elif self.kind == self.NEW_SUBJECT:
                 subject.approve()
             elif self.kind == self.CHANGE_SUBJECT:
-                subject.finish_change(approved, self.values())
+                subject.finish_change(True, self.values())
             elif self.kind == self.CANCEL_SUBJECT:
-                subject.finish_cancel(approved)
+                subject.finish_cancel(True)
+            elif self.kind == self.NEW_WEBSITE:
+                self._file_website(subject)
+
+    def _file_website(self, subject):
+        website = self.website
+        website.status = Website.FILED
+        website.record_number = RecordSequence.issue(self.bureau, RecordSequence.WEBSITE)
+        website.save()
+        if subject.status == Subject.PENDING:
+            for first in subject.applications.where(Application.kind == self.NEW_SUBJECT,
+                                                    Application.status.in_(self.OPEN)):
+                first._close(self.APPROVED, reviewer=self.reviewer_id)
+            subject.approve()
+
+    def schedule(self, mode, details, reviewer=None):
+        """Require 面审 or 实地检查: the application waits for its result."""
+        status = {"面审": self.INTERVIEW, "实地检查": self.INSPECTION}[mode]
+        if self.status not in self.OPEN:
+            raise TransitionError("该申请已处理")
+        self.decided_at = timeutil.now()
+        claimed = (Application.update(status=status, reviewer=reviewer,
+                                      appointment=json.dumps({"mode": mode, **details}, ensure_ascii=False))
+                   .where(Application.id == self.id, Application.status.in_(self.OPEN)).execute())
+        if not claimed:
+            raise TransitionError("该申请已处理")
+        self.status = status
+
+
+class RecordSequence(BaseModel):
+    """The last 公安备案号 serial a bureau issued for a kind of business."""
+
+    WEBSITE = "02"
+
+    bureau = ForeignKeyField(Bureau, backref="+", on_delete="RESTRICT")
+    kind_code = CharField(max_length=2)
+    last = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("bureau", "kind_code"), True),)
+
+    @classmethod
+    def issue(cls, bureau, kind_code):
+        """The next number, e.g. 浙公网安备 33110002000001号; call inside the approving transaction.
+
+        The counter is raised before it is read, so concurrent approvals queue on the
+        row and each gets its own serial; a rolled-back approval gives its serial back.
+        """
+        cls.insert(bureau=bureau, kind_code=kind_code, last=0).on_conflict_ignore().execute()
+        cls.update(last=cls.last + 1).where(cls.bureau == bureau, cls.kind_code == kind_code).execute()
+        serial = cls.get(cls.bureau == bureau, cls.kind_code == kind_code).last
+        code = bureau.division_code
+        return f"{PROVINCE_ABBR[code[:2]]}公网安备 {code}{kind_code}{serial:06d}号"
 
 
 class Transfer(BaseModel):
@@ -737,4 +824,4 @@ class Notice(BaseModel):
 
 
 MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider,
-          Upload, Subject, Website, Draft, Application, Transfer, Notice]
+          Upload, Subject, Website, Draft, Application, RecordSequence, Transfer, Notice]

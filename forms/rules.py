@@ -21,6 +21,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from stdnum import numdb
 from stdnum.cn import ric
 
+from divisions import PROVINCE_ABBR
+
 # ---------------------------------------------------------------------------
 # Shared vocabulary
 # ---------------------------------------------------------------------------
@@ -42,15 +44,6 @@ CERT_TYPES: dict[str, list[str]] = {
 PRE_APPROVAL_ITEMS = ["新闻", "出版", "教育", "医疗保健", "药品和医疗器械", "文化",
                       "广播电影电视节目", "电子公告"]
 
-# GB/T 2260 province code -> abbreviation used in 公网安备 numbers.
-PROVINCE_ABBR: dict[str, str] = {
-    "11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙",
-    "21": "辽", "22": "吉", "23": "黑",
-    "31": "沪", "32": "苏", "33": "浙", "34": "皖", "35": "闽", "36": "赣", "37": "鲁",
-    "41": "豫", "42": "鄂", "43": "湘", "44": "粤", "45": "桂", "46": "琼",
-    "50": "渝", "51": "川", "52": "贵", "53": "滇", "54": "藏",
-    "61": "陕", "62": "甘", "63": "青", "64": "宁", "65": "新",
-}
 # MIIT writes three provinces differently in ICP numbers (蜀ICP备, 黔ICP备, 陇ICP备).
 ICP_PROVINCE_ABBR: dict[str, str] = {**PROVINCE_ABBR, "51": "蜀", "52": "黔", "62": "陇"}
 # Both spellings are seen on real sites, so an ICP number may use either.

@@ -29,8 +29,7 @@ def test_upgrade_keeps_data_of_an_older_release(tmp_path):
     with database.connection_context():
         assert migrations.current_version(database) is None
         ran = migrations.upgrade(database)
-        assert ran == ["m0001_bureau_summer_hours", "m0002_website_filing_data",
-                       "m0003_one_live_subject_per_certificate"]
+        assert ran == [name for _, name in ((n, f.__name__) for n, f in migrations.MIGRATIONS)]
         bureau = models.Bureau.get_by_id(1)
         assert bureau.name == "博湖县公安局网安大队"
         assert bureau.office_hours_summer == ""
@@ -62,9 +61,9 @@ def test_upgrade_gives_websites_of_release_one_their_filing_columns(tmp_path):
 
     database = models.open_database(f"sqlite:///{path}")
     with database.connection_context():
-        assert migrations.upgrade(database) == ["m0002_website_filing_data",
-                                                "m0003_one_live_subject_per_certificate"]
+        assert migrations.upgrade(database) == [f.__name__ for n, f in migrations.MIGRATIONS if n > 1]
         site = models.Website.get_by_id(1)
         assert (site.name, site.record_number, site.interactive, site.values()) == (
             "丽水旅游网", "浙公网安备33110202000001号", False, {})
-        assert "website_id" in {c.name for c in database.get_columns("application")}
+        columns = {c.name for c in database.get_columns("application")}
+        assert {"website_id", "reason", "appointment", "reviewer_id"} <= columns
