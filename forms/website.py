@@ -36,8 +36,19 @@ def interactive_reason(items):
     return f"您选择了“{'、'.join(items)}”，属于交互式服务：提交后需到公安机关面审或接受实地检查。"
 
 
+class FilingForm(Form):
+    """A website step form: knows the filing subject and, once filed, the website itself."""
+
+    needs_subject = True
+
+    def __init__(self, *args, subject=None, website=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+        self.website = website
+
+
 @inline("website", "site_name", "domain", "other_domains", "home_url", "ips", "icp_number")
-class WebsiteBasicForm(Form):
+class WebsiteBasicForm(FilingForm):
     """【网站基本信息】"""
 
     site_name = StringField("网站名称", filters=[strip], validators=[required("网站名称"), Length(max=60)],
@@ -74,13 +85,11 @@ class WebsiteBasicForm(Form):
     icp_number = StringField("ICP备案号", filters=[strip], validators=[
         required("ICP备案号"), rule(rules.check_icp_number)], description="工业和信息化部的备案号，如 京ICP备12345678号-1")
 
-    needs_subject = True
     LOOKUPS = {"access": (models.Provider.ACCESS, "access_provider"),
                "registrar": (models.Provider.REGISTRAR, "registrar")}
 
-    def __init__(self, *args, subject=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.subject = subject
         provinces = [("", "请选择")] + [(d.code, d.name) for d in divisions.table().provinces()]
         self.access_region.choices = self.registrar_region.choices = provinces
         for name in ("access_region", "access_query", "registrar_region", "registrar_query"):
@@ -130,7 +139,8 @@ class WebsiteBasicForm(Form):
 
     def _check_taken(self, domains):
         try:
-            taken = models.Website.taken_domains([rules.normalize_domain(d) for d in domains])
+            taken = models.Website.taken_domains([rules.normalize_domain(d) for d in domains],
+                                                 exclude=self.website)
         except ValueError:
             return
         for domain in domains:
@@ -232,7 +242,7 @@ class PersonForm(PlainForm):
                 self[name].data = value
 
 
-class WebsitePeopleForm(Form):
+class WebsitePeopleForm(FilingForm):
     """【网站负责人】: 网站负责人, 网站安全负责人, 网站应急联络人."""
 
     owner = FormField(PersonForm, "网站负责人")
@@ -241,10 +251,6 @@ class WebsitePeopleForm(Form):
                           description="需承担7×24小时联络责任，建议不与网站负责人为同一人")
 
     BLOCKS = ("owner", "security", "emergency")
-
-    def __init__(self, *args, subject=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.subject = subject
 
     def enable_refresh(self, url, target):
         """Ticking 同主体负责人信息 fills that block at once."""
@@ -266,7 +272,7 @@ class WebsitePeopleForm(Form):
         return "网站应急联络人需承担7×24小时联络责任，建议不与网站负责人为同一人" if same else None
 
 
-class WebsiteNoticeForm(Form):
+class WebsiteNoticeForm(FilingForm):
     """【提示说明】: the applicant confirms the security protection notice."""
 
     agree = BooleanField("我已阅读信息网络安全保护方案")

@@ -73,12 +73,41 @@ FLOWS = {flow.name: flow for flow in (WebsiteFlow(),)}
 FLOW_BY_KIND = {flow.kind: flow for flow in FLOWS.values()}
 
 
-def summary_of(application):
-    """The sections an application's detail page shows, rebuilt from its stored wizard data."""
+def _stored(application):
+    """(flow, state, context) rebuilt from what an application stored, or None."""
     flow = FLOW_BY_KIND.get(application.kind)
     stored = application.values().get("wizard")
     if flow is None or stored is None:
-        return []
+        return None
     draft = models.Draft(owner=application.owner_id, kind=flow.kind, subject=application.subject_id,
                          data=json.dumps(stored, ensure_ascii=False))
-    return flow.summary(WizardState(draft), flow.context(draft))
+    # The filed website itself holds its domains: it must not count as taking them.
+    return flow, WizardState(draft), {**flow.context(draft), "website": application.website}
+
+
+def summary_of(application):
+    """The sections an application's detail page shows, rebuilt from its stored wizard data."""
+    stored = _stored(application)
+    return stored[0].summary(stored[1], stored[2]) if stored else []
+
+
+def recheck(application):
+    """Rules broken now by what an application filed (flagged on the review page)."""
+    stored = _stored(application)
+    if stored is None:
+        return []
+    flow, state, context = stored
+    problems = []
+    for step in flow.active_steps(state.as_data()):
+        if step.form is None:
+            continue
+        form = rebuild(step.form, state.raw(step.name), context)
+        form.validate()
+        problems += [f"【{step.title}】{message}" for field in form for message in _messages(field)]
+    return problems
+
+
+def _messages(field):
+    if field.type == "FormField":
+        return [f"{field.label.text}·{sub.label.text}：{m}" for sub in field.form for m in sub.errors]
+    return [f"{field.label.text}：{m}" for m in field.errors]

@@ -1,0 +1,47 @@
+"""The bureau's decision forms: 退回 with a reason, 面审 or 实地检查 with an appointment."""
+from wtforms import DateField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Length, ValidationError
+from wtforms.widgets import CheckboxInput
+
+import timeutil
+from forms import rules
+from forms.base import Form, RadioList, required, strip
+
+
+class ReturnForm(Form):
+    """退回: pick the broken rules and/or write the reason; the applicant reads it."""
+
+    rules_broken = SelectMultipleField("不符合的填写规范", widget=RadioList(), option_widget=CheckboxInput(),
+                                       choices=[(r.title, r.title) for r in rules.RULES])
+    reason = TextAreaField("退回原因", filters=[strip], validators=[Length(max=500)],
+                           description="将通过短信和系统通知告知申请人", render_kw={"rows": 3})
+
+    def validate_reason(self, field):
+        if not field.data and not self.rules_broken.data:
+            raise ValidationError("请选择不符合的规范或填写退回原因")
+
+    def full_reason(self):
+        parts = [f"不符合“{title}”" for title in self.rules_broken.data or []]
+        return "；".join(parts + ([self.reason.data] if self.reason.data else []))
+
+
+class ScheduleForm(Form):
+    """面审 (come to the bureau) or 实地检查 (officers visit): when, where, what to bring."""
+
+    mode = RadioField("审核方式", choices=[("面审", "面审"), ("实地检查", "实地检查")], default="面审",
+                      validators=[required("审核方式")])
+    day = DateField("日期", validators=[required("日期")], render_kw={"type": "date"})
+    time = StringField("时间", filters=[strip], validators=[required("时间"), Length(max=40)],
+                       description="如 上午10:00")
+    place = StringField("地点", filters=[strip], validators=[required("地点"), Length(max=120)],
+                        description="面审填写办理窗口；实地检查填写检查的场所")
+    materials = TextAreaField("需携带或准备的材料", filters=[strip], validators=[Length(max=500)],
+                              render_kw={"rows": 2})
+
+    def validate_day(self, field):
+        if field.data and field.data < timeutil.to_local(timeutil.now()).date():
+            raise ValidationError("日期不能早于今天")
+
+    def details(self):
+        return {"day": self.day.data.isoformat(), "time": self.time.data, "place": self.place.data,
+                "materials": self.materials.data}

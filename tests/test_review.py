@@ -1,0 +1,103 @@
+"""审核工作台 through the test client: jurisdiction, queue, 通过/退回/面审, messages to the applicant."""
+import re
+
+import pytest
+
+import models
+from tests.conftest import make_user
+from tests.factories import make_bureau, make_subject
+from tests.test_wizard import go_through, start
+
+
+@pytest.fixture
+def filed(client, app):
+    """alice's new subject and website, submitted to 丽水; the client is logged in as its officer."""
+    bureau = make_bureau()
+    alice = make_user()
+    make_subject(alice, status=models.Subject.PENDING, bureau=bureau)
+    subject = models.Subject.get()
+    models.Application.create(owner=alice, subject=subject, kind="新增主体", bureau=bureau)
+    client.login("alice", "Secret2026x")
+    draft, base = start(client)
+    go_through(client, base)
+    client.post(f"/apply/website/{draft.id}/submit")
+    client.logout()
+    make_user("cop", mobile="13800002222", role="officer", bureau=bureau)
+    client.login("cop", "Secret2026x")
+    return models.Application.get(models.Application.kind == "新办网站")
+
+
+def test_queue_shows_my_bureaus_work_with_due_dates(client, filed):
+    page = client.get("/review").get_data(as_text=True)
+    assert "丽水山居旅游网" in page and "新增主体" in page
+    assert str(filed.due_on()) in page
+
+
+def test_another_bureau_sees_none_of_it(client, filed):
+    client.logout()
+    other = make_bureau("652829", "博湖县公安局网安大队")
+    make_user("cop2", mobile="13800003333", role="officer", bureau=other)
+    client.login("cop2", "Secret2026x")
+    assert "丽水山居旅游网" not in client.get("/review").get_data(as_text=True)
+    for url in (f"/review/{filed.id}",):
+        assert client.get(url).status_code == 404
+    for url in (f"/review/{filed.id}/approve", f"/review/{filed.id}/return", f"/review/{filed.id}/schedule"):
+        assert client.post(url, {"reason": "x"}).status_code == 404
+    assert models.Application.get_by_id(filed.id).status == "待审核"
+
+
+def test_applicants_cannot_open_the_workstation(client, filed):
+    client.logout()
+    client.login("alice", "Secret2026x")
+    assert client.get("/review").status_code == 404
+    assert client.post(f"/review/{filed.id}/approve").status_code == 404
+
+
+def test_review_page_shows_everything_and_flags_rules_broken_since(client, filed):
+    page = client.get(f"/review/{filed.id}").get_data(as_text=True)
+    assert "未发现问题" in page and "lsly.cn" in page and "李秀英" in page
+    other = make_subject(make_user("bob", mobile="13800001111"), cert_number="91110000802100433B")
+    models.Website.create(owner=other.owner, subject=other, name="别人的站", domain="www.lsly.cn",
+                          data='{"domains": ["www.lsly.cn"]}')
+    assert "已有网站申请过此域名" in client.get(f"/review/{filed.id}").get_data(as_text=True)
+
+
+def test_approve_issues_the_number_and_tells_the_applicant(client, filed):
+    response = client.post(f"/review/{filed.id}/approve")
+    assert response.status_code == 303
+    website = models.Website.get()
+    assert website.status == "已备案" and website.record_number == "浙公网安备 33110002000001号"
+    assert models.Subject.get().status == "有效"
+    message = models.OutboxMessage.select().order_by(models.OutboxMessage.id.desc()).first()
+    assert message.mobile == "13912345678" and "浙公网安备 33110002000001号" in message.body
+    assert "0578-2786359" in message.body
+    assert models.Notice.select().where(models.Notice.title == "新办网站申请已通过").exists()
+    assert client.post(f"/review/{filed.id}/approve").status_code == 303
+    assert models.RecordSequence.get().last == 1
+
+
+def test_return_needs_a_reason_and_hands_back_a_draft(client, filed):
+    page = client.post(f"/review/{filed.id}/return", {}).get_data(as_text=True)
+    assert "请选择不符合的规范或填写退回原因" in page
+    assert models.Application.get_by_id(filed.id).status == "待审核"
+    client.post(f"/review/{filed.id}/return", {"reason": "网站尚未开通，无法核实"})
+    application = models.Application.get_by_id(filed.id)
+    assert application.status == "已退回" and application.reason == "网站尚未开通，无法核实"
+    assert models.Draft.get().kind == "新办网站"
+    body = models.OutboxMessage.select().order_by(models.OutboxMessage.id.desc()).first().body
+    assert "网站尚未开通" in body
+
+
+def test_schedule_interview_then_record_the_result(client, filed):
+    past = client.post(f"/review/{filed.id}/schedule", {"mode": "面审", "day": "2020-01-01", "time": "上午10:00",
+                                                        "place": "三楼公安大厅"}).get_data(as_text=True)
+    assert "日期不能早于今天" in past
+    client.post(f"/review/{filed.id}/schedule", {"mode": "面审", "day": "2099-01-05", "time": "上午10:00",
+                                                 "place": "丽水市行政服务中心三楼公安大厅2号窗口",
+                                                 "materials": "身份证原件"})
+    application = models.Application.get_by_id(filed.id)
+    assert application.status == "待面审"
+    body = models.OutboxMessage.select().order_by(models.OutboxMessage.id.desc()).first().body
+    assert re.search(r"面审：2099-01-05 上午10:00", body) and "身份证原件" in body
+    client.post(f"/review/{filed.id}/approve")
+    assert models.Website.get().status == "已备案"
