@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from peewee import (BooleanField, CharField, DatabaseProxy, DateTimeField,
-                    ForeignKeyField, IntegerField, IntegrityError, Model, SQL, TextField)
+                    ForeignKeyField, IntegerField, IntegrityError, Model, SQL, TextField, fn)
 from playhouse.db_url import connect
 
 import timeutil
@@ -518,6 +518,33 @@ class Website(BaseModel):
 
     def values(self):
         return json.loads(self.data or "{}")
+
+    @classmethod
+    def public_search(cls, text, domain=None, limit=20):
+        """Filed (or cancelled) sites by 公安备案号, domain (normalized by the caller) or name."""
+        compact = "".join(text.split())
+        match = (fn.REPLACE(cls.record_number, " ", "") == compact) | cls.name.contains(text)
+        if domain:
+            # Any of the site's domains: they are stored as a JSON list of normalized names.
+            match |= (cls.domain == domain) | cls.data.contains(f'"domains": ["{domain}"') | \
+                cls.data.contains(f', "{domain}"')
+        query = (cls.select().where(cls.record_number.is_null(False)).where(match)
+                 .order_by(cls.id.desc()).limit(limit))
+        return list(query)
+
+    def approved_on(self):
+        """When the bureau approved the filing."""
+        decided = (Application.select(Application.decided_at)
+                   .where(Application.website == self, Application.status == Application.APPROVED)
+                   .order_by(Application.id).first())
+        return decided.decided_at if decided else None
+
+    def public_owner_name(self):
+        """The subject's name as the public may see it: a person's name masked (王*华)."""
+        name = self.subject.name
+        if not self.subject.is_person or len(name) < 2:
+            return name
+        return name[0] + "*" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")
 
     @classmethod
     def taken_domains(cls, domains, exclude=None):

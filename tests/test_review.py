@@ -101,3 +101,30 @@ def test_schedule_interview_then_record_the_result(client, filed):
     assert re.search(r"面审：2099-01-05 上午10:00", body) and "身份证原件" in body
     client.post(f"/review/{filed.id}/approve")
     assert models.Website.get().status == "已备案"
+
+
+def test_applicant_gets_the_badge_and_the_public_finds_the_site(client, filed):
+    client.post(f"/review/{filed.id}/approve")
+    client.logout()
+    number = "浙公网安备 33110002000001号"
+    for q in (number, "浙公网安备33110002000001号", "lsly.cn", "WWW.LSLY.CN", "山居旅游"):
+        page = client.get("/query", query_string={"q": q}).get_data(as_text=True)
+        assert number in page and "丽水山居旅游网" in page, q
+    assert "未查询到" in client.get("/query?q=张建国").get_data(as_text=True)
+    client.login("alice", "Secret2026x")
+    site = models.Website.get()
+    page = client.get(f"/websites/{site.id}").get_data(as_text=True)
+    assert "点击复制备案号HTML代码" in page and "/static/beian-badge.png" in page
+    assert "http://localhost/query?q=" in page
+    client.logout()
+    make_user("mallory", mobile="13800004444")
+    client.login("mallory", "Secret2026x")
+    assert client.get(f"/websites/{site.id}").status_code == 404
+
+
+def test_public_query_masks_a_persons_name(app):
+    owner = make_user()
+    subject = make_subject(owner, nature="个人", name="王建华", cert_type="居民身份证")
+    site = models.Website.create(owner=owner, subject=subject, name="王建华的摄影博客", domain="wjh.cn",
+                                 status="已备案", record_number="浙公网安备 33110002000009号")
+    assert site.public_owner_name() == "王*华"
