@@ -103,3 +103,23 @@ def person_subject(page, name, seq, mobile, js=True):
     fill_leader(page, name, make_id(seq=seq), mobile)
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_role("heading", name=re.compile(name))).to_be_visible()
+
+
+def fill_basic(page, domain):
+    field(page, "网站名称").fill("丽水山居旅游网")
+    field(page, "网站主域名").fill(domain)
+    field(page, "网站首页").fill("www." + domain)
+    field(page, "其他域名").fill("www." + domain)
+    field(page, "IP地址").fill("47.96.1.10")
+    field(page, "域名注册服务商").fill("厦门易名科技股份有限公司")
+    page.get_by_label("单位门户网站").check()
+    page.get_by_label("中文简体").check()
+    field(page, "ICP备案号").fill("浙ICP备12345678号-1")
+
+
+def fill_person(page, prefix, name, seq, mobile):
+    page.locator(f"#{prefix}-name").fill(name)
+    page.locator(f"#{prefix}-id_number").fill(make_id(seq=seq))
+    page.locator(f"#{prefix}-mobile").fill(mobile)
+    page.locator(f"#{prefix}-office_phone").fill("0578-2786359")
+    page.locator(f"#{prefix}-email").fill(f"{prefix}@example.com")

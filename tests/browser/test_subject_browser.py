@@ -16,6 +16,7 @@ def test_unit_subject_with_pictures_draft_prompt_and_submit(page):
     expect(page.get_by_text("您当前还无有效主体，请先申请主体")).to_be_visible()
     page.get_by_role("link", name="申请主体").click()
     expect(page.get_by_role("heading", name="新增主体")).to_be_visible()
+    settled(page)  # a boosted page is live once htmx has settled it
 
     field(page, "单位性质").select_option("企业单位")
     settled(page)

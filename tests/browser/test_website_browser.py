@@ -4,30 +4,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import field, person_subject, register_and_login, settled
-from tests.factories import make_id
+from tests.browser.helpers import field, fill_basic, fill_person, person_subject, register_and_login, settled
 
 pytestmark = pytest.mark.browser
-
-
-def fill_basic(page, domain):
-    field(page, "网站名称").fill("丽水山居旅游网")
-    field(page, "网站主域名").fill(domain)
-    field(page, "网站首页").fill("www." + domain)
-    field(page, "其他域名").fill("www." + domain)
-    field(page, "IP地址").fill("47.96.1.10")
-    field(page, "域名注册服务商").fill("厦门易名科技股份有限公司")
-    page.get_by_label("单位门户网站").check()
-    page.get_by_label("中文简体").check()
-    field(page, "ICP备案号").fill("浙ICP备12345678号-1")
-
-
-def fill_person(page, prefix, name, seq, mobile):
-    page.locator(f"#{prefix}-name").fill(name)
-    page.locator(f"#{prefix}-id_number").fill(make_id(seq=seq))
-    page.locator(f"#{prefix}-mobile").fill(mobile)
-    page.locator(f"#{prefix}-office_phone").fill("0578-2786359")
-    page.locator(f"#{prefix}-email").fill(f"{prefix}@example.com")
 
 
 def test_four_steps_with_lookup_autofill_reload_and_withdraw(page):
