@@ -640,6 +640,11 @@ class Application(BaseModel):
     def appointment_data(self):
         return json.loads(self.appointment or "{}")
 
+    def snapshot(self):
+        """What an audit entry keeps of the application's state."""
+        return {"status": self.status, "reason": self.reason, "appointment": self.appointment_data(),
+                "record_number": self.website.record_number if self.website_id and self.website else None}
+
     @classmethod
     def open_for(cls, bureau):
         """审核工作台: the bureau's applications still to decide, oldest first."""
@@ -850,5 +855,29 @@ class Notice(BaseModel):
         cls.update(read_at=timeutil.now()).where(cls.user == user, cls.read_at.is_null()).execute()
 
 
+class AuditEntry(BaseModel):
+    """One officer or administrator action: who, when, what, before and after. Append only."""
+
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    action = CharField(max_length=32)
+    target = CharField(max_length=64)
+    before = TextField(default="{}")
+    after = TextField(default="{}")
+
+    @classmethod
+    def record(cls, user, action, target, before=None, after=None):
+        return cls.create(user=user, action=action, target=target,
+                          before=json.dumps(before or {}, ensure_ascii=False, default=str),
+                          after=json.dumps(after or {}, ensure_ascii=False, default=str))
+
+    def save(self, *args, **kwargs):
+        if self.id is not None:
+            raise TransitionError("审计记录不可修改")
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        raise TransitionError("审计记录不可删除")
+
+
 MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider,
-          Upload, Subject, Website, Draft, Application, RecordSequence, Transfer, Notice]
+          Upload, Subject, Website, Draft, Application, RecordSequence, Transfer, Notice, AuditEntry]

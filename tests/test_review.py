@@ -128,3 +128,24 @@ def test_public_query_masks_a_persons_name(app):
     site = models.Website.create(owner=owner, subject=subject, name="王建华的摄影博客", domain="wjh.cn",
                                  status="已备案", record_number="浙公网安备 33110002000009号")
     assert site.public_owner_name() == "王*华"
+
+
+def test_every_decision_is_audited_and_the_log_cannot_change(client, filed):
+    client.post(f"/review/{filed.id}/schedule", {"mode": "实地检查", "day": "2099-01-05", "time": "下午3:00",
+                                                 "place": "丽水市莲都区人民街607号"})
+    client.post(f"/review/{filed.id}/approve")
+    entries = list(models.AuditEntry.select().order_by(models.AuditEntry.id))
+    assert [e.action for e in entries] == ["实地检查", "通过"]
+    assert '"status": "待实地检查"' in entries[0].after and '"status": "待实地检查"' in entries[1].before
+    assert "浙公网安备 33110002000001号" in entries[1].after and entries[1].user.username == "cop"
+    with pytest.raises(models.TransitionError):
+        entries[0].action = "改过"
+        entries[0].save()
+    with pytest.raises(models.TransitionError):
+        entries[0].delete_instance()
+    assert client.get("/admin/audit").status_code == 404
+    client.logout()
+    make_user("root", mobile="13700000001", role="admin")
+    client.login("root", "Secret2026x")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "实地检查" in page and "cop" in page

@@ -100,3 +100,20 @@ def test_due_date_counts_working_days(filing):
     application.submitted_at = datetime(2026, 9, 29, 2, 0)  # 10:00 in China
     # 30 Sep, then 国庆 to 7 Oct, the make-up Saturday 10 Oct counts: the 21st working day is 3 Nov.
     assert application.due_on() == date(2026, 11, 3)
+
+
+@pytest.mark.parametrize("county, expected", [
+    ("652829", "652829"),   # 博湖县 has its own 网安大队
+    ("652801", "652801"),   # 库尔勒市 likewise
+    ("652826", "652800"),   # a 巴州 county without a bureau of its own: the prefecture's
+    ("331102", "331100"),   # 莲都区: the 丽水 city bureau covers its counties
+    ("331127", "331100"),   # 景宁畲族自治县 likewise
+    ("330106", None),       # 杭州西湖区: no bureau of this deployment covers it
+    ("", None),
+])
+def test_routing_goes_to_the_bureau_whose_division_covers_the_county(app, county, expected):
+    for code, name in (("652800", "巴州网安支队"), ("652829", "博湖县公安局网安大队"),
+                       ("652801", "库尔勒市公安局网安大队"), ("331100", "丽水市公安局网络警察支队")):
+        make_bureau(code, name)
+    bureau = models.Bureau.for_region(county)
+    assert (bureau.division_code if bureau else None) == expected

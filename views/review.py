@@ -60,12 +60,19 @@ def _tell(application, title, text):
     sms.send(application.owner.mobile, text)
 
 
+def _audit(action, application, before):
+    fresh = models.Application.get_by_id(application.id)
+    models.AuditEntry.record(current_user.id, action, f"application:{application.id}", before, fresh.snapshot())
+
+
 def _decided(application, approved, reason=""):
+    before = application.snapshot()
     try:
         application.decide(approved, reviewer=current_user.id, reason=reason)
     except models.TransitionError as error:
         flash(str(error), "error")
         return finish(url_for(".detail", application_id=application.id))
+    _audit("通过" if approved else "退回", application, before)
     bureau = application.bureau
     name = application.website.name if application.website else application.subject.name
     if approved:
@@ -107,11 +114,13 @@ def schedule(application_id):
     form = ScheduleForm()
     if not form.validate():
         return _page(application, schedule_form=form)
+    before = application.snapshot()
     try:
         application.schedule(form.mode.data, form.details(), reviewer=current_user.id)
     except models.TransitionError as error:
         flash(str(error), "error")
         return finish(url_for(".detail", application_id=application.id))
+    _audit(form.mode.data, application, before)
     details = form.details()
     _tell(application, f"请按时参加{form.mode.data}",
           f"您的{application.kind}申请需{form.mode.data}：{details['day']} {details['time']}，地点：{details['place']}。"
