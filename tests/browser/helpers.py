@@ -123,3 +123,17 @@ def fill_person(page, prefix, name, seq, mobile):
     page.locator(f"#{prefix}-mobile").fill(mobile)
     page.locator(f"#{prefix}-office_phone").fill("0578-2786359")
     page.locator(f"#{prefix}-email").fill(f"{prefix}@example.com")
+
+
+def people_and_notice(page, subject_leader, seq):
+    """【网站负责人】 (owner from the subject, two others typed), then 【提示说明】 up to the review page."""
+    expect(page.get_by_role("heading", name="网站负责人")).to_be_visible()
+    settled(page)
+    page.locator("#owner-same_as_subject").check()
+    expect(page.locator("#owner-name")).to_have_value(subject_leader)
+    settled(page)
+    fill_person(page, "security", "钱学明", seq + 1, "1390579%04d" % (seq + 1))
+    fill_person(page, "emergency", "孙志强", seq + 2, "1390579%04d" % (seq + 2))
+    page.get_by_role("button", name="下一步").click()
+    expect(page.get_by_role("heading", name="提示说明")).to_be_visible()
+    settled(page)

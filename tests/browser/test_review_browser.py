@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import field, fill_basic, fill_person, settled
+from tests.browser.helpers import field, fill_basic, people_and_notice, settled
 
 pytestmark = pytest.mark.browser
 
@@ -37,16 +37,7 @@ def test_filing_to_interview_to_number_to_public_query(browser, base_url):
     applicant.get_by_label("网络购物/商城").check()
     settled(applicant)
     applicant.get_by_role("button", name="下一步").click()
-    expect(applicant.get_by_role("heading", name="网站负责人")).to_be_visible()
-    settled(applicant)
-    applicant.locator("#owner-same_as_subject").check()
-    expect(applicant.locator("#owner-name")).to_have_value("陈立新")
-    settled(applicant)
-    fill_person(applicant, "security", "钱学明", 702, "13905791002")
-    fill_person(applicant, "emergency", "孙志强", 703, "13905791003")
-    applicant.get_by_role("button", name="下一步").click()
-    expect(applicant.get_by_role("heading", name="提示说明")).to_be_visible()
-    settled(applicant)
+    people_and_notice(applicant, "陈立新", 700)
     applicant.get_by_label("我已阅读信息网络安全保护方案").check()
     applicant.get_by_role("button", name="下一步：核对信息").click()
     applicant.get_by_role("button", name="提交").click()

@@ -4,7 +4,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import field, fill_basic, fill_person, person_subject, register_and_login, settled
+from tests.browser.helpers import (field, fill_basic, fill_person, people_and_notice, person_subject,
+                                   register_and_login, settled)
 
 pytestmark = pytest.mark.browser
 
@@ -42,17 +43,7 @@ def test_four_steps_with_lookup_autofill_reload_and_withdraw(page):
     expect(field(page, "网站名称")).to_have_value("丽水山居旅游网站")
     expect(page.get_by_label("留言板")).to_be_checked()
     page.get_by_role("button", name="下一步").click()
-    expect(page.get_by_role("heading", name="网站负责人")).to_be_visible()
-    settled(page)
-
-    page.locator("#owner-same_as_subject").check()
-    expect(page.locator("#owner-name")).to_have_value("赵丽华")
-    settled(page)
-    fill_person(page, "security", "钱学明", 502, "13905790002")
-    fill_person(page, "emergency", "孙志强", 503, "13905790003")
-    page.get_by_role("button", name="下一步").click()
-    expect(page.get_by_role("heading", name="提示说明")).to_be_visible()
-    settled(page)
+    people_and_notice(page, "赵丽华", 500)
     page.get_by_role("button", name="下一步：核对信息").click()
     expect(page.get_by_text("请先阅读并勾选")).to_be_visible()
     settled(page)
