@@ -57,12 +57,19 @@ def m0004_review_decisions(migrator):
                                                     on_delete="SET NULL"))
 
 
+def m0005_bureau_review_days(migrator):
+    """Each bureau's own review time limits (working days)."""
+    return _add_columns(migrator, "bureau", review_days=IntegerField(default=21),
+                        interactive_review_days=IntegerField(default=21))
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
     (2, m0002_website_filing_data),
     (3, m0003_one_live_subject_per_certificate),
     (4, m0004_review_decisions),
+    (5, m0005_bureau_review_days),
 ]
 
 

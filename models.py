@@ -54,7 +54,11 @@ class Bureau(BaseModel):
     # schedule representable (e.g. "10:00-14:00,16:00-19:30").
     office_hours = CharField(max_length=200, default="")
     office_hours_summer = CharField(max_length=200, default="")
-    instant_approval = BooleanField(default=False)
+    instant_approval = BooleanField(default=False)   # 即审即办 for non-interactive sites
+    # Review time limits in working days: the platform's 21, or what the bureau promises
+    # (丽水: interactive sites within 5 working days).
+    review_days = IntegerField(default=21)
+    interactive_review_days = IntegerField(default=21)
 
     @classmethod
     def for_region(cls, county_code):
@@ -617,8 +621,6 @@ class Application(BaseModel):
     KINDS = (NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT, NEW_WEBSITE)
     STATUSES = (PENDING, INTERVIEW, INSPECTION, APPROVED, RETURNED, WITHDRAWN)
     OPEN = (PENDING, INTERVIEW, INSPECTION)
-    # Review time limit in working days (the platform's 21; a bureau may promise less).
-    REVIEW_DAYS = 21
     WITHDRAW_WINDOW = timedelta(minutes=30)
 
     owner = ForeignKeyField(User, backref="applications", on_delete="RESTRICT")
@@ -651,9 +653,20 @@ class Application(BaseModel):
         return (cls.select().where(cls.bureau == bureau, cls.status.in_(cls.OPEN))
                 .order_by(cls.submitted_at))
 
+    def review_days(self):
+        """Working days the bureau has: 即审即办 (0) for a non-interactive site where it offers
+        that, its own limit for interactive sites, else its general limit."""
+        bureau = self.bureau
+        if self.kind == self.NEW_WEBSITE and self.website_id:
+            if self.website.interactive:
+                return bureau.interactive_review_days
+            if bureau.instant_approval:
+                return 0
+        return bureau.review_days
+
     def due_on(self):
         """The review deadline, counted in working days from the submission date."""
-        return workdays.add_workdays(timeutil.to_local(self.submitted_at).date(), self.REVIEW_DAYS)
+        return workdays.add_workdays(timeutil.to_local(self.submitted_at).date(), self.review_days())
 
     def withdrawable(self, now=None):
         """【撤销申请】 is offered while 待审核 and within 30 minutes of submission."""

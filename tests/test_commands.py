@@ -31,6 +31,8 @@ def test_seed_demo_only_in_demo_mode(app, runner):
     assert models.Bureau.select().count() == 11
     boh = models.Bureau.get(models.Bureau.division_code == "652829")
     assert boh.phone == "0996-6627259" and boh.office_hours_summer.startswith("09:30")
+    lishui = models.Bureau.get(models.Bureau.division_code == "331100")
+    assert lishui.instant_approval and lishui.interactive_review_days == 5   # seed 000: 即审即办 / 5个工作日
     officer = models.User.get(models.User.username == "officer")
     assert officer.bureau.name == "丽水市公安局网络警察支队"
     assert models.Provider.select().where(models.Provider.kind == models.Provider.REGISTRAR).count() >= 3

@@ -117,3 +117,21 @@ def test_routing_goes_to_the_bureau_whose_division_covers_the_county(app, county
         make_bureau(code, name)
     bureau = models.Bureau.for_region(county)
     assert (bureau.division_code if bureau else None) == expected
+
+
+def test_each_bureau_sets_its_own_time_limits(filing):
+    bureau, subject, first, site, application = filing
+    submitted = datetime(2026, 11, 23, 2, 0)   # Monday 23 Nov, 10:00 in China
+    for row in (first, application):
+        row.submitted_at = submitted
+    assert first.due_on() == date(2026, 12, 22)          # the platform's 21 working days
+    bureau.instant_approval = True
+    bureau.interactive_review_days = 5
+    bureau.save()
+    application = models.Application.get_by_id(application.id)
+    assert application.review_days() == 0                # 即审即办: due the day it arrives
+    site.interactive = True
+    site.save()
+    application = models.Application.get_by_id(application.id)
+    application.submitted_at = submitted
+    assert application.due_on() == date(2026, 11, 30)    # 丽水: interactive sites within 5 working days
