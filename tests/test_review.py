@@ -149,3 +149,15 @@ def test_every_decision_is_audited_and_the_log_cannot_change(client, filed):
     client.login("root", "Secret2026x")
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "实地检查" in page and "cop" in page
+
+
+def test_service_guides_carry_each_bureaus_facts(client, app):
+    app.config["DEMO_MODE"] = True
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    assert "博湖县公安局网安大队" in client.get("/guide").get_data(as_text=True)
+    lishui = models.Bureau.get(models.Bureau.division_code == "331100")
+    page = client.get(f"/guide/{lishui.id}").get_data(as_text=True)
+    assert "即审即办" in page and "5个工作日内" in page and "0578-2786359" in page and "不收费" in page
+    bohu = models.Bureau.get(models.Bureau.division_code == "652829")
+    assert "09:30-13:30,16:00-19:30（夏）" in client.get(f"/guide/{bohu.id}").get_data(as_text=True)
+    assert client.get("/guide/9999").status_code == 404

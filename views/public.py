@@ -1,5 +1,5 @@
-"""Public pages that need no login: 备案填写规范 and the 备案查询 the badge links to."""
-from flask import Blueprint, render_template, request
+"""Public pages that need no login: 备案填写规范, 备案查询 (where badges link) and 办事指南."""
+from flask import Blueprint, abort, render_template, request
 
 import models
 from forms import rules
@@ -33,3 +33,17 @@ def query():
     except ValueError:
         domain = None
     return render_template("public/query.html", q=text, rows=models.Website.public_search(text, domain))
+
+
+@bp.route("/guide")
+def guides():
+    """办事指南: the bureaus of this deployment, each with its guide."""
+    return render_template("public/guides.html",
+                           bureaus=models.Bureau.select().order_by(models.Bureau.division_code))
+
+
+@bp.route("/guide/<int:bureau_id>")
+def guide(bureau_id):
+    """One bureau's 互联网用户备案服务指南 (seeds 000 and 001): its time limits, phones, address, hours."""
+    bureau = models.Bureau.get_or_none(models.Bureau.id == bureau_id) or abort(404)
+    return render_template("public/guide.html", bureau=bureau)
