@@ -15,6 +15,7 @@ import models
 import sms
 import timeutil
 from views import admin, auth, dev, inline, main, public, review, subject, workspace
+from views.common import is_fragment_request
 from wizard import routes as wizard_routes
 
 csrf = CSRFProtect()
@@ -45,7 +46,7 @@ def _unauthorized():
     other htmx request is sent to 登录 with the page it came from as next.
     """
     flash(login_manager.login_message, login_manager.login_message_category)
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+    if is_fragment_request():
         if request.form.get("action") == "autosave":
             return "请重新登录", 401
         # A step submitted after the session ended: log in, then back to the same page,
@@ -127,7 +128,7 @@ def _current_page():
 
 
 def _csrf_error(_error):
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+    if is_fragment_request():
         # The session behind the page ended (logged out elsewhere): htmx swaps no 4xx, so
         # send the browser to 登录 and back to this page, which the autosaved draft refills.
         response = make_response("页面已过期", 400)

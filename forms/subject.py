@@ -310,6 +310,12 @@ def subject_facts(subject):
     return [(DATA_LABELS[name], display_value(name, data[name], subject.is_person)) for name in names]
 
 
+def subject_photos(subject):
+    """(label, upload id) of each picture a subject has on file."""
+    return [(PHOTO_FIELDS[name], getattr(subject, name + "_id")) for name in models.Subject.UPLOAD_FIELDS
+            if getattr(subject, name + "_id")]
+
+
 class CodeField(StringField):
     """A six-digit SMS code input."""
 

@@ -62,11 +62,18 @@ def send_sms_code(mobile, purpose):
 CURRENT_SUBJECT_KEY = "subject_id"
 
 
-def current_subject():
-    """【当前主体】: the one the user picked, else their newest live subject (or None)."""
+def live_subjects():
+    """The logged-in user's subjects that are not cancelled, newest first."""
     if not current_user.is_authenticated:
-        return None
-    live = models.Subject.owned_by(current_user).where(models.Subject.status != models.Subject.CANCELLED)
+        return []
+    return list(models.Subject.owned_by(current_user.id).where(models.Subject.status != models.Subject.CANCELLED))
+
+
+def current_subject(live=None):
+    """【当前主体】: the one the user picked, else their newest live subject (or None).
+
+    live: the list from live_subjects(), when the caller has it already.
+    """
+    live = live_subjects() if live is None else live
     chosen = session.get(CURRENT_SUBJECT_KEY)
-    subject = live.where(models.Subject.id == chosen).first() if chosen else None
-    return subject or live.first()
+    return next((s for s in live if s.id == chosen), live[0] if live else None)

@@ -7,7 +7,7 @@ import sms
 import timeutil
 import workdays
 from forms.review import ReturnForm, ScheduleForm
-from forms.subject import PHOTO_FIELDS, subject_facts
+from forms.subject import subject_facts, subject_photos
 from forms.base import Form
 from views.common import finish, role_required
 from wizard.website import recheck, summary_of
@@ -36,8 +36,7 @@ def queue():
 
 def _page(application, return_form=None, schedule_form=None):
     subject = application.subject
-    photos = [(PHOTO_FIELDS[name], getattr(subject, name + "_id")) for name in models.Subject.UPLOAD_FIELDS
-              if getattr(subject, name + "_id")]
+    photos = subject_photos(subject)
     history = (subject.applications.where(models.Application.id != application.id)
                .order_by(models.Application.id.desc()))
     return render_template("review/detail.html", application=application, subject=subject,

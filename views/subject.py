@@ -6,10 +6,10 @@ import models
 import sms
 import timeutil
 from forms import rules
-from forms.subject import (PHOTO_FIELDS, AcceptTransferForm, CancelSubjectForm, SubjectForm,
-                           TransferForm, subject_facts)
+from forms.subject import (AcceptTransferForm, CancelSubjectForm, SubjectForm, TransferForm,
+                           subject_facts, subject_photos)
 from views.common import (CURRENT_SUBJECT_KEY, current_subject, finish, is_fragment_request,
-                          role_required, safe_next, send_sms_code)
+                          live_subjects, role_required, safe_next, send_sms_code)
 
 bp = Blueprint("subject", __name__)
 applicant_only = role_required(models.User.APPLICANT)
@@ -25,12 +25,10 @@ def subject_helpers():
     def subject_switch():
         if not current_user.is_authenticated or current_user.role != models.User.APPLICANT:
             return None
-        live = list(models.Subject.owned_by(current_user)
-                    .where(models.Subject.status != models.Subject.CANCELLED))
+        live = live_subjects()
         if not live:
             return None
-        current = current_subject()
-        return {"current": current, "choices": live if len(live) > 1 else []}
+        return {"current": current_subject(live), "choices": live if len(live) > 1 else []}
     return {"subject_switch": subject_switch}
 
 
@@ -140,8 +138,7 @@ def index():
 def detail(subject_id):
     """One subject, read-only, with the businesses its state allows."""
     subject = _own_subject(subject_id)
-    photos = [(PHOTO_FIELDS[name], getattr(subject, name + "_id")) for name in models.Subject.UPLOAD_FIELDS
-              if getattr(subject, name + "_id")]
+    photos = subject_photos(subject)
     applications = subject.applications.order_by(models.Application.id.desc())
     return render_template("subject/detail.html", subject=subject, facts=subject_facts(subject), photos=photos,
                            busy=subject.busy_reason(), transfer=subject.open_transfer(),
