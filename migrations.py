@@ -63,6 +63,13 @@ def m0005_bureau_review_days(migrator):
                         interactive_review_days=IntegerField(default=21))
 
 
+def m0006_holidays_and_guides(migrator):
+    """The editable holiday table seeded from chinesecalendar; each bureau's own 办事指南 text."""
+    migrator.database.create_tables([models.Holiday])
+    models.Holiday.seed()
+    return _add_columns(migrator, "bureau", guide=TextField(default="{}"))
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -70,6 +77,7 @@ MIGRATIONS = [
     (3, m0003_one_live_subject_per_certificate),
     (4, m0004_review_decisions),
     (5, m0005_bureau_review_days),
+    (6, m0006_holidays_and_guides),
 ]
 
 
@@ -91,6 +99,7 @@ def upgrade(database=None):
     if version is None and not database.get_tables():
         with database.atomic():
             database.create_tables(models.MODELS + [SchemaVersion])
+            models.Holiday.seed()
             for number, func in MIGRATIONS:
                 SchemaVersion.create(version=number, name=func.__name__)
         return ran

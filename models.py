@@ -3,12 +3,12 @@ import hashlib
 import json
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from peewee import (BooleanField, CharField, DatabaseProxy, DateTimeField,
+from peewee import (BooleanField, CharField, DatabaseProxy, DateField, DateTimeField,
                     ForeignKeyField, IntegerField, IntegrityError, Model, SQL, TextField, fn)
 from playhouse.db_url import connect
 
@@ -17,6 +17,7 @@ import workdays
 from divisions import PROVINCE_ABBR
 
 db = DatabaseProxy()
+GUIDE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "guide.json")
 _hasher = PasswordHasher()
 
 
@@ -59,6 +60,32 @@ class Bureau(BaseModel):
     # (丽水: interactive sites within 5 working days).
     review_days = IntegerField(default=21)
     interactive_review_days = IntegerField(default=21)
+    # 办事指南 sections the admin edits (GUIDE_SECTIONS keys); a missing one reads the default.
+    guide = TextField(default="{}")
+
+    GUIDE_SECTIONS = (("scope", "适用范围"), ("basis", "审批依据"), ("materials", "申请材料"),
+                      ("procedure", "办理流程"), ("faq", "常见问题"))
+
+    @staticmethod
+    def default_guide():
+        """The guide text of seed 000, for bureaus that have not written their own."""
+        with open(GUIDE_FILE, encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def guide_text(self):
+        """Each guide section's text: the bureau's own, else the default."""
+        return {**self.default_guide(), **{k: v for k, v in json.loads(self.guide or "{}").items() if v}}
+
+    def guide_sections(self):
+        """(title, paragraphs) per section but the FAQ; the FAQ as (question, answer) pairs."""
+        text = self.guide_text()
+        sections = [(title, text[key].splitlines()) for key, title in self.GUIDE_SECTIONS if key != "faq"]
+        faq = []
+        for block in text["faq"].split("\n\n"):
+            question, _, answer = block.strip().partition("\n")
+            if question:
+                faq.append((question, answer.strip()))
+        return sections, faq
 
     @classmethod
     def for_region(cls, county_code):
@@ -133,6 +160,13 @@ class User(UserMixin, BaseModel):
     def mark_mobile_verified(self):
         """Record a successful 信用认证 of the mobile number."""
         self.mobile_verified_at = timeutil.now()
+        self.save()
+
+    def set_active(self, active):
+        """Enable or disable the account; disabling ends every session at once."""
+        self.active = active
+        if not active:
+            self.session_token = secrets.token_hex(16)
         self.save()
 
     @property
@@ -653,6 +687,19 @@ class Application(BaseModel):
         return (cls.select().where(cls.bureau == bureau, cls.status.in_(cls.OPEN))
                 .order_by(cls.submitted_at))
 
+    @classmethod
+    def tally(cls, bureau):
+        """{(kind, status): count} of all the bureau's applications."""
+        query = (cls.select(cls.kind, cls.status, fn.COUNT(cls.id)).where(cls.bureau == bureau)
+                 .group_by(cls.kind, cls.status).tuples())
+        return {(kind, status): count for kind, status, count in query}
+
+    @classmethod
+    def submitted_since(cls, bureau, since):
+        """Submission times (UTC) of the bureau's applications from since on."""
+        return [at for (at,) in cls.select(cls.submitted_at)
+                .where(cls.bureau == bureau, cls.submitted_at >= since).tuples()]
+
     def review_days(self):
         """Working days the bureau has: 即审即办 (0) for a non-interactive site where it offers
         that, its own limit for interactive sites, else its general limit."""
@@ -664,9 +711,10 @@ class Application(BaseModel):
                 return 0
         return bureau.review_days
 
-    def due_on(self):
+    def due_on(self, calendar=None):
         """The review deadline, counted in working days from the submission date."""
-        return workdays.add_workdays(timeutil.to_local(self.submitted_at).date(), self.review_days())
+        calendar = calendar or Holiday.calendar()
+        return calendar.add_workdays(timeutil.to_local(self.submitted_at).date(), self.review_days())
 
     def withdrawable(self, now=None):
         """【撤销申请】 is offered while 待审核 and within 30 minutes of submission."""
@@ -892,5 +940,52 @@ class AuditEntry(BaseModel):
         raise TransitionError("审计记录不可删除")
 
 
+class Holiday(BaseModel):
+    """The editable holiday table: a day off on a weekday, or a make-up workday on a weekend.
+
+    Seeded from chinesecalendar; an administrator enters each new year's
+    official schedule (国务院办公厅 notice) when it is published.
+    """
+
+    day = DateField(unique=True)
+    is_workday = BooleanField(default=False)
+    name = CharField(max_length=60, default="")
+
+    @property
+    def weekday(self):
+        return "一二三四五六日"[self.day.weekday()]
+
+    @property
+    def kind_label(self):
+        return "调休上班" if self.is_workday else "放假"
+
+    @classmethod
+    def calendar(cls):
+        """The working-day calendar as the table holds it now."""
+        return workdays.Calendar(cls.select(cls.day, cls.is_workday).tuples())
+
+    @classmethod
+    def seed(cls):
+        """Insert the official schedule for days not in the table yet; return how many."""
+        present = set(cls.select(cls.day).tuples().iterator())
+        rows = [{"day": day, "is_workday": is_workday, "name": name}
+                for day, is_workday, name in workdays.official_schedule() if (day,) not in present]
+        with cls._meta.database.atomic():
+            for batch in range(0, len(rows), 200):
+                cls.insert_many(rows[batch:batch + 200]).execute()
+        return len(rows)
+
+    @classmethod
+    def in_year(cls, year):
+        return (cls.select().where(cls.day.between(date(year, 1, 1), date(year, 12, 31)))
+                .order_by(cls.day))
+
+    @classmethod
+    def years(cls):
+        """Years with entries, newest first."""
+        return sorted({day.year for (day,) in cls.select(cls.day).tuples()}, reverse=True)
+
+
 MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider,
-          Upload, Subject, Website, Draft, Application, RecordSequence, Transfer, Notice, AuditEntry]
+          Upload, Subject, Website, Draft, Application, RecordSequence, Transfer, Notice, AuditEntry,
+          Holiday]

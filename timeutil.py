@@ -21,3 +21,8 @@ def format_local(value, fmt="%Y-%m-%d %H:%M"):
     """Render a stored UTC time as China time text."""
     local = to_local(value)
     return local.strftime(fmt) if local else ""
+
+
+def to_utc(value):
+    """Aware datetime → naive UTC, the form stored in the database."""
+    return value.astimezone(timezone.utc).replace(tzinfo=None)

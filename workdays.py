@@ -1,48 +1,70 @@
 """Working days (工作日) for review deadlines: Chinese public holidays and make-up workdays.
 
-chinesecalendar knows the official schedule up to its last published year
-(2026 in the pinned release). Past that, until an administrator enters the
-new year's schedule, weekends alone are counted and `known(year)` says so, so
-pages can warn instead of failing.
+The schedule lives in the editable holiday table (models.Holiday), seeded from
+chinesecalendar, whose data ends with its last published year (2026 in the
+pinned release). For a year with no entries, until an administrator enters
+that year's official schedule, weekends alone are counted and `known(year)`
+says so, so pages can warn instead of failing.
 """
 import datetime
 
 import chinese_calendar
+from chinese_calendar import constants
 
 
-def known(year):
-    """True when the official holiday schedule of that year is available."""
-    try:
-        chinese_calendar.is_workday(datetime.date(year, 1, 1))
-    except NotImplementedError:
-        return False
-    return True
+# Deadlines only ever fall after a recent submission: older years are not worth seeding.
+FIRST_SEEDED_YEAR = 2020
 
 
-def is_workday(day):
-    """A working day by the official schedule, or Monday–Friday past its end."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
+def official_schedule():
+    """(day, is_workday, name) for each exception chinesecalendar knows since FIRST_SEEDED_YEAR."""
+    chinese = {holiday.value: holiday.chinese for holiday in constants.Holiday}
+    for table, is_workday in ((constants.holidays, False), (constants.workdays, True)):
+        for day, name in sorted(table.items()):
+            if day.year >= FIRST_SEEDED_YEAR:
+                yield day, is_workday, chinese.get(name, name)
 
 
-def add_workdays(start, count):
-    """The date that is count working days after start (start itself not counted)."""
-    day = start
-    while count > 0:
-        day += datetime.timedelta(days=1)
-        if is_workday(day):
-            count -= 1
-    return day
+class Calendar:
+    """Days that differ from Monday–Friday work: holidays off, make-up Saturdays on."""
+
+    def __init__(self, exceptions=()):
+        self.exceptions = {day: is_workday for day, is_workday in exceptions}
+        self.years = {day.year for day in self.exceptions}
+
+    @classmethod
+    def official(cls):
+        """The calendar as chinesecalendar publishes it (tests and seeding)."""
+        return cls((day, is_workday) for day, is_workday, _ in official_schedule())
+
+    def known(self, year):
+        """True when the holiday schedule of that year has been entered."""
+        return year in self.years
+
+    def is_workday(self, day):
+        """A working day by the schedule, or Monday–Friday where none is entered."""
+        return self.exceptions.get(day, day.weekday() < 5)
+
+    def add_workdays(self, start, count):
+        """The date that is count working days after start (start itself not counted)."""
+        day = start
+        while count > 0:
+            day += datetime.timedelta(days=1)
+            if self.is_workday(day):
+                count -= 1
+        return day
+
+    def workdays_between(self, start, end):
+        """Working days after start up to and including end (negative when end is earlier)."""
+        if end < start:
+            return -self.workdays_between(end, start)
+        days, day = 0, start
+        while day < end:
+            day += datetime.timedelta(days=1)
+            days += self.is_workday(day)
+        return days
 
 
-def workdays_between(start, end):
-    """Working days after start up to and including end (negative when end is earlier)."""
-    if end < start:
-        return -workdays_between(end, start)
-    days, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        days += is_workday(day)
-    return days
+def last_official_year():
+    """The last year chinesecalendar publishes (the admin page says what comes next)."""
+    return max(chinese_calendar.constants.holidays).year

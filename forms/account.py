@@ -55,9 +55,8 @@ def mobile_field(label="手机号码", description=""):
                        render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 14})
 
 
-@inline("register", "username", "mobile", "email")
-class RegisterForm(PasswordPair, CaptchaForm):
-    """【注册】"""
+class AccountFields:
+    """用户名, 手机号码 and 电子邮箱 of a new account, each unique where it must be."""
 
     username = StringField("用户名", filters=[strip], validators=[
         required("用户名"),
@@ -69,8 +68,6 @@ class RegisterForm(PasswordPair, CaptchaForm):
                                    Email(message="电子邮箱格式不正确")],
                        render_kw={"autocomplete": "email", "maxlength": 120})
 
-    field_order = ("username", "password", "password2", "mobile", "email", "captcha")
-
     def validate_username(self, field):
         if models.User.select().where(models.User.username ** field.data).exists():
             raise ValidationError("该用户名已被注册")
@@ -78,6 +75,13 @@ class RegisterForm(PasswordPair, CaptchaForm):
     def validate_mobile(self, field):
         if models.User.select().where(models.User.mobile == field.data).exists():
             raise ValidationError("该手机号码已被注册，如忘记密码请使用找回密码")
+
+
+@inline("register", "username", "mobile", "email")
+class RegisterForm(AccountFields, PasswordPair, CaptchaForm):
+    """【注册】"""
+
+    field_order = ("username", "password", "password2", "mobile", "email", "captcha")
 
 
 class LoginForm(CaptchaForm):

@@ -1,4 +1,5 @@
 """审核工作台 through the test client: jurisdiction, queue, 通过/退回/面审, messages to the applicant."""
+import datetime
 import re
 
 import pytest
@@ -161,3 +162,39 @@ def test_service_guides_carry_each_bureaus_facts(client, app):
     bohu = models.Bureau.get(models.Bureau.division_code == "652829")
     assert "09:30-13:30,16:00-19:30（夏）" in client.get(f"/guide/{bohu.id}").get_data(as_text=True)
     assert client.get("/guide/9999").status_code == 404
+
+
+def test_queue_filters_by_type_status_and_submission_time(client, filed):
+    first = models.Application.get(models.Application.kind == "新增主体")
+    first.submitted_at -= datetime.timedelta(days=10)
+    first.save()
+    by_kind = client.get("/review?kind=新办网站").get_data(as_text=True)
+    assert "丽水山居旅游网" in by_kind and "<td>新增主体</td>" not in by_kind
+    recent = client.get("/review?since=近7天").get_data(as_text=True)
+    assert "<td>新办网站</td>" in recent and "<td>新增主体</td>" not in recent
+    assert "<td>新增主体</td>" in client.get("/review?since=近30天").get_data(as_text=True)
+    assert "暂无待审核的申请" in client.get("/review?status=待面审").get_data(as_text=True)
+    assert "丽水山居旅游网" in client.get("/review?kind=bogus&status=&since=x").get_data(as_text=True)
+
+
+def test_dashboard_counts_by_type_and_status_overdue_and_per_month(client, filed):
+    client.post(f"/review/{filed.id}/approve")
+    # The 新增主体 was approved with it; one more filing, submitted 40 days ago, is overdue.
+    old = models.Application.create(owner=filed.owner, subject=filed.subject, kind="变更主体",
+                                    bureau=filed.bureau,
+                                    submitted_at=models.Application.get_by_id(filed.id).submitted_at
+                                    - datetime.timedelta(days=40))
+    page = client.get("/review/dashboard").get_data(as_text=True)
+    assert re.search(r"<td>新办网站</td>(<td>\d+</td>){3}<td>1</td>", page)   # one 已通过
+    assert re.search(r"<td>变更主体</td><td>1</td>", page)                      # one 待审核
+    assert "已超期</dt><dd><span class=\"badge overdue\">1件" in page
+    assert page.count("<rect ") == 12
+    months = re.findall(r"<title>(\d+)月：(\d+)件</title>", page)
+    assert sum(int(n) for _, n in months) == 3 and len(months) == 12
+    assert old.id
+    # Another bureau's officer sees none of these numbers.
+    client.logout()
+    make_user("cop2", mobile="13800003333", role="officer", bureau=make_bureau("652829", "博湖县公安局网安大队"))
+    client.login("cop2", "Secret2026x")
+    page = client.get("/review/dashboard").get_data(as_text=True)
+    assert "待办申请</dt><dd>0件" in page and "已超期</dt><dd>0件" in page

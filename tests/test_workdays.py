@@ -3,7 +3,10 @@ import datetime as dt
 
 import pytest
 
+import models
 import workdays
+
+OFFICIAL = workdays.Calendar.official()
 
 
 @pytest.mark.parametrize("start, count, due", [
@@ -14,15 +17,30 @@ import workdays
     (dt.date(2026, 12, 30), 3, dt.date(2027, 1, 4)),    # across 元旦 into the year not yet known
 ])
 def test_add_workdays(start, count, due):
-    assert workdays.add_workdays(start, count) == due
+    assert OFFICIAL.add_workdays(start, count) == due
 
 
 def test_unknown_year_counts_weekends_only_and_says_so():
-    assert workdays.known(2026) and not workdays.known(2027)
-    assert workdays.is_workday(dt.date(2027, 1, 1)) is True   # a Friday: weekends only, never a crash
-    assert workdays.is_workday(dt.date(2027, 1, 2)) is False
+    assert OFFICIAL.known(2026) and not OFFICIAL.known(2027)
+    assert OFFICIAL.is_workday(dt.date(2027, 1, 1)) is True   # a Friday: weekends only, never a crash
+    assert OFFICIAL.is_workday(dt.date(2027, 1, 2)) is False
 
 
 def test_workdays_between_is_signed():
-    assert workdays.workdays_between(dt.date(2026, 11, 20), dt.date(2026, 11, 27)) == 5
-    assert workdays.workdays_between(dt.date(2026, 11, 27), dt.date(2026, 11, 20)) == -5
+    assert OFFICIAL.workdays_between(dt.date(2026, 11, 20), dt.date(2026, 11, 27)) == 5
+    assert OFFICIAL.workdays_between(dt.date(2026, 11, 27), dt.date(2026, 11, 20)) == -5
+
+
+def test_holiday_table_is_seeded_from_chinesecalendar_and_edits_take_effect(app):
+    with models.db.connection_context():
+        assert models.Holiday.select().count() == len(list(workdays.official_schedule()))
+        assert models.Holiday.get(models.Holiday.day == dt.date(2026, 10, 1)).name == "国庆节"
+        calendar = models.Holiday.calendar()
+        assert calendar.known(2026) and not calendar.known(2027)
+        assert calendar.add_workdays(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 1)
+        # The admin enters 2027's 元旦 (1–3 January, a Friday to a Sunday): it counts at once.
+        models.Holiday.create(day=dt.date(2027, 1, 1), name="元旦")
+        calendar = models.Holiday.calendar()
+        assert calendar.known(2027)
+        assert calendar.add_workdays(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 4)
+        assert models.Holiday.seed() == 0  # seeding again adds nothing and keeps the edits

@@ -46,4 +46,5 @@ def guides():
 def guide(bureau_id):
     """One bureau's 互联网用户备案服务指南 (seeds 000 and 001): its time limits, phones, address, hours."""
     bureau = models.Bureau.get_or_none(models.Bureau.id == bureau_id) or abort(404)
-    return render_template("public/guide.html", bureau=bureau)
+    sections, faq = bureau.guide_sections()
+    return render_template("public/guide.html", bureau=bureau, sections=sections, faq=faq)

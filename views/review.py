@@ -1,11 +1,12 @@
 """审核工作台: a bureau's queue, the review page and its decisions (officers only, own bureau only)."""
-from flask import Blueprint, abort, flash, render_template, url_for
+import datetime
+
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 
 import models
 import sms
 import timeutil
-import workdays
 from forms.review import ReturnForm, ScheduleForm
 from forms.subject import subject_facts, subject_photos
 from forms.base import Form
@@ -22,16 +23,87 @@ def _in_my_bureau(application_id):
                                           models.Application.bureau == current_user.bureau_id) or abort(404)
 
 
+SINCE = {"今天": 0, "近7天": 6, "近30天": 29}
+
+
+def _today():
+    return timeutil.to_local(timeutil.now()).date()
+
+
+def _open_with_due_dates(calendar, query=None):
+    """(application, due date) of the bureau's open work, the most urgent first."""
+    if query is None:
+        query = models.Application.open_for(current_user.bureau_id)
+    return sorted(((a, a.due_on(calendar)) for a in query), key=lambda row: row[1])
+
+
 @bp.route("")
 @officer_only
 def queue():
-    """Open applications with their working-day due dates, the most urgent first."""
-    today = timeutil.to_local(timeutil.now()).date()
-    rows = sorted(((a, a.due_on()) for a in models.Application.open_for(current_user.bureau_id)),
-                  key=lambda row: row[1])
-    unknown_years = sorted({due.year for _, due in rows if not workdays.known(due.year)})
-    return render_template("review/queue.html", rows=[(a, due, workdays.workdays_between(today, due))
-                                                      for a, due in rows], unknown_years=unknown_years)
+    """Open applications with their working-day due dates, the most urgent first; filterable
+    by 业务类型, 审核状态 and 提交时间."""
+    kind, status, since = (request.args.get(name, "") for name in ("kind", "status", "since"))
+    query = models.Application.open_for(current_user.bureau_id)
+    if kind in models.Application.KINDS:
+        query = query.where(models.Application.kind == kind)
+    if status in models.Application.OPEN:
+        query = query.where(models.Application.status == status)
+    if since in SINCE:
+        start = datetime.datetime.combine(_today() - datetime.timedelta(days=SINCE[since]), datetime.time(),
+                                          timeutil.CN_TZ)
+        query = query.where(models.Application.submitted_at >= timeutil.to_utc(start))
+    calendar = models.Holiday.calendar()
+    rows = _open_with_due_dates(calendar, query)
+    unknown_years = sorted({due.year for _, due in rows if not calendar.known(due.year)})
+    filters = [("kind", "业务类型", models.Application.KINDS, kind),
+               ("status", "审核状态", models.Application.OPEN, status), ("since", "提交时间", list(SINCE), since)]
+    return render_template("review/queue.html", filters=filters, unknown_years=unknown_years,
+                           rows=[(a, due, calendar.workdays_between(_today(), due)) for a, due in rows])
+
+
+def _months_back(today, count):
+    """The first day of each of the last count months, oldest first."""
+    firsts, year, month = [], today.year, today.month
+    for _ in range(count):
+        firsts.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return firsts[::-1]
+
+
+def bar_chart(points, width=600, height=160, bottom=20):
+    """Bars for (label, value) points, sized to a width × height SVG with room for labels."""
+    top = max([value for _, value in points] + [1])
+    step = width / max(len(points), 1)
+    bars = []
+    for index, (label, value) in enumerate(points):
+        bar_height = round((height - bottom - 14) * value / top)
+        bars.append({"x": round(index * step + step * 0.15), "width": round(step * 0.7),
+                     "y": height - bottom - bar_height, "height": bar_height, "label": label, "value": value,
+                     "middle": round(index * step + step / 2)})
+    return {"width": width, "height": height, "baseline": height - bottom, "bars": bars}
+
+
+@bp.route("/dashboard")
+@officer_only
+def dashboard():
+    """The bureau at a glance: counts by 业务类型 and 审核状态, overdue work, filings per month."""
+    today = _today()
+    tally = models.Application.tally(current_user.bureau_id)
+    table = [(kind, [tally.get((kind, status), 0) for status in models.Application.STATUSES],
+              sum(tally.get((kind, status), 0) for status in models.Application.STATUSES))
+             for kind in models.Application.KINDS]
+    overdue = sum(due < today for _, due in _open_with_due_dates(models.Holiday.calendar()))
+    months = _months_back(today, 12)
+    since = timeutil.to_utc(datetime.datetime.combine(months[0], datetime.time(), timeutil.CN_TZ))
+    per_month = {first: 0 for first in months}
+    for at in models.Application.submitted_since(current_user.bureau_id, since):
+        local = timeutil.to_local(at).date()
+        per_month[local.replace(day=1)] += 1
+    chart = bar_chart([(f"{first.month}月", count) for first, count in per_month.items()])
+    return render_template("review/dashboard.html", statuses=models.Application.STATUSES, table=table,
+                           open_count=sum(tally.get((k, s), 0) for k in models.Application.KINDS
+                                          for s in models.Application.OPEN),
+                           overdue=overdue, chart=chart, first_month=months[0])
 
 
 def _page(application, return_form=None, schedule_form=None):
