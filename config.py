@@ -12,6 +12,8 @@ ENV_SETTINGS = {
     "CAPTCHA_DISABLED": "bool",
     "DEMO_MODE": "bool",
     "SESSION_COOKIE_SECURE": "bool",
+    "SITE_CHECK": "bool",
+    "SITE_CHECK_TIMEOUT": float,
 }
 
 
@@ -42,6 +44,9 @@ def defaults(instance_path):
         "COMPRESS_MIN_SIZE": 300,
         "SMS_CODE_TTL_SECONDS": 600,
         "SMS_RESEND_SECONDS": 60,
+        # 注销网站 checks that the home page no longer answers; off where there is no outbound network.
+        "SITE_CHECK": True,
+        "SITE_CHECK_TIMEOUT": 3.0,
     }
 
 

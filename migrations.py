@@ -70,6 +70,16 @@ def m0006_holidays_and_guides(migrator):
     return _add_columns(migrator, "bureau", guide=TextField(default="{}"))
 
 
+def m0007_website_after_filing(migrator):
+    """变更网站 drafts point at their site; 未备案网站 and 网站认领 drafts at the imported site."""
+    migrator.database.create_tables([models.ImportedSite])
+    return _add_columns(
+        migrator, "draft",
+        website_id=ForeignKeyField(models.Website, field=models.Website.id, null=True, on_delete="CASCADE"),
+        imported_id=ForeignKeyField(models.ImportedSite, field=models.ImportedSite.id, null=True,
+                                    on_delete="SET NULL"))
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -78,6 +88,7 @@ MIGRATIONS = [
     (4, m0004_review_decisions),
     (5, m0005_bureau_review_days),
     (6, m0006_holidays_and_guides),
+    (7, m0007_website_after_filing),
 ]
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from peewee import (BooleanField, CharField, DatabaseProxy, DateField, DateTimeField,
+from peewee import (BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, DeferredForeignKey,
                     ForeignKeyField, IntegerField, IntegrityError, Model, SQL, TextField, fn)
 from playhouse.db_url import connect
 
@@ -326,9 +326,14 @@ class Upload(BaseModel):
             return True
         if not user.is_officer or user.bureau_id is None:
             return False
-        return Subject.select().where(
-            (Subject.cert_photo == self) | (Subject.id_photo_front == self) | (Subject.id_photo_back == self),
-            Subject.bureau == user.bureau_id).exists()
+        if Subject.select().where(
+                (Subject.cert_photo == self) | (Subject.id_photo_front == self) | (Subject.id_photo_back == self),
+                Subject.bureau == user.bureau_id).exists():
+            return True
+        # The attachment of a 注销网站 application to that bureau.
+        return Application.select().where(Application.bureau == user.bureau_id,
+                                          Application.kind == Application.CANCEL_WEBSITE,
+                                          Application.data.contains(f'"attachment": {self.id},')).exists()
 
 
 class Subject(BaseModel):
@@ -337,6 +342,8 @@ class Subject(BaseModel):
     PENDING, VALID, CHANGING = "待审核", "有效", "变更中"
     CANCELLING, CANCELLED, TRANSFERRING = "注销中", "已注销", "移交中"
     PERSON, UNIT = "个人", "单位"
+    # States in which the subject may file websites (and take up 未备案/认领 sites).
+    LIVE = (PENDING, VALID, CHANGING)
 
     owner = ForeignKeyField(User, backref="subjects", on_delete="RESTRICT")
     status = CharField(max_length=8, default=PENDING, index=True)
@@ -584,6 +591,42 @@ class Website(BaseModel):
             return name
         return name[0] + "*" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")
 
+    def open_application(self):
+        """The site's application still being reviewed (变更 or 注销), or None."""
+        return self.applications.where(Application.status.in_(Application.OPEN)).first()
+
+    def change_problem(self):
+        """Why 变更网站/注销网站 cannot start now, or None."""
+        if self.status != self.FILED:
+            return "只有已备案的网站才能变更或注销"
+        if self.open_application():
+            return "存在审核中的单据"
+        return None
+
+    def filing(self):
+        """The wizard data of the application that put the site's current facts in force."""
+        last = (self.applications.where(Application.status == Application.APPROVED,
+                                        Application.kind.in_(Application.FILING_KINDS))
+                .order_by(Application.id.desc()).first())
+        return last.values().get("wizard") if last else None
+
+    def apply_filing(self, filed, interactive):
+        """Put approved 变更网站 data in force."""
+        self.name, self.domain, self.interactive = filed["site_name"], filed["domains"][0], interactive
+        self.data = json.dumps(filed, ensure_ascii=False)
+        self.save()
+
+    @classmethod
+    def holding(cls, domain, exclude=None):
+        """The live site (pending or filed) that holds a domain, or None."""
+        query = cls.select().where(cls.status != cls.CANCELLED, cls.data.contains(f'"{domain}"'))
+        if exclude is not None:
+            query = query.where(cls.id != exclude.id)
+        for site in query:
+            if domain in site.values().get("domains", [site.domain]):
+                return site
+        return None
+
     @classmethod
     def taken_domains(cls, domains, exclude=None):
         """Which of these domains a live website (pending or filed) already has."""
@@ -601,10 +644,13 @@ class Draft(BaseModel):
     """A filing in progress: raw form data, never in the cookie."""
 
     NEW_SUBJECT, CHANGE_SUBJECT, NEW_WEBSITE = "新增主体", "变更主体", "新办网站"
+    CHANGE_WEBSITE, CLAIM_WEBSITE = "变更网站", "网站认领"
 
     owner = ForeignKeyField(User, backref="drafts", on_delete="CASCADE")
     kind = CharField(max_length=16)
     subject = ForeignKeyField(Subject, null=True, backref="drafts", on_delete="CASCADE")
+    website = ForeignKeyField(Website, null=True, backref="drafts", on_delete="CASCADE")  # 变更网站
+    imported = DeferredForeignKey("ImportedSite", null=True, on_delete="SET NULL")  # 未备案/认领
     data = TextField(default="{}")
     step = CharField(max_length=32, default="")
     updated_at = DateTimeField(default=timeutil.now)
@@ -651,10 +697,13 @@ class Application(BaseModel):
     PENDING, APPROVED, RETURNED, WITHDRAWN = "待审核", "已通过", "已退回", "已撤销"
     INTERVIEW, INSPECTION = "待面审", "待实地检查"
     NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT = "新增主体", "变更主体", "注销主体"
-    NEW_WEBSITE = "新办网站"
-    KINDS = (NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT, NEW_WEBSITE)
+    NEW_WEBSITE, CHANGE_WEBSITE, CANCEL_WEBSITE, CLAIM_WEBSITE = "新办网站", "变更网站", "注销网站", "网站认领"
+    KINDS = (NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT, NEW_WEBSITE, CHANGE_WEBSITE, CANCEL_WEBSITE,
+             CLAIM_WEBSITE)
     STATUSES = (PENDING, INTERVIEW, INSPECTION, APPROVED, RETURNED, WITHDRAWN)
     OPEN = (PENDING, INTERVIEW, INSPECTION)
+    # Kinds filed through the website wizard: their data holds the wizard state.
+    FILING_KINDS = (NEW_WEBSITE, CHANGE_WEBSITE, CLAIM_WEBSITE)
     WITHDRAW_WINDOW = timedelta(minutes=30)
 
     owner = ForeignKeyField(User, backref="applications", on_delete="RESTRICT")
@@ -704,8 +753,8 @@ class Application(BaseModel):
         """Working days the bureau has: 即审即办 (0) for a non-interactive site where it offers
         that, its own limit for interactive sites, else its general limit."""
         bureau = self.bureau
-        if self.kind == self.NEW_WEBSITE and self.website_id:
-            if self.website.interactive:
+        if self.kind in self.FILING_KINDS and self.website_id:
+            if self.values().get("website", {}).get("interactive", self.website.interactive):
                 return bureau.interactive_review_days
             if bureau.instant_approval:
                 return 0
@@ -758,6 +807,20 @@ class Application(BaseModel):
                 website_id, self.website = self.website_id, None
                 Application.update(website=None).where(Application.id == self.id).execute()
                 Website.delete().where(Website.id == website_id).execute()
+        elif self.kind == self.CLAIM_WEBSITE:
+            Draft.create(owner=self.owner, kind=Draft.CLAIM_WEBSITE, subject=subject,
+                         imported=values.get("imported"), step=values.get("last_step", ""),
+                         data=json.dumps(values.get("wizard", {}), ensure_ascii=False))
+            if self.website_id:
+                website_id, self.website = self.website_id, None
+                Application.update(website=None).where(Application.id == self.id).execute()
+                ImportedSite.update(website=None).where(ImportedSite.website == website_id).execute()
+                Website.delete().where(Website.id == website_id).execute()
+        elif self.kind == self.CHANGE_WEBSITE:
+            # The filed data stays in force; the change comes back to be edited.
+            Draft.create(owner=self.owner, kind=Draft.CHANGE_WEBSITE, subject=subject, website=self.website,
+                         data=json.dumps(values.get("wizard", {}), ensure_ascii=False),
+                         step=values.get("last_step", ""))
         elif self.kind == self.CHANGE_SUBJECT:
             subject.finish_change(False)
             Draft.save_for(self.owner, Draft.CHANGE_SUBJECT, values.get("form", {}), subject=subject)
@@ -774,7 +837,8 @@ class Application(BaseModel):
     @property
     def returns_a_draft(self):
         """Whether 撤销申请 puts the filing back into 我的草稿."""
-        return self.kind in (self.NEW_WEBSITE, self.CHANGE_SUBJECT, self.NEW_SUBJECT)
+        return self.kind in (self.NEW_WEBSITE, self.CHANGE_SUBJECT, self.NEW_SUBJECT, self.CHANGE_WEBSITE,
+                             self.CLAIM_WEBSITE)
 
     def decide(self, approved, reviewer=None, reason=""):
         """The bureau's decision (通过 or 退回, with its reason), carried to subject and website.
@@ -795,13 +859,21 @@ class Application(BaseModel):
                 subject.finish_change(True, self.values())
             elif self.kind == self.CANCEL_SUBJECT:
                 subject.finish_cancel(True)
-            elif self.kind == self.NEW_WEBSITE:
+            elif self.kind in (self.NEW_WEBSITE, self.CLAIM_WEBSITE):
                 self._file_website(subject)
+            elif self.kind == self.CHANGE_WEBSITE:
+                filed = self.values()["website"]
+                self.website.apply_filing(filed, filed.get("interactive", False))
+            elif self.kind == self.CANCEL_WEBSITE:
+                self.website.status = Website.CANCELLED
+                self.website.save()
 
     def _file_website(self, subject):
         website = self.website
         website.status = Website.FILED
-        website.record_number = RecordSequence.issue(self.bureau, RecordSequence.WEBSITE)
+        # A claimed offline filing keeps the number it was given then.
+        website.record_number = self.values().get("record_number") or \
+            RecordSequence.issue(self.bureau, RecordSequence.WEBSITE)
         website.save()
         if subject.status == Subject.PENDING:
             for first in subject.applications.where(Application.kind == self.NEW_SUBJECT,
@@ -843,10 +915,14 @@ class RecordSequence(BaseModel):
         row and each gets its own serial; a rolled-back approval gives its serial back.
         """
         cls.insert(bureau=bureau, kind_code=kind_code, last=0).on_conflict_ignore().execute()
-        cls.update(last=cls.last + 1).where(cls.bureau == bureau, cls.kind_code == kind_code).execute()
-        serial = cls.get(cls.bureau == bureau, cls.kind_code == kind_code).last
-        code = bureau.division_code
-        return f"{PROVINCE_ABBR[code[:2]]}公网安备 {code}{kind_code}{serial:06d}号"
+        while True:
+            cls.update(last=cls.last + 1).where(cls.bureau == bureau, cls.kind_code == kind_code).execute()
+            serial = cls.get(cls.bureau == bureau, cls.kind_code == kind_code).last
+            code = bureau.division_code
+            number = f"{PROVINCE_ABBR[code[:2]]}公网安备 {code}{kind_code}{serial:06d}号"
+            # Numbers given offline before the platform (imported for 网站认领) are never reissued.
+            if not ImportedSite.select().where(ImportedSite.record_number == number).exists():
+                return number
 
 
 class Transfer(BaseModel):
@@ -940,6 +1016,44 @@ class AuditEntry(BaseModel):
         raise TransitionError("审计记录不可删除")
 
 
+class ImportedSite(BaseModel):
+    """A site the bureau knows of that nobody has filed here yet: a 未备案网站 to file by a
+    deadline, or an offline filing (with its old number) waiting for its owner's 网站认领."""
+
+    UNFILED, OFFLINE = "未备案网站", "网站认领"
+
+    bureau = ForeignKeyField(Bureau, backref="imported_sites", on_delete="RESTRICT")
+    kind = CharField(max_length=8)
+    domain = CharField(max_length=253, index=True)
+    name = CharField(max_length=100)
+    subject_name = CharField(max_length=100)
+    cert_number = CharField(max_length=40, index=True)
+    deadline = DateField()
+    record_number = CharField(max_length=40, null=True, unique=True)
+    website = ForeignKeyField(Website, null=True, backref="+", on_delete="SET NULL")  # what it was filed as
+    imported_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+    def progress(self, today):
+        """已完成 / 办理中 / 已超期 (未认领: 关停风险) / 待办理, for the officer's list."""
+        if self.website_id:
+            return "已完成" if self.website.status == Website.FILED else "办理中"
+        if today > self.deadline:
+            return "未认领（关停风险）" if self.kind == self.OFFLINE else "已超期"
+        return "待办理"
+
+    @classmethod
+    def waiting_for(cls, user, kind):
+        """Sites of a kind whose certificate matches one of the user's live subjects, not yet taken up."""
+        certs = [s.cert_number for s in Subject.owned_by(user).where(Subject.status.in_(Subject.LIVE))]
+        return (cls.select().where(cls.kind == kind, cls.cert_number.in_(certs), cls.website.is_null())
+                .order_by(cls.deadline))
+
+    def subject_of(self, user):
+        """The user's live subject this site belongs to, or None (then: 404)."""
+        return Subject.owned_by(user).where(Subject.status.in_(Subject.LIVE),
+                                            Subject.cert_number == self.cert_number).first()
+
+
 class Holiday(BaseModel):
     """The editable holiday table: a day off on a weekday, or a make-up workday on a weekend.
 
@@ -987,5 +1101,5 @@ class Holiday(BaseModel):
 
 
 MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider,
-          Upload, Subject, Website, Draft, Application, RecordSequence, Transfer, Notice, AuditEntry,
-          Holiday]
+          Upload, Subject, Website, ImportedSite, Draft, Application, RecordSequence, Transfer, Notice,
+          AuditEntry, Holiday]

@@ -1,15 +1,17 @@
-"""新办网站申请: the forms of its steps 网站基本信息, 网站负责人, 提示说明."""
+"""Website forms: the steps of 新办网站申请 (网站基本信息, 网站负责人, 提示说明), also used by 变更网站
+and 网站认领, and the 注销网站 form."""
 import json
 
 from wtforms import BooleanField, EmailField, FormField, SelectField, StringField, TextAreaField
 from wtforms import Form as PlainForm
-from wtforms.validators import Email, Length, ValidationError
+from flask_wtf.file import FileField
+from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 import divisions
 import models
 from forms import rules
 from forms.base import CheckboxList, Form, inline, refresh_on_change, required, rule, strip
-from forms.subject import ID_TYPES
+from forms.subject import ID_TYPES, CodeField
 
 SERVICE_TYPES = ["单位门户网站", "博客/个人空间", "综合门户", "电子商务", "网络游戏", "网络视频",
                  "在线教育", "搜索引擎", "www", "wap"]
@@ -41,10 +43,11 @@ class FilingForm(Form):
 
     needs_subject = True
 
-    def __init__(self, *args, subject=None, website=None, **kwargs):
+    def __init__(self, *args, subject=None, website=None, imported=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.subject = subject
         self.website = website
+        self.imported = imported  # the 未备案/认领 site being filed, whose domain is its own
 
 
 @inline("website", "site_name", "domain", "other_domains", "home_url", "ips", "icp_number")
@@ -139,14 +142,30 @@ class WebsiteBasicForm(FilingForm):
 
     def _check_taken(self, domains):
         try:
-            taken = models.Website.taken_domains([rules.normalize_domain(d) for d in domains],
-                                                 exclude=self.website)
+            wanted = [rules.normalize_domain(d) for d in domains]
         except ValueError:
             return
-        for domain in domains:
+        taken = models.Website.taken_domains(wanted, exclude=self.website)
+        for domain, normal in zip(domains, wanted):
             message = rules.check_domain_not_filed(domain, taken)
             if message:
-                raise ValidationError(message.replace("您已经申请过", "已有网站申请过"))
+                raise ValidationError(self._pointer(message, models.Website.holding(normal, self.website)))
+            offline = models.ImportedSite.get_or_none(models.ImportedSite.domain == normal,
+                                                      models.ImportedSite.kind == models.ImportedSite.OFFLINE,
+                                                      models.ImportedSite.website.is_null())
+            if offline and offline != self.imported:
+                raise ValidationError(f"此域名（{domain}）已有线下备案（{offline.record_number}），"
+                                      "请由开办主体在【网站认领】中认领，无需重新申请")
+
+    def _pointer(self, message, holder):
+        """Say where the existing record is: the user's own 我的网站, or the public query."""
+        if holder is None:
+            return message
+        if self.subject is not None and holder.owner_id == self.subject.owner_id:
+            return message + f"（见【我的网站】“{holder.name}”，状态：{holder.status}）"
+        message = message.replace("您已经申请过", "已有网站申请过")
+        return message + (f"（公安备案号 {holder.record_number}，可在【备案查询】中查看）"
+                          if holder.record_number else "（正在审核中）")
 
     def validate_domain(self, field):
         self._check_taken([field.data])
@@ -280,3 +299,33 @@ class WebsiteNoticeForm(FilingForm):
     def validate_agree(self, field):
         if not field.data:
             raise ValidationError("请先阅读并勾选“我已阅读信息网络安全保护方案”")
+
+
+class CancelWebsiteForm(Form):
+    """注销网站: the site is closed; its 网站负责人 confirms with an SMS code; why; an optional picture."""
+
+    closed = BooleanField("我确认网站已关闭，首页已无法访问", validators=[
+        InputRequired("请确认网站已关闭；网站仍在运行的，请先关闭网站再申请注销")])
+    leader_name = StringField("网站负责人姓名", filters=[strip], validators=[required("网站负责人姓名")])
+    leader_mobile = StringField("网站负责人手机号码", filters=[strip], validators=[
+        required("网站负责人手机号码"), rule(rules.check_mobile)], render_kw={"inputmode": "tel"},
+        description="验证码将发送至备案登记的网站负责人手机")
+    code = CodeField()
+    reason = TextAreaField("注销原因", filters=[strip], validators=[
+        required("注销原因"), Length(max=300, message="注销原因不超过300字")], render_kw={"rows": 3})
+    attachment = FileField("附件", description="选填：如网站关闭的说明或截图，JPG或PNG格式")
+
+    field_order = ("closed", "leader_name", "leader_mobile", "code", "reason", "attachment")
+
+    def __init__(self, *args, website, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.website = website
+        self.leader = website.values().get("people", {}).get("owner", {})
+
+    def validate_leader_name(self, field):
+        if rules.normalize_person_name(field.data) != self.leader.get("name"):
+            raise ValidationError("与备案登记的网站负责人姓名不一致")
+
+    def validate_leader_mobile(self, field):
+        if rules.normalize_mobile(field.data) != rules.normalize_mobile(self.leader.get("mobile", "")):
+            raise ValidationError("与备案登记的网站负责人手机号码不一致")

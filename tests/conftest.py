@@ -30,6 +30,8 @@ def app(tmp_path):
         "CAPTCHA_DISABLED": True,
         "SESSION_COOKIE_SECURE": False,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        # The sandbox has no outbound network; the check itself is tested against a local server.
+        "SITE_CHECK": False,
     })
     with models.db.connection_context():
         migrations.upgrade()

@@ -42,5 +42,7 @@ def home():
             "unread": models.Notice.select().where(models.Notice.user == me, models.Notice.read_at.is_null()).count(),
             "websites": list(models.Website.select().where(models.Website.owner == me)
                              .order_by(models.Website.id.desc()).limit(10)),
+            "pushed": sum(models.ImportedSite.waiting_for(me, kind).count()
+                          for kind in (models.ImportedSite.UNFILED, models.ImportedSite.OFFLINE)),
         }
     return render_template("main/home.html", bureaus=bureaus, subject=current_subject(), **glance)

@@ -7,11 +7,12 @@ from flask_login import current_user
 import models
 import sms
 import timeutil
+from forms.imports import ImportedSiteForm, ImportForm
 from forms.review import ReturnForm, ScheduleForm
 from forms.subject import subject_facts, subject_photos
 from forms.base import Form
 from views.common import finish, role_required
-from wizard.website import recheck, summary_of
+from wizard.website import changes_of, recheck, summary_of
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 officer_only = role_required(models.User.OFFICER)
@@ -113,9 +114,21 @@ def _page(application, return_form=None, schedule_form=None):
                .order_by(models.Application.id.desc()))
     return render_template("review/detail.html", application=application, subject=subject,
                            subject_rows=subject_facts(subject), photos=photos, sections=summary_of(application),
+                           changes=changes_of(application), cancel_rows=_cancel_rows(application),
                            problems=recheck(application), history=history,
                            approve_form=Form(), return_form=return_form or ReturnForm(formdata=None),
                            schedule_form=schedule_form or ScheduleForm(formdata=None))
+
+
+def _cancel_rows(application):
+    """注销网站: what the applicant stated and what the closed-site check found."""
+    if application.kind != models.Application.CANCEL_WEBSITE:
+        return []
+    values = application.values()
+    site = application.website
+    return [("网站", f"{site.name}（{site.domain}）"), ("公安备案号", site.record_number),
+            ("网站负责人", values.get("leader_name", "")), ("注销原因", values.get("reason", "")),
+            ("网站首页检查", f"{values.get('site_check', '')}（{values.get('site_checked_at', '')}）")]
 
 
 @bp.route("/<int:application_id>")
@@ -199,3 +212,69 @@ def schedule(application_id):
           + f"咨询电话：{application.bureau.phone}。")
     flash(f"已安排{form.mode.data}，申请人将收到短信和系统通知", "success")
     return finish(url_for(".detail", application_id=application.id))
+
+
+# -- 未备案网站 and 网站认领: the bureau's lists of sites to be filed ------------------------
+
+def _imported_page(import_form=None, add_form=None, errors=()):
+    sites = (models.ImportedSite.select().where(models.ImportedSite.bureau == current_user.bureau_id)
+             .order_by(models.ImportedSite.deadline))
+    return render_template("review/imported.html", rows=[(site, site.progress(_today())) for site in sites],
+                           import_form=import_form or ImportForm(formdata=None),
+                           add_form=add_form or ImportedSiteForm(formdata=None), errors=errors)
+
+
+def _store_imported(kind, rows):
+    """Insert every row (all or nothing) and tell the owners already registered."""
+    with models.db.atomic():
+        for row in rows:
+            site = models.ImportedSite.create(bureau=current_user.bureau_id, kind=kind,
+                                              imported_by=current_user.id, **row)
+            _audit_imported(site)
+            owners = {s.owner_id for s in models.Subject.select().where(
+                models.Subject.cert_number == site.cert_number, models.Subject.status.in_(models.Subject.LIVE))}
+            for owner in owners:
+                models.Notice.send(owner, f"请办理{kind}",
+                                   f"网站“{site.name}”（{site.domain}）需在{site.deadline}前"
+                                   + ("完善备案信息" if kind == site.UNFILED else "认领") + f"，请在【{kind}】中办理。")
+
+
+def _audit_imported(site):
+    models.AuditEntry.record(current_user.id, f"导入{site.kind}", f"imported:{site.id}", {},
+                             {"domain": site.domain, "cert_number": site.cert_number,
+                              "deadline": site.deadline, "record_number": site.record_number})
+
+
+@bp.route("/imported")
+@officer_only
+def imported():
+    """The bureau's 未备案网站 and offline filings: which were completed, which are overdue."""
+    return _imported_page()
+
+
+@bp.route("/imported/upload", methods=["POST"])
+@officer_only
+def upload_imported():
+    """导入名单 from CSV: every row is checked first; any bad row imports nothing."""
+    form = ImportForm()
+    if not form.validate():
+        return _imported_page(import_form=form)
+    rows, errors = form.parse(_today())
+    if errors:
+        return _imported_page(import_form=form, errors=errors)
+    _store_imported(form.kind.data, rows)
+    flash(f"已导入{len(rows)}个网站", "success")
+    return finish(url_for(".imported"))
+
+
+@bp.route("/imported/add", methods=["POST"])
+@officer_only
+def add_imported():
+    """Add one site to the list."""
+    form = ImportedSiteForm()
+    clean = form.checked(_today())
+    if clean is None:
+        return _imported_page(add_form=form)
+    _store_imported(form.kind.data, [clean])
+    flash(f"已添加：{clean['name']}", "success")
+    return finish(url_for(".imported"))

@@ -114,8 +114,8 @@ def website(website_id):
     site = models.Website.get_or_none(models.Website.id == website_id,
                                       models.Website.owner == current_user.id) or abort(404)
     badge = None
-    if site.record_number:
+    if site.status == models.Website.FILED:
         badge = render_template("workspace/_badge.html", site=site,
                                 query_url=url_for("public.query", q=site.record_number, _external=True),
                                 icon_url=url_for("static", filename="beian-badge.png", _external=True))
-    return render_template("workspace/website.html", site=site, badge=badge)
+    return render_template("workspace/website.html", site=site, badge=badge, busy=site.change_problem())

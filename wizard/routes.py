@@ -1,4 +1,6 @@
 """The routes every flow shares: start, one step (GET/POST), check your answers, submit."""
+import json
+
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -34,6 +36,8 @@ def start(flow_name):
     merely opening the page (or a page of another site pointing here) stores nothing.
     """
     flow = _flow(flow_name)
+    if flow.opened_from_list:
+        abort(404)
     subject = current_subject()
     problem = flow.subject_problem(subject)
     if problem:
@@ -62,6 +66,48 @@ def start(flow_name):
         return finish(url_for("workspace.drafts"))
     WizardState(draft).save(first.name, reached=1)
     return _go(flow, draft, flow.steps[1].name)
+
+
+def _open(flow, draft_query, make):
+    """Resume the user's draft of a site (one per site), else start one already filled in."""
+    draft = draft_query.first()
+    if draft is None:
+        draft = make()
+        WizardState(draft).save("basic", reached=len(flow.steps) - 1 if draft.website_id else 1)
+    return finish(step_url(flow, draft, draft.step or "basic"))
+
+
+@bp.route("/website-change/for/<int:website_id>", methods=["POST"])
+@applicant_only
+def change_website(website_id):
+    """【变更】 of a filed site: the wizard opens with what is on record."""
+    website = models.Website.get_or_none(models.Website.id == website_id,
+                                         models.Website.owner == current_user.id) or abort(404)
+    problem = website.change_problem()
+    if problem:
+        flash(problem, "error")
+        return finish(url_for("workspace.website", website_id=website.id))
+    flow = FLOWS["website-change"]
+    return _open(flow, models.Draft.select().where(models.Draft.owner == current_user.id,
+                                                   models.Draft.kind == flow.kind, models.Draft.website == website),
+                 lambda: models.Draft(owner=current_user.id, kind=flow.kind, subject=website.subject,
+                                      website=website, data=json.dumps(website.filing() or {})))
+
+
+@bp.route("/imported/<int:imported_id>", methods=["POST"])
+@applicant_only
+def take_up(imported_id):
+    """【完善备案信息】 of a 未备案网站, or 【认领】 of an offline filing: only by the subject
+    whose certificate it was imported under (else 404)."""
+    imported = models.ImportedSite.get_or_none(models.ImportedSite.id == imported_id,
+                                               models.ImportedSite.website.is_null()) or abort(404)
+    subject = imported.subject_of(current_user.id) or abort(404)
+    flow = FLOWS["website-claim" if imported.kind == imported.OFFLINE else "website"]
+    first = {"site_name": [imported.name], "domain": [imported.domain], "home_url": [imported.domain]}
+    return _open(flow, models.Draft.select().where(models.Draft.owner == current_user.id,
+                                                   models.Draft.imported == imported),
+                 lambda: models.Draft(owner=current_user.id, kind=flow.kind, subject=subject, imported=imported,
+                                      data=json.dumps({"steps": {"basic": first}, "reached": 1})))
 
 
 def _render(flow, draft, nav, form, action=None, **context):
@@ -184,7 +230,7 @@ def submit(flow_name, draft_id):
     state, context = WizardState(draft), flow.context(draft)
     steps = flow.active_steps(state.as_data())
     invalid = flow.first_invalid(state, context) if state.reached >= len(steps) - 1 else steps[state.reached]
-    problem = flow.subject_problem(draft.subject)
+    problem = flow.subject_problem(draft.subject) or flow.draft_problem(draft)
     if invalid or problem:
         flash(problem or f"【{invalid.title}】中有需要修改的内容", "error")
         return finish(step_url(flow, draft, (invalid or steps[0]).name))
@@ -193,5 +239,8 @@ def submit(flow_name, draft_id):
     except AlreadyFinalized:
         flash("该申请已提交，请在【我的申请】中查看", "info")
         return finish(url_for("workspace.applications"))
+    except models.TransitionError as error:
+        flash(str(error), "error")
+        return finish(url_for("workspace.drafts"))
     flash("提交成功，请等待公安机关审核", "success")
     return finish(url_for("workspace.application", application_id=application.id))

@@ -6,12 +6,13 @@ from forms.website import WebsiteBasicForm, WebsiteNoticeForm, WebsitePeopleForm
 from wizard.engine import Flow, Step, WizardState, rebuild
 
 # A subject in these states may file its first or a further website.
-FILING_STATES = (models.Subject.PENDING, models.Subject.VALID, models.Subject.CHANGING)
+FILING_STATES = models.Subject.LIVE
 
 
 class WebsiteFlow(Flow):
     name = "website"
     kind = models.Draft.NEW_WEBSITE
+    application_kind = models.Application.NEW_WEBSITE
     title = "新办网站申请"
     steps = (
         Step("subject", "开办主体", None, "wizard/_step_subject.html"),
@@ -19,9 +20,11 @@ class WebsiteFlow(Flow):
         Step("people", "网站负责人", WebsitePeopleForm, "wizard/_step_people.html"),
         Step("notice", "提示说明", WebsiteNoticeForm, "wizard/_step_notice.html"),
     )
+    # Opened from a list (a site to change, an imported site), never from the menu.
+    opened_from_list = False
 
     def context(self, draft):
-        return {"subject": draft.subject}
+        return {"subject": draft.subject, "website": draft.website, "imported": draft.imported}
 
     @staticmethod
     def subject_problem(subject):
@@ -29,48 +32,104 @@ class WebsiteFlow(Flow):
         if subject is None:
             return "您当前还无有效主体，请先申请主体"
         if subject.status not in FILING_STATES:
-            return f"当前主体状态为“{subject.status}”，不能办理新办网站申请"
+            return f"当前主体状态为“{subject.status}”，不能办理网站业务"
+        return None
+
+    def draft_problem(self, draft):
+        """Why this draft cannot be submitted now (beyond its subject and fields), or None."""
         return None
 
     def warnings(self, state, context):
         people = rebuild(WebsitePeopleForm, state.raw("people"), context)
         return [w for w in (people.same_person_warning(),) if w]
 
-    def finalize(self, draft, state, context):
-        """One website and its 新办网站 application, under the draft's subject."""
-        subject = context["subject"]
+    @staticmethod
+    def filed_data(state, context):
+        """What a filing puts on record, from the wizard's steps."""
         basic = rebuild(WebsiteBasicForm, state.raw("basic"), context)
         people = rebuild(WebsitePeopleForm, state.raw("people"), context)
-        domains = basic.normalized_domains()
-        filed = {
-            "site_name": basic.site_name.data, "domains": domains, "home_url": basic.home_url.data,
+        return {
+            "site_name": basic.site_name.data, "domains": basic.normalized_domains(),
+            "home_url": basic.home_url.data,
             "ips": basic.ip_lines(), "access_provider": basic.access_provider.data,
             "registrar": basic.registrar.data, "service_types": basic.service_types.data,
-            "interactive_items": basic.interactive_items.data, "pre_approvals": basic.pre_approvals.data,
+            "interactive_items": basic.interactive_items.data, "interactive": basic.interactive,
+            "pre_approvals": basic.pre_approvals.data,
             "pre_approval_numbers": basic.pre_approval_numbers.data,
             "dangerous_goods": basic.dangerous_goods.data, "dangerous_licence": basic.dangerous_licence.data,
             "languages": basic.languages.data, "icp_number": basic.icp_number.data,
             "people": {name: {k: v for k, v in people[name].data.items() if k != "same_as_subject"}
                        for name in people.BLOCKS},
         }
-        website = models.Website.create(owner=draft.owner_id, subject=subject, name=filed["site_name"],
-                                        domain=domains[0], interactive=basic.interactive,
-                                        data=json.dumps(filed, ensure_ascii=False))
-        application = models.Application.create(
-            owner=draft.owner_id, subject=subject, kind=models.Application.NEW_WEBSITE, bureau=subject.bureau,
+
+    def _application(self, draft, state, website, filed, **extra):
+        return models.Application.create(
+            owner=draft.owner_id, subject=draft.subject, kind=self.application_kind, bureau=draft.subject.bureau,
             website=website, data=json.dumps({"website": filed, "wizard": state.as_data(),
-                                              "last_step": self.steps[-1].name}, ensure_ascii=False))
-        reason = interactive_reason(basic.interactive_items.data)
-        models.Notice.send(draft.owner_id, "新办网站申请已提交",
-                           f"网站“{filed['site_name']}”的新办网站申请已提交至"
-                           f"{subject.bureau.name if subject.bureau else '属地公安机关'}。"
-                           + (reason or "非交互式网站审核通过后即可获得公安备案号。"))
+                                              "last_step": self.steps[-1].name, **extra}, ensure_ascii=False))
+
+    def _submitted(self, draft, filed, text):
+        bureau = draft.subject.bureau
+        models.Notice.send(draft.owner_id, f"{self.title}已提交",
+                           f"网站“{filed['site_name']}”的{self.title}已提交至"
+                           f"{bureau.name if bureau else '属地公安机关'}。" + text)
+
+    def finalize(self, draft, state, context):
+        """One website and its 新办网站 application, under the draft's subject."""
+        filed = self.filed_data(state, context)
+        website = models.Website.create(owner=draft.owner_id, subject=draft.subject, name=filed["site_name"],
+                                        domain=filed["domains"][0], interactive=filed["interactive"],
+                                        data=json.dumps(filed, ensure_ascii=False))
+        extra = {}
+        if draft.imported_id:
+            # A 未备案网站 (or an offline filing being claimed) is now on its way.
+            models.ImportedSite.update(website=website).where(
+                models.ImportedSite.id == draft.imported_id).execute()
+            extra = {"imported": draft.imported_id, "record_number": draft.imported.record_number}
+        application = self._application(draft, state, website, filed, **extra)
+        self._submitted(draft, filed, interactive_reason(filed["interactive_items"])
+                        or "非交互式网站审核通过后即可获得公安备案号。")
         return application
 
 
-FLOWS = {flow.name: flow for flow in (WebsiteFlow(),)}
+class WebsiteClaimFlow(WebsiteFlow):
+    """网站认领: an offline filing completed by its owner; on approval it keeps its number."""
+
+    name = "website-claim"
+    kind = models.Draft.CLAIM_WEBSITE
+    application_kind = models.Application.CLAIM_WEBSITE
+    title = "网站认领"
+    opened_from_list = True
+
+
+class WebsiteChangeFlow(WebsiteFlow):
+    """变更网站: the filed data, edited; it stays in force until the bureau approves the change."""
+
+    name = "website-change"
+    kind = models.Draft.CHANGE_WEBSITE
+    application_kind = models.Application.CHANGE_WEBSITE
+    title = "变更网站"
+    opened_from_list = True
+
+    def draft_problem(self, draft):
+        return draft.website.change_problem()
+
+    def finalize(self, draft, state, context):
+        """A 变更网站 application with the data before and after; the site itself is untouched."""
+        website = draft.website
+        problem = website.change_problem()
+        if problem:
+            raise models.TransitionError(problem)
+        filed = self.filed_data(state, context)
+        application = self._application(draft, state, website, filed, before=website.filing())
+        self._submitted(draft, filed, "审核通过前，网站仍按原备案信息登记。"
+                        + ("变更后为交互式网站，公安机关可能安排面审或实地检查。" if filed["interactive"] else ""))
+        return application
+
+
+FLOWS = {flow.name: flow for flow in (WebsiteFlow(), WebsiteChangeFlow(), WebsiteClaimFlow())}
 # Where 【详情】 of a draft of a flow's kind resumes it.
-FLOW_BY_KIND = {flow.kind: flow for flow in FLOWS.values()}
+FLOW_BY_KIND = {flow.application_kind: flow for flow in FLOWS.values()}
 
 
 def _stored(application):
@@ -79,10 +138,11 @@ def _stored(application):
     stored = application.values().get("wizard")
     if flow is None or stored is None:
         return None
-    draft = models.Draft(owner=application.owner_id, kind=flow.kind, subject=application.subject_id,
-                         data=json.dumps(stored, ensure_ascii=False))
     # The filed website itself holds its domains: it must not count as taking them.
-    return flow, WizardState(draft), {**flow.context(draft), "website": application.website}
+    draft = models.Draft(owner=application.owner_id, kind=flow.kind, subject=application.subject_id,
+                         website=application.website_id, imported=application.values().get("imported"),
+                         data=json.dumps(stored, ensure_ascii=False))
+    return flow, WizardState(draft), flow.context(draft)
 
 
 def summary_of(application):
@@ -111,3 +171,16 @@ def _messages(field):
     if field.type == "FormField":
         return [f"{field.label.text}·{sub.label.text}：{m}" for sub in field.form for m in sub.errors]
     return [f"{field.label.text}：{m}" for m in field.errors]
+
+
+def changes_of(application):
+    """变更网站: (label, before, after) of each field the change alters, for the officer."""
+    stored = _stored(application)
+    before = application.values().get("before")
+    if stored is None or before is None:
+        return []
+    flow, state, context = stored
+    old = {label: value for _, rows in flow.summary(WizardState(models.Draft(data=json.dumps(before))), context)
+           for label, value in rows}
+    return [(label, old.get(label, "—"), value) for _, rows in flow.summary(state, context)
+            for label, value in rows if old.get(label, "—") != value]

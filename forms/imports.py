@@ -1,0 +1,150 @@
+"""The bureau's lists of sites nobody filed here yet: 未备案网站 and offline filings for 网站认领,
+imported from CSV (every row checked, nothing half-imported) or added one at a time."""
+import csv
+import datetime
+import io
+import re
+
+from flask_wtf.file import FileField
+from wtforms import DateField, RadioField, StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+import models
+from forms import rules
+from forms.base import Form, required, strip
+
+KINDS = [(models.ImportedSite.UNFILED, "未备案网站（通知开办主体限期备案）"),
+         (models.ImportedSite.OFFLINE, "线下已备案网站（供开办主体认领，保留原备案号）")]
+# CSV header → field; 公安备案号 only for offline filings.
+COLUMNS = {"域名": "domain", "网站名称": "name", "主体名称": "subject_name", "证件号码": "cert_number",
+           "截止日期": "deadline", "公安备案号": "record_number"}
+RECORD_NUMBER = re.compile(r"^[\u4e00-\u9fa5]公网安备 ?(\d{14})号$")
+MAX_ROWS = 2000
+
+
+def _certificate_problem(number):
+    """A certificate of a unit (统一社会信用代码) or a person (身份证号), checked digit and all."""
+    if rules.check_uscc(number) is None or rules.check_id_number(number) is None:
+        return None
+    return "证件号码校验不通过（应为统一社会信用代码或身份证号码）"
+
+
+def check_row(values, kind, today, seen):
+    """(clean values, problems) of one site; seen holds the domains taken earlier in the same import."""
+    problems, clean = [], {}
+    try:
+        clean["domain"] = rules.normalize_domain(values.get("domain", ""))
+        problem = rules.check_domain(clean["domain"])
+    except ValueError:
+        problem = "域名格式不正确"
+    if problem:
+        problems.append(f"域名：{problem}")
+    elif clean["domain"] in seen:
+        problems.append(f"域名：{clean['domain']} 在本次导入中重复")
+    elif models.Website.taken_domains([clean["domain"]]) or models.ImportedSite.select().where(
+            models.ImportedSite.domain == clean["domain"], models.ImportedSite.website.is_null()).exists():
+        problems.append(f"域名：{clean['domain']} 已备案或已在待办名单中")
+    for key, label in (("name", "网站名称"), ("subject_name", "主体名称")):
+        clean[key] = (values.get(key) or "").strip()
+        if not clean[key] or len(clean[key]) > 100:
+            problems.append(f"{label}：请填写（不超过100字）")
+    clean["cert_number"] = (values.get("cert_number") or "").strip().upper()
+    problem = _certificate_problem(clean["cert_number"])
+    if problem:
+        problems.append(problem)
+    deadline = values.get("deadline")
+    if isinstance(deadline, str):
+        try:
+            deadline = datetime.date.fromisoformat(deadline.strip().replace("/", "-"))
+        except ValueError:
+            deadline = None
+    if deadline is None:
+        problems.append("截止日期：请按 2027-01-31 的格式填写")
+    elif deadline < today:
+        problems.append("截止日期：不能早于今天")
+    clean["deadline"] = deadline
+    number = (values.get("record_number") or "").strip()
+    if kind == models.ImportedSite.OFFLINE:
+        match = RECORD_NUMBER.match(number)
+        if not match:
+            problems.append("公安备案号：格式应为 浙公网安备 33110002000001号")
+        else:
+            clean["record_number"] = number if " " in number else number.replace("公网安备", "公网安备 ")
+            if models.Website.select().where(models.Website.record_number == clean["record_number"]).exists() \
+                    or models.ImportedSite.select().where(
+                        models.ImportedSite.record_number == clean["record_number"]).exists():
+                problems.append("公安备案号：该备案号已在平台登记")
+    return clean, problems
+
+
+class ImportForm(Form):
+    """导入名单: a CSV file (UTF-8 or GBK) with the columns of COLUMNS."""
+
+    kind = RadioField("名单类型", choices=KINDS, default=models.ImportedSite.UNFILED)
+    file = FileField("CSV文件", description="第一行为表头：域名,网站名称,主体名称,证件号码,截止日期"
+                                           "（线下已备案网站另加“公安备案号”列）；UTF-8或GBK编码，最多2000行")
+
+    def validate_kind(self, field):
+        if field.data not in dict(KINDS):
+            raise ValidationError("请选择名单类型")
+
+    def validate_file(self, field):
+        storage = field.data
+        if not storage or not getattr(storage, "filename", ""):
+            raise ValidationError("请选择CSV文件")
+
+    def parse(self, today):
+        """(clean rows, [(line number, problem)]): every row is checked before anything is stored."""
+        raw = self.file.data.read()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        reader = csv.DictReader(io.StringIO(text))
+        missing = [name for name, key in COLUMNS.items() if name not in (reader.fieldnames or [])
+                   and (key != "record_number" or self.kind.data == models.ImportedSite.OFFLINE)]
+        if missing:
+            return [], [(1, "表头缺少：" + "、".join(missing))]
+        rows, errors, seen = [], [], set()
+        for line, record in enumerate(reader, start=2):
+            if line - 1 > MAX_ROWS:
+                errors.append((line, f"一次最多导入{MAX_ROWS}行"))
+                break
+            if not any((value or "").strip() for value in record.values()):
+                continue
+            values = {COLUMNS[name]: (value or "") for name, value in record.items() if name in COLUMNS}
+            clean, problems = check_row(values, self.kind.data, today, seen)
+            errors += [(line, problem) for problem in problems]
+            seen.add(clean.get("domain"))
+            rows.append(clean)
+        if not rows and not errors:
+            errors.append((2, "文件中没有数据行"))
+        return rows, errors
+
+
+class ImportedSiteForm(Form):
+    """添加一个: the same facts as one CSV row."""
+
+    kind = RadioField("名单类型", choices=KINDS, default=models.ImportedSite.UNFILED)
+    domain = StringField("域名", filters=[strip], validators=[required("域名")])
+    name = StringField("网站名称", filters=[strip], validators=[required("网站名称"), Length(max=100)])
+    subject_name = StringField("主体名称", filters=[strip], validators=[required("主体名称"), Length(max=100)])
+    cert_number = StringField("证件号码", filters=[strip], validators=[required("证件号码")],
+                              description="开办主体的统一社会信用代码或身份证号码，用于匹配用户")
+    deadline = DateField("截止日期", validators=[required("截止日期")], render_kw={"type": "date"})
+    record_number = StringField("公安备案号", filters=[strip], validators=[Optional()],
+                                description="线下已备案网站必填，如 浙公网安备 33110002000001号")
+
+    def checked(self, today):
+        """The clean values, or None with each problem put on its field."""
+        if not self.validate():
+            return None
+        clean, problems = check_row({name: self[name].data for name in COLUMNS.values()}, self.kind.data,
+                                    today, set())
+        for problem in problems:
+            label = problem.split("：")[0]
+            field = self[COLUMNS.get(label, "cert_number")]
+            field.errors = list(field.errors) + [problem.partition("：")[2] or problem]
+        return None if problems else clean

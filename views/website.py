@@ -1,0 +1,139 @@
+"""我的网站 after filing: the list with 【变更】/【注销】, 注销网站 itself, and the sites the bureau
+pushed to this user: 未备案网站 to complete and offline filings to 认领."""
+import json
+
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from flask_login import current_user
+
+import models
+import sitecheck
+import timeutil
+from forms import rules
+from forms.website import CancelWebsiteForm
+from views.common import finish, role_required, send_sms_code
+
+bp = Blueprint("sites", __name__, url_prefix="/websites")
+applicant_only = role_required(models.User.APPLICANT)
+PURPOSE_CANCEL = "cancel_website"
+
+
+def _own_website(website_id):
+    return models.Website.get_or_none(models.Website.id == website_id,
+                                      models.Website.owner == current_user.id) or abort(404)
+
+
+@bp.route("")
+@applicant_only
+def index():
+    """我的网站: every site with its status; filed ones offer 【变更】 and 【注销】."""
+    sites = (models.Website.select().where(models.Website.owner == current_user.id)
+             .order_by(models.Website.id.desc()))
+    return render_template("website/list.html", rows=[(site, site.change_problem()) for site in sites])
+
+
+def _closed_check(website):
+    """The home page check (or why it was not made), for the officer to see."""
+    at = timeutil.format_local(timeutil.now())
+    if not current_app.config["SITE_CHECK"]:
+        return sitecheck.Result(True, "未检查（本平台已关闭网站访问检查）"), at
+    home = website.values().get("home_url") or website.domain
+    return sitecheck.check(home, current_app.config["SITE_CHECK_TIMEOUT"]), at
+
+
+def _attachment(form):
+    """Store the optional picture; an error message goes next to the field."""
+    storage = form.attachment.data
+    if not storage or not getattr(storage, "filename", ""):
+        return None
+    data = storage.read()
+    problem = rules.check_image(data, current_app.config["UPLOAD_MAX_KB"])
+    if problem:
+        form.attachment.errors = [problem]
+        return False
+    clean, image_format = rules.reencode_image(data)
+    return models.Upload.store(current_user.id, "cancel_attachment", clean, image_format,
+                               current_app.config["UPLOAD_FOLDER"]).id
+
+
+@bp.route("/<int:website_id>/cancel", methods=["GET", "POST"])
+@applicant_only
+def cancel(website_id):
+    """注销网站: only a filed, closed site; the 网站负责人 confirms with an SMS code."""
+    website = _own_website(website_id)
+    problem = website.change_problem()
+    if problem:
+        flash(problem, "error")
+        return finish(url_for("workspace.website", website_id=website.id))
+    if request.method == "GET":
+        form = CancelWebsiteForm(website=website, formdata=None)
+    else:
+        form = CancelWebsiteForm(website=website)
+        mobile = form.leader.get("mobile", "")
+        if request.form.get("action") == "send_code":
+            if form.check_field("leader_name") & form.check_field("leader_mobile"):
+                error = send_sms_code(mobile, PURPOSE_CANCEL)
+                if error:
+                    form.code.errors = [error]
+                else:
+                    flash("验证码已发送至 " + models.masked_mobile(mobile), "info")
+        elif form.validate():
+            upload_id = _attachment(form)
+            result, checked_at = _closed_check(website) if upload_id is not False else (None, None)
+            if result is not None and not result.closed:
+                form.closed.errors.append(f"{result.detail}，请先关闭网站再申请注销")
+            elif upload_id is not False:
+                error = models.SmsCode.consume(mobile, PURPOSE_CANCEL, form.code.data)
+                if error:
+                    form.code.errors.append(error)
+                else:
+                    return _file_cancel(website, form, upload_id, result, checked_at)
+    return render_template("website/cancel.html", form=form, site=website)
+
+
+def _file_cancel(website, form, upload_id, result, checked_at):
+    with models.db.atomic():
+        problem = website.change_problem()
+        if problem:
+            flash(problem, "error")
+            return finish(url_for("workspace.website", website_id=website.id))
+        application = models.Application.create(
+            owner=current_user.id, subject=website.subject, kind=models.Application.CANCEL_WEBSITE,
+            bureau=website.subject.bureau, website=website,
+            data=json.dumps({"reason": form.reason.data, "leader_name": form.leader_name.data,
+                             "attachment": upload_id, "site_check": result.detail,
+                             "site_checked_at": checked_at}, ensure_ascii=False))
+        models.Notice.send(current_user.id, "注销网站申请已提交",
+                           f"网站“{website.name}”的注销申请已提交。审核通过后，公安备案号{website.record_number}"
+                           "将标记为已注销，不再使用。")
+    flash("注销网站申请已提交，请等待公安机关审核", "success")
+    return finish(url_for("workspace.application", application_id=application.id))
+
+
+PUSHED = {
+    models.ImportedSite.UNFILED: ("未备案网站", "完善备案信息",
+                                  "公安机关发现以下网站属于您的开办主体但尚未备案，请在截止日期前完善备案信息并提交。"),
+    models.ImportedSite.OFFLINE: ("网站认领", "认领",
+                                  "以下网站曾在线下办理公安备案，请认领并补充完整备案信息；审核通过后保留原公安备案号。"
+                                  "逾期未认领的网站存在被关停的风险。"),
+}
+
+
+def _pushed(kind):
+    today = timeutil.to_local(timeutil.now()).date()
+    title, button, hint = PUSHED[kind]
+    rows = [(site, site.deadline < today) for site in models.ImportedSite.waiting_for(current_user.id, kind)]
+    return render_template("website/pushed.html", rows=rows, title=title, button=button, hint=hint)
+
+
+@bp.route("/unfiled")
+@applicant_only
+def unfiled():
+    """未备案网站: sites the bureau found under my subjects, to file by the deadline."""
+    return _pushed(models.ImportedSite.UNFILED)
+
+
+@bp.route("/claims")
+@applicant_only
+def claims():
+    """网站认领: offline filings under my subjects' certificates, to claim and complete."""
+    return _pushed(models.ImportedSite.OFFLINE)
