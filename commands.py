@@ -1,4 +1,5 @@
 """flask CLI: init-db, create-admin, create-officer, seed-demo."""
+import datetime
 import io
 import json
 import os
@@ -73,6 +74,12 @@ def load_demo(path=DEMO_FILE):
             user.save()
         for row in data.get("subjects", []):
             _demo_subject(dict(row))
+        for row in data.get("imported", []):
+            # Sites the demo bureau pushed to the demo subject: 未备案网站 and 网站认领 to try.
+            if not models.ImportedSite.select().where(models.ImportedSite.domain == row["domain"]).exists():
+                bureau = models.Bureau.get(models.Bureau.division_code == row["bureau"])
+                models.ImportedSite.create(**{**row, "bureau": bureau,
+                                              "deadline": datetime.date.fromisoformat(row["deadline"])})
     return data["users"]
 
 

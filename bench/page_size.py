@@ -5,6 +5,7 @@ Loads each page and every stylesheet, script and image it references, as a
 browser with an empty cache would, through the real app on a scratch database,
 and prints raw, gzip and br sizes. Targets live in the issues, not in tests.
 """
+import datetime
 import os
 import re
 import sys
@@ -17,6 +18,8 @@ os.environ["DATABASE_URL"] = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "be
 
 import migrations  # noqa: E402
 import models  # noqa: E402
+import timeutil  # noqa: E402
+from tests.factories import make_subject  # noqa: E402
 from app import create_app  # noqa: E402
 
 ASSET_RE = re.compile(r'<(?:link[^>]+href|script[^>]+src|img[^>]+src)="([^"]+)"')
@@ -81,6 +84,28 @@ def subject_form(app):
     ])
 
 
+def bureau_pages(app):
+    """审核工作台 and 业务统计 (its SVG chart drawn on the server) for an officer with a year of filings."""
+    with models.db.connection_context():
+        bureau = models.Bureau.get(models.Bureau.division_code == "331100")
+        officer = models.User(username="benchcop", mobile="13912340000", email="c@example.com",
+                              role=models.User.OFFICER, bureau=bureau)
+        officer.set_password("Bench2026pass")
+        officer.save()
+        owner = models.User.get(models.User.username == "bench")
+        subject = make_subject(owner, bureau=bureau)
+        now = timeutil.now()
+        for n in range(240):
+            models.Application.create(owner=owner, subject=subject, bureau=bureau,
+                                      kind=models.Application.KINDS[n % 4], status=models.Application.STATUSES[n % 6],
+                                      submitted_at=now - datetime.timedelta(days=n * 1.5))
+    client = app.test_client()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": "benchcop", "password": "Bench2026pass", "csrf_token": token})
+    for url in ("/review/dashboard", "/review"):
+        print_rows(f"first load of {url} (240 applications, a third of them open)", measure(client, url)[:1])
+
+
 def main():
     app = create_app({"CAPTCHA_DISABLED": False})
     with models.db.connection_context():
@@ -91,6 +116,7 @@ def main():
         print_rows(f"first load of {page}", rows)
     app.config["CAPTCHA_DISABLED"] = True
     subject_form(app)
+    bureau_pages(app)
 
 
 if __name__ == "__main__":

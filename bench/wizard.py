@@ -48,7 +48,9 @@ def bytes_report():
     client = app.test_client()
     token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
     client.post("/login", data={"username": "demo", "password": "Demo2026pass", "csrf_token": token})
-    start = client.get("/apply/website?draft=new")
+    # Step 1 only shows the subject; the draft begins with its 【下一步】.
+    token = TOKEN.search(client.get("/apply/website?draft=new").get_data(as_text=True)).group(1)
+    start = client.post("/apply/website", data={"action": "next", "csrf_token": token})
     base = start.headers["Location"].rsplit("/", 1)[0]
     gzip_only = {"Accept-Encoding": "gzip"}
     htmx = {"HX-Request": "true", **gzip_only}

@@ -44,3 +44,8 @@ def test_seed_demo_only_in_demo_mode(app, runner):
     runner.invoke(args=["seed-demo"])
     assert models.Bureau.select().count() == 11 and models.User.select().count() == 3
     assert models.Subject.select().count() == 1 and models.Upload.select().count() == 3
+    # 未备案网站 and 网站认领 to try, under the demo subject's certificate; the 塔里木 guide is seed 001's.
+    assert {s.kind for s in models.ImportedSite.waiting_for(subject.owner, "网站认领")} == {"网站认领"}
+    assert models.ImportedSite.waiting_for(subject.owner, "未备案网站").count() == 1
+    assert models.ImportedSite.select().count() == 2
+    assert "开发区辖区" in models.Bureau.get(models.Bureau.division_code == "652800").guide_text()["basis"]
