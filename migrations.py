@@ -73,6 +73,8 @@ def m0006_holidays_and_guides(migrator):
 def m0007_website_after_filing(migrator):
     """变更网站 drafts point at their site; 未备案网站 and 网站认领 drafts at the imported site."""
     migrator.database.create_tables([models.ImportedSite])
+    if migrator.database.table_exists("application"):
+        migrator.database.execute_sql(models.ONE_OPEN_PER_WEBSITE_INDEX)
     return _add_columns(
         migrator, "draft",
         website_id=ForeignKeyField(models.Website, field=models.Website.id, null=True, on_delete="CASCADE"),

@@ -488,6 +488,7 @@ class Subject(BaseModel):
                 subject.save()
                 Application.create(owner=owner, subject=subject, kind=Application.NEW_SUBJECT, bureau=bureau,
                                    data=json.dumps({**data, "form": form or {}}, ensure_ascii=False))
+                ImportedSite.tell_owner(owner, subject.cert_number)
         except IntegrityError:
             raise TransitionError("该证件号码已登记开办主体") from None
         return subject
@@ -496,7 +497,7 @@ class Subject(BaseModel):
         """Why no change, cancellation or transfer can start now, or None."""
         if self.status != self.VALID:
             return self.BUSY_MESSAGES.get(self.status, "当前状态不能办理该业务")
-        if self.applications.where(Application.status == Application.PENDING).exists():
+        if self.applications.where(Application.status.in_(Application.OPEN)).exists():
             return "存在审核中的单据"
         return None
 
@@ -545,6 +546,9 @@ class Subject(BaseModel):
 LIVE_CERT_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS subject_live_cert_number "
                    "ON subject (cert_number) WHERE status <> '已注销'")
 Subject.add_index(SQL(LIVE_CERT_INDEX))
+# One application under review per website: a 变更 and a 注销 racing each other cannot both open.
+ONE_OPEN_PER_WEBSITE_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS application_one_open_per_website "
+                              "ON application (website_id) WHERE status IN ('待审核', '待面审', '待实地检查')")
 
 
 class Website(BaseModel):
@@ -618,7 +622,8 @@ class Website(BaseModel):
 
     @classmethod
     def holding(cls, domain, exclude=None):
-        """The live site (pending or filed) that holds a domain, or None."""
+        """The live site (pending or filed) that holds a domain, or None (also when only a
+        pending 变更网站 asks for it)."""
         query = cls.select().where(cls.status != cls.CANCELLED, cls.data.contains(f'"{domain}"'))
         if exclude is not None:
             query = query.where(cls.id != exclude.id)
@@ -637,6 +642,13 @@ class Website(BaseModel):
         taken = set()
         for site in query:
             taken |= wanted & set(site.values().get("domains", [site.domain]))
+        # A 变更网站 under review reserves the domains it adds.
+        changes = Application.select().where(Application.kind == Application.CHANGE_WEBSITE,
+                                             Application.status.in_(Application.OPEN))
+        if exclude is not None:
+            changes = changes.where(Application.website != exclude.id)
+        for change in changes:
+            taken |= wanted & set(change.values().get("website", {}).get("domains", []))
         return taken
 
 
@@ -798,20 +810,13 @@ class Application(BaseModel):
 
     def _back_to_applicant(self, subject, values):
         """Undo what a filing started and hand what was typed back as a draft."""
-        if self.kind == self.NEW_WEBSITE:
-            Draft.create(owner=self.owner, kind=Draft.NEW_WEBSITE, subject=subject,
+        if self.kind in (self.NEW_WEBSITE, self.CLAIM_WEBSITE):
+            Draft.create(owner=self.owner, kind=self.kind, subject=subject, imported=values.get("imported"),
                          data=json.dumps(values.get("wizard", {}), ensure_ascii=False),
                          step=values.get("last_step", ""))
             if self.website_id:
-                # The site was never filed: it returns to the draft and leaves no row.
-                website_id, self.website = self.website_id, None
-                Application.update(website=None).where(Application.id == self.id).execute()
-                Website.delete().where(Website.id == website_id).execute()
-        elif self.kind == self.CLAIM_WEBSITE:
-            Draft.create(owner=self.owner, kind=Draft.CLAIM_WEBSITE, subject=subject,
-                         imported=values.get("imported"), step=values.get("last_step", ""),
-                         data=json.dumps(values.get("wizard", {}), ensure_ascii=False))
-            if self.website_id:
+                # The site was never filed: it returns to the draft and leaves no row
+                # (an imported 未备案/认领 site waits for it again).
                 website_id, self.website = self.website_id, None
                 Application.update(website=None).where(Application.id == self.id).execute()
                 ImportedSite.update(website=None).where(ImportedSite.website == website_id).execute()
@@ -848,6 +853,8 @@ class Application(BaseModel):
         """
         if self.status not in self.OPEN:
             raise TransitionError("该申请已处理")
+        if approved:
+            self._check_still_possible()
         with db.atomic():
             self._close(self.APPROVED if approved else self.RETURNED, reviewer=reviewer, reason=reason)
             subject = self.subject
@@ -867,6 +874,20 @@ class Application(BaseModel):
             elif self.kind == self.CANCEL_WEBSITE:
                 self.website.status = Website.CANCELLED
                 self.website.save()
+
+    def _check_still_possible(self):
+        """What happened since submission may forbid 通过: the subject or site cancelled, a domain
+        filed by another site in the meantime."""
+        if self.kind not in self.FILING_KINDS + (self.CANCEL_WEBSITE,):
+            return
+        if self.subject.status in (Subject.CANCELLING, Subject.CANCELLED):
+            raise TransitionError(f"开办主体{self.subject.status}，不能通过网站申请，请退回")
+        if self.kind in (self.CHANGE_WEBSITE, self.CANCEL_WEBSITE) and self.website.status != Website.FILED:
+            raise TransitionError(f"网站当前状态为“{self.website.status}”，不能通过，请退回")
+        if self.kind in self.FILING_KINDS and self.website_id:
+            taken = Website.taken_domains(self.values().get("website", {}).get("domains", []), exclude=self.website)
+            if taken:
+                raise TransitionError(f"域名{'、'.join(sorted(taken))}已被其他网站备案或申请，请退回")
 
     def _file_website(self, subject):
         website = self.website
@@ -893,6 +914,9 @@ class Application(BaseModel):
         if not claimed:
             raise TransitionError("该申请已处理")
         self.status = status
+
+
+Application.add_index(SQL(ONE_OPEN_PER_WEBSITE_INDEX))
 
 
 class RecordSequence(BaseModel):
@@ -1047,6 +1071,16 @@ class ImportedSite(BaseModel):
         certs = [s.cert_number for s in Subject.owned_by(user).where(Subject.status.in_(Subject.LIVE))]
         return (cls.select().where(cls.kind == kind, cls.cert_number.in_(certs), cls.website.is_null())
                 .order_by(cls.deadline))
+
+    def notice_text(self):
+        action = "完善备案信息" if self.kind == self.UNFILED else "认领"
+        return f"网站“{self.name}”（{self.domain}）需在{self.deadline}前{action}，请在【{self.kind}】中办理。"
+
+    @classmethod
+    def tell_owner(cls, owner, cert_number):
+        """A 系统通知 for each site waiting under a certificate the owner has just registered."""
+        for site in cls.select().where(cls.cert_number == cert_number, cls.website.is_null()):
+            Notice.send(owner, f"请办理{site.kind}", site.notice_text())
 
     def subject_of(self, user):
         """The user's live subject this site belongs to, or None (then: 404)."""

@@ -9,7 +9,9 @@ from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+import divisions
 import models
+from divisions import PROVINCE_ABBR
 from forms import rules
 from forms.base import Form, required, strip
 
@@ -29,8 +31,16 @@ def _certificate_problem(number):
     return "证件号码校验不通过（应为统一社会信用代码或身份证号码）"
 
 
-def check_row(values, kind, today, seen):
-    """(clean values, problems) of one site; seen holds the domains taken earlier in the same import."""
+def _area_prefix(bureau):
+    """The leading digits of every division code in the bureau's area (county, city or province)."""
+    division = divisions.table().get(bureau.division_code)
+    level = division.level if division else "county"
+    return bureau.division_code[:{"province": 2, "city": 4}.get(level, 6)]
+
+
+def check_row(values, kind, today, seen, bureau):
+    """(clean values, problems) of one site for the importing bureau; seen holds the domains and
+    numbers taken earlier in the same import."""
     problems, clean = [], {}
     try:
         clean["domain"] = rules.normalize_domain(values.get("domain", ""))
@@ -70,7 +80,12 @@ def check_row(values, kind, today, seen):
             problems.append("公安备案号：格式应为 浙公网安备 33110002000001号")
         else:
             clean["record_number"] = number if " " in number else number.replace("公网安备", "公网安备 ")
-            if models.Website.select().where(models.Website.record_number == clean["record_number"]).exists() \
+            code = bureau.division_code
+            if number[0] != PROVINCE_ABBR.get(code[:2]) or not match.group(1).startswith(_area_prefix(bureau)):
+                problems.append("公安备案号：不是本机关辖区核发的备案号")
+            elif clean["record_number"] in seen:
+                problems.append("公安备案号：在本次导入中重复")
+            elif models.Website.select().where(models.Website.record_number == clean["record_number"]).exists() \
                     or models.ImportedSite.select().where(
                         models.ImportedSite.record_number == clean["record_number"]).exists():
                 problems.append("公安备案号：该备案号已在平台登记")
@@ -93,7 +108,7 @@ class ImportForm(Form):
         if not storage or not getattr(storage, "filename", ""):
             raise ValidationError("请选择CSV文件")
 
-    def parse(self, today):
+    def parse(self, today, bureau):
         """(clean rows, [(line number, problem)]): every row is checked before anything is stored."""
         raw = self.file.data.read()
         for encoding in ("utf-8-sig", "gb18030"):
@@ -102,6 +117,8 @@ class ImportForm(Form):
                 break
             except UnicodeDecodeError:
                 continue
+        else:
+            return [], [(1, "文件编码无法识别，请在表格软件中另存为UTF-8或GBK编码的CSV")]
         reader = csv.DictReader(io.StringIO(text))
         missing = [name for name, key in COLUMNS.items() if name not in (reader.fieldnames or [])
                    and (key != "record_number" or self.kind.data == models.ImportedSite.OFFLINE)]
@@ -112,12 +129,15 @@ class ImportForm(Form):
             if line - 1 > MAX_ROWS:
                 errors.append((line, f"一次最多导入{MAX_ROWS}行"))
                 break
+            if None in record:
+                errors.append((line, "列数多于表头，请检查是否有多余的逗号"))
+                continue
             if not any((value or "").strip() for value in record.values()):
                 continue
             values = {COLUMNS[name]: (value or "") for name, value in record.items() if name in COLUMNS}
-            clean, problems = check_row(values, self.kind.data, today, seen)
+            clean, problems = check_row(values, self.kind.data, today, seen, bureau)
             errors += [(line, problem) for problem in problems]
-            seen.add(clean.get("domain"))
+            seen.update({clean.get("domain"), clean.get("record_number")} - {None})
             rows.append(clean)
         if not rows and not errors:
             errors.append((2, "文件中没有数据行"))
@@ -137,12 +157,12 @@ class ImportedSiteForm(Form):
     record_number = StringField("公安备案号", filters=[strip], validators=[Optional()],
                                 description="线下已备案网站必填，如 浙公网安备 33110002000001号")
 
-    def checked(self, today):
+    def checked(self, today, bureau):
         """The clean values, or None with each problem put on its field."""
         if not self.validate():
             return None
         clean, problems = check_row({name: self[name].data for name in COLUMNS.values()}, self.kind.data,
-                                    today, set())
+                                    today, set(), bureau)
         for problem in problems:
             label = problem.split("：")[0]
             field = self[COLUMNS.get(label, "cert_number")]

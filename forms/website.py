@@ -168,6 +168,13 @@ class WebsiteBasicForm(FilingForm):
                           if holder.record_number else "（正在审核中）")
 
     def validate_domain(self, field):
+        if self.imported is not None:
+            try:
+                mine = rules.normalize_domain(field.data) == self.imported.domain
+            except ValueError:
+                mine = False
+            if not mine:
+                raise ValidationError(f"此网站由公安机关登记为 {self.imported.domain}，网站主域名不能更改")
         self._check_taken([field.data])
 
     def validate_other_domains(self, field):

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 import models
+import sitecheck
 from tests.conftest import Client, make_user
 from tests.factories import USCC, make_bureau, make_id, make_subject, picture
 from tests.test_wizard import BASIC, PEOPLE, go_through, start
@@ -164,7 +165,9 @@ class _Answering(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_a_site_that_still_answers_cannot_be_cancelled(client, site, app):
+def test_a_site_that_still_answers_cannot_be_cancelled(client, site, app, monkeypatch):
+    # The check refuses private addresses; this local server stands in for a public site.
+    monkeypatch.setattr(sitecheck, "_public", lambda host: True)
     server = http.server.HTTPServer(("127.0.0.1", 0), _Answering)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -177,10 +180,13 @@ def test_a_site_that_still_answers_cannot_be_cancelled(client, site, app):
         page = client.post(f"/websites/{site.id}/cancel", {**CANCEL, "code": code_for("13905781234"),
                                                            "action": "submit"}).get_data(as_text=True)
         assert "仍可访问（HTTP 200）" in page and "请先关闭网站再申请注销" in page
+        assert not models.Upload.select().where(models.Upload.purpose == "cancel_attachment").exists()
         assert not models.Application.select().where(models.Application.kind == "注销网站").exists()
     finally:
         server.shutdown()
-    # Once it stops answering, the same request goes through (and the check is recorded).
+        server.server_close()
+    # Once it stops answering, the same request (with a new code) goes through; the check is recorded.
+    app.config["SMS_RESEND_SECONDS"] = 0
     client.post(f"/websites/{site.id}/cancel", {**CANCEL, "action": "send_code"})
     client.post(f"/websites/{site.id}/cancel", {**CANCEL, "code": code_for("13905781234"), "action": "submit"})
     cancel = models.Application.get(models.Application.kind == "注销网站")
@@ -262,6 +268,8 @@ def test_claim_keeps_the_offline_number_and_only_the_certificate_holder_may_clai
     # A new filing of the domain points to 网站认领 instead.
     alice = make_user()
     make_subject(alice, bureau=bureau)   # the subject registered after the import still matches
+    models.ImportedSite.tell_owner(alice, USCC)   # as 新增主体 does when it is filed
+    assert "lsly.cn）需在2099-03-31前认领" in models.Notice.get(models.Notice.user == alice).body
     client.login("alice", "Secret2026x")
     draft, base = start(client)
     client.post(f"{base}/subject", {"action": "next"})
@@ -278,6 +286,7 @@ def test_claim_keeps_the_offline_number_and_only_the_certificate_holder_may_clai
     client.post(f"{base}/submit")
     claim = models.Application.get()
     assert claim.kind == "网站认领"
+    assert "原公安备案号</dt><dd>浙公网安备 33110002000007号" in officer.get(f"/review/{claim.id}").get_data(as_text=True)
     officer.post(f"/review/{claim.id}/approve")
     website = models.Website.get()
     assert website.status == "已备案" and website.record_number == "浙公网安备 33110002000007号"
@@ -333,3 +342,104 @@ def test_duplicate_domain_points_to_the_existing_record(client, site):
     client.post(f"{base}/subject", {"action": "next"})
     page = client.post(f"{base}/basic", {**BASIC, "action": "next"}).get_data(as_text=True)
     assert "已有网站申请过此域名" in page and "公安备案号 浙公网安备 33110002000001号" in page
+
+
+# -- what a review of this work found ---------------------------------------------------
+
+def test_no_approval_of_a_change_once_the_site_is_gone(client, site):
+    draft, base = open_change(client, site)
+    client.post(f"{base}/submit")
+    change = models.Application.get(models.Application.kind == "变更网站")
+    client.officer.post(f"/review/{change.id}/schedule", {"mode": "面审", "day": "2099-01-05", "time": "上午10:00",
+                                                         "place": "丽水市行政服务中心"})
+    # While the change waits for 面审, the subject cannot start 注销主体 (an application is open) …
+    assert site.subject.busy_reason() == "存在审核中的单据"
+    # … and if the site is cancelled anyway, 通过 is refused and nothing is rewritten.
+    models.Website.update(status="已注销").where(models.Website.id == site.id).execute()
+    page = client.officer.post(f"/review/{change.id}/approve", follow_redirects=True).get_data(as_text=True)
+    assert "不能通过，请退回" in page
+    assert models.Application.get_by_id(change.id).status == "待面审"
+
+
+def test_one_open_application_per_site_is_kept_by_the_database(site):
+    models.Application.create(owner=site.owner, subject=site.subject, kind="注销网站", website=site)
+    with pytest.raises(models.IntegrityError):
+        with models.db.atomic():
+            models.Application.create(owner=site.owner, subject=site.subject, kind="变更网站", website=site)
+
+
+def test_a_pending_change_reserves_the_domains_it_adds(client, site):
+    draft, base = open_change(client, site)
+    client.post(f"{base}/basic", {**BASIC, "other_domains": "www.lsly.cn\nlsly-new.cn", "action": "next"})
+    client.post(f"{base}/submit")
+    assert models.Website.taken_domains(["lsly-new.cn"]) == {"lsly-new.cn"}
+    assert models.Website.taken_domains(["lsly-new.cn"], exclude=site) == set()
+
+
+def test_imported_domain_cannot_be_swapped_and_a_withdrawal_keeps_the_link(client, app, bureau_and_officer):
+    bureau, officer = bureau_and_officer
+    alice = make_user()
+    make_subject(alice, bureau=bureau)
+    upload_csv(officer, f"{HEADER}\nlsly.cn,丽水山居旅游网,丽水市云岭科技有限公司,{USCC},2099-03-31")
+    imported = models.ImportedSite.get()
+    client.login("alice", "Secret2026x")
+    client.post(f"/apply/imported/{imported.id}")
+    draft = models.Draft.get()
+    base = f"/apply/website/{draft.id}"
+    page = client.post(f"{base}/basic", {**BASIC, "domain": "other-site.cn", "home_url": "other-site.cn",
+                                         "other_domains": "", "action": "next"}).get_data(as_text=True)
+    assert "此网站由公安机关登记为 lsly.cn，网站主域名不能更改" in page
+    go_through(client, base)
+    client.post(f"{base}/submit")
+    application = models.Application.get()
+    client.post(f"/applications/{application.id}/withdraw")
+    back = models.Draft.get()
+    assert back.imported_id == imported.id and models.ImportedSite.get().website_id is None
+    assert not models.Website.select().exists()
+
+
+def test_csv_files_that_are_odd_get_messages_not_errors(bureau_and_officer):
+    _, officer = bureau_and_officer
+    data = {"kind": "未备案网站", "file": (io.BytesIO(b"\xff\xfe\x00\xd8\xff"), "x.csv"), "csrf_token": officer.token()}
+    page = officer.raw.post("/review/imported/upload", data=data, content_type="multipart/form-data")
+    assert page.status_code == 200 and "文件编码无法识别" in page.get_data(as_text=True)
+    extra = upload_csv(officer, f"{HEADER}\nlsly.cn,丽水山居旅游网,某公司,{USCC},2099-03-31,多余")
+    assert "第2行：列数多于表头" in extra.get_data(as_text=True)
+    number = "浙公网安备 33110002000007号"
+    twice = upload_csv(officer, f"{HEADER},公安备案号\na.cn,甲网站,某公司,{USCC},2099-03-31,{number}\n"
+                                f"b.cn,乙网站,某公司,{USCC},2099-03-31,{number}", kind="网站认领")
+    assert "第3行：公安备案号：在本次导入中重复" in twice.get_data(as_text=True)
+    foreign = upload_csv(officer, f"{HEADER},公安备案号\na.cn,甲网站,某公司,{USCC},2099-03-31,"
+                                  "京公网安备 11010502030143号", kind="网站认领")
+    assert "不是本机关辖区核发的备案号" in foreign.get_data(as_text=True)
+    assert models.ImportedSite.select().count() == 0
+
+
+class _Redirecting(http.server.BaseHTTPRequestHandler):
+    def do_HEAD(self):
+        self.send_response(302)
+        self.send_header("Location", "http://169.254.169.254/")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_sitecheck_reports_a_redirect_without_following_it_and_never_probes_private_addresses(monkeypatch):
+    assert sitecheck.check("http://127.0.0.1:9/", timeout=1).detail.endswith("解析为内网地址，未检查")
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(sitecheck, "_public", lambda host: True)
+    try:
+        result = sitecheck.check(f"http://127.0.0.1:{server.server_port}/", timeout=1)
+        assert not result.closed and "HTTP 302" in result.detail
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sitecheck.check("www.lsly.cn:abc", timeout=1).closed   # a malformed address is no crash
+
+
+def test_holiday_year_out_of_range_is_not_found(client, app):
+    make_user("root", mobile="13700000001", role=models.User.ADMIN)
+    client.login("root", "Secret2026x")
+    assert client.get("/admin/holidays?year=0").status_code == 404

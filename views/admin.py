@@ -121,6 +121,8 @@ def _this_year():
 def holidays():
     """节假日: the official schedule per year; a year with no entries counts weekends only."""
     year = request.args.get("year", _this_year(), type=int)
+    if not 2000 <= year <= 2100:
+        abort(404)
     form = HolidayForm() if request.method == "POST" else HolidayForm(formdata=None)
     if form.validate_on_submit():
         is_workday = form.kind.data == "work"

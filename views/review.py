@@ -114,17 +114,23 @@ def _page(application, return_form=None, schedule_form=None):
                .order_by(models.Application.id.desc()))
     return render_template("review/detail.html", application=application, subject=subject,
                            subject_rows=subject_facts(subject), photos=photos, sections=summary_of(application),
-                           changes=changes_of(application), cancel_rows=_cancel_rows(application),
+                           changes=changes_of(application), extra_rows=_extra_rows(application),
                            problems=recheck(application), history=history,
                            approve_form=Form(), return_form=return_form or ReturnForm(formdata=None),
                            schedule_form=schedule_form or ScheduleForm(formdata=None))
 
 
-def _cancel_rows(application):
-    """注销网站: what the applicant stated and what the closed-site check found."""
+def _extra_rows(application):
+    """注销网站: what the applicant stated and what the closed-site check found; a site from the
+    bureau's own list: what the bureau had on record."""
+    values = application.values()
+    imported = models.ImportedSite.get_or_none(models.ImportedSite.id == values["imported"]) \
+        if values.get("imported") else None
+    if imported:
+        return [("名单类型", imported.kind), ("登记的域名", imported.domain), ("登记的开办主体", imported.subject_name),
+                ("原公安备案号", imported.record_number or "—"), ("截止日期", imported.deadline)]
     if application.kind != models.Application.CANCEL_WEBSITE:
         return []
-    values = application.values()
     site = application.website
     return [("网站", f"{site.name}（{site.domain}）"), ("公安备案号", site.record_number),
             ("网站负责人", values.get("leader_name", "")), ("注销原因", values.get("reason", "")),
@@ -234,9 +240,7 @@ def _store_imported(kind, rows):
             owners = {s.owner_id for s in models.Subject.select().where(
                 models.Subject.cert_number == site.cert_number, models.Subject.status.in_(models.Subject.LIVE))}
             for owner in owners:
-                models.Notice.send(owner, f"请办理{kind}",
-                                   f"网站“{site.name}”（{site.domain}）需在{site.deadline}前"
-                                   + ("完善备案信息" if kind == site.UNFILED else "认领") + f"，请在【{kind}】中办理。")
+                models.Notice.send(owner, f"请办理{kind}", site.notice_text())
 
 
 def _audit_imported(site):
@@ -259,7 +263,7 @@ def upload_imported():
     form = ImportForm()
     if not form.validate():
         return _imported_page(import_form=form)
-    rows, errors = form.parse(_today())
+    rows, errors = form.parse(_today(), current_user.bureau)
     if errors:
         return _imported_page(import_form=form, errors=errors)
     _store_imported(form.kind.data, rows)
@@ -272,7 +276,7 @@ def upload_imported():
 def add_imported():
     """Add one site to the list."""
     form = ImportedSiteForm()
-    clean = form.checked(_today())
+    clean = form.checked(_today(), current_user.bureau)
     if clean is None:
         return _imported_page(add_form=form)
     _store_imported(form.kind.data, [clean])

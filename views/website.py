@@ -41,7 +41,8 @@ def _closed_check(website):
 
 
 def _attachment(form):
-    """Store the optional picture; an error message goes next to the field."""
+    """The optional picture, checked and re-encoded (stored only once the cancel is filed);
+    None when there is none, False with an error next to the field when it is refused."""
     storage = form.attachment.data
     if not storage or not getattr(storage, "filename", ""):
         return None
@@ -50,9 +51,7 @@ def _attachment(form):
     if problem:
         form.attachment.errors = [problem]
         return False
-    clean, image_format = rules.reencode_image(data)
-    return models.Upload.store(current_user.id, "cancel_attachment", clean, image_format,
-                               current_app.config["UPLOAD_FOLDER"]).id
+    return rules.reencode_image(data)
 
 
 @bp.route("/<int:website_id>/cancel", methods=["GET", "POST"])
@@ -77,34 +76,42 @@ def cancel(website_id):
                 else:
                     flash("验证码已发送至 " + models.masked_mobile(mobile), "info")
         elif form.validate():
-            upload_id = _attachment(form)
-            result, checked_at = _closed_check(website) if upload_id is not False else (None, None)
-            if result is not None and not result.closed:
-                form.closed.errors.append(f"{result.detail}，请先关闭网站再申请注销")
-            elif upload_id is not False:
-                error = models.SmsCode.consume(mobile, PURPOSE_CANCEL, form.code.data)
-                if error:
-                    form.code.errors.append(error)
+            picture = _attachment(form)
+            # The code first: without it nobody can make the platform probe an address.
+            error = None if picture is False else models.SmsCode.consume(mobile, PURPOSE_CANCEL, form.code.data)
+            if error:
+                form.code.errors.append(error)
+            elif picture is not False:
+                result, checked_at = _closed_check(website)
+                if not result.closed:
+                    form.closed.errors.append(f"{result.detail}，请先关闭网站再申请注销，并重新获取验证码")
                 else:
-                    return _file_cancel(website, form, upload_id, result, checked_at)
+                    return _file_cancel(website, form, picture, result, checked_at)
     return render_template("website/cancel.html", form=form, site=website)
 
 
-def _file_cancel(website, form, upload_id, result, checked_at):
-    with models.db.atomic():
-        problem = website.change_problem()
-        if problem:
-            flash(problem, "error")
-            return finish(url_for("workspace.website", website_id=website.id))
-        application = models.Application.create(
-            owner=current_user.id, subject=website.subject, kind=models.Application.CANCEL_WEBSITE,
-            bureau=website.subject.bureau, website=website,
-            data=json.dumps({"reason": form.reason.data, "leader_name": form.leader_name.data,
-                             "attachment": upload_id, "site_check": result.detail,
-                             "site_checked_at": checked_at}, ensure_ascii=False))
-        models.Notice.send(current_user.id, "注销网站申请已提交",
-                           f"网站“{website.name}”的注销申请已提交。审核通过后，公安备案号{website.record_number}"
-                           "将标记为已注销，不再使用。")
+def _file_cancel(website, form, picture, result, checked_at):
+    problem = website.change_problem()
+    if problem:
+        flash(problem, "error")
+        return finish(url_for("workspace.website", website_id=website.id))
+    upload_id = models.Upload.store(current_user.id, "cancel_attachment", *picture,
+                                    current_app.config["UPLOAD_FOLDER"]).id if picture else None
+    try:
+        with models.db.atomic():
+            application = models.Application.create(
+                owner=current_user.id, subject=website.subject, kind=models.Application.CANCEL_WEBSITE,
+                bureau=website.subject.bureau, website=website,
+                data=json.dumps({"reason": form.reason.data, "leader_name": form.leader_name.data,
+                                 "attachment": upload_id, "site_check": result.detail,
+                                 "site_checked_at": checked_at}, ensure_ascii=False))
+    except models.IntegrityError:
+        # Another 变更 or 注销 of this site was filed a moment ago.
+        flash("存在审核中的单据", "error")
+        return finish(url_for("workspace.website", website_id=website.id))
+    models.Notice.send(current_user.id, "注销网站申请已提交",
+                       f"网站“{website.name}”的注销申请已提交。审核通过后，公安备案号{website.record_number}"
+                       "将标记为已注销，不再使用。")
     flash("注销网站申请已提交，请等待公安机关审核", "success")
     return finish(url_for("workspace.application", application_id=application.id))
 

@@ -63,10 +63,17 @@ class WebsiteFlow(Flow):
         }
 
     def _application(self, draft, state, website, filed, **extra):
-        return models.Application.create(
-            owner=draft.owner_id, subject=draft.subject, kind=self.application_kind, bureau=draft.subject.bureau,
-            website=website, data=json.dumps({"website": filed, "wizard": state.as_data(),
-                                              "last_step": self.steps[-1].name, **extra}, ensure_ascii=False))
+        # An imported site goes back to the bureau that imported it.
+        bureau = draft.imported.bureau if draft.imported_id else draft.subject.bureau
+        try:
+            with models.db.atomic():
+                return models.Application.create(
+                    owner=draft.owner_id, subject=draft.subject, kind=self.application_kind, bureau=bureau,
+                    website=website, data=json.dumps({"website": filed, "wizard": state.as_data(),
+                                                      "last_step": self.steps[-1].name, **extra},
+                                                     ensure_ascii=False))
+        except models.IntegrityError:
+            raise models.TransitionError("存在审核中的单据") from None
 
     def _submitted(self, draft, filed, text):
         bureau = draft.subject.bureau
@@ -82,9 +89,10 @@ class WebsiteFlow(Flow):
                                         data=json.dumps(filed, ensure_ascii=False))
         extra = {}
         if draft.imported_id:
-            # A 未备案网站 (or an offline filing being claimed) is now on its way.
-            models.ImportedSite.update(website=website).where(
-                models.ImportedSite.id == draft.imported_id).execute()
+            # A 未备案网站 (or an offline filing being claimed) is now on its way, exactly once.
+            if not models.ImportedSite.update(website=website).where(
+                    models.ImportedSite.id == draft.imported_id, models.ImportedSite.website.is_null()).execute():
+                raise models.TransitionError("该网站已在办理中，请勿重复提交")
             extra = {"imported": draft.imported_id, "record_number": draft.imported.record_number}
         application = self._application(draft, state, website, filed, **extra)
         self._submitted(draft, filed, interactive_reason(filed["interactive_items"])
