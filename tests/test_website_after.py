@@ -156,20 +156,27 @@ def test_cancel_needs_the_leaders_sms_code(client, site):
     assert models.RecordSequence.get().last == 1   # never reused: the next site gets 000002
 
 
-class _Answering(http.server.BaseHTTPRequestHandler):
-    def do_HEAD(self):
-        self.send_response(200)
-        self.end_headers()
+def serving(status, headers=()):
+    """A local web server answering every HEAD with status (stands in for a live site)."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.end_headers()
 
-    def log_message(self, *args):
-        pass
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def test_a_site_that_still_answers_cannot_be_cancelled(client, site, app, monkeypatch):
     # The check refuses private addresses; this local server stands in for a public site.
     monkeypatch.setattr(sitecheck, "_public", lambda host: True)
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Answering)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serving(200)
     try:
         values = site.values()
         values["home_url"] = f"http://127.0.0.1:{server.server_port}/"
@@ -415,20 +422,9 @@ def test_csv_files_that_are_odd_get_messages_not_errors(bureau_and_officer):
     assert models.ImportedSite.select().count() == 0
 
 
-class _Redirecting(http.server.BaseHTTPRequestHandler):
-    def do_HEAD(self):
-        self.send_response(302)
-        self.send_header("Location", "http://169.254.169.254/")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 def test_sitecheck_reports_a_redirect_without_following_it_and_never_probes_private_addresses(monkeypatch):
     assert sitecheck.check("http://127.0.0.1:9/", timeout=1).detail.endswith("解析为内网地址，未检查")
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Redirecting)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serving(302, [("Location", "http://169.254.169.254/")])
     monkeypatch.setattr(sitecheck, "_public", lambda host: True)
     try:
         result = sitecheck.check(f"http://127.0.0.1:{server.server_port}/", timeout=1)
