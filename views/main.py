@@ -7,7 +7,7 @@ from forms.base import ordered_fields
 from views.common import current_subject
 
 bp = Blueprint("main", __name__)
-ASSET_VERSION = "6"
+ASSET_VERSION = "7"
 
 
 @bp.record_once
