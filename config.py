@@ -35,6 +35,7 @@ def defaults(instance_path):
         "PERMANENT_SESSION_LIFETIME": 4 * 3600,
         # A slow filer's wizard must not break after Flask-WTF's default hour.
         "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_I18N_ENABLED": False,
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript",
                                "text/javascript", "image/svg+xml"],
         # Static files are streamed; old phones speak gzip, newer ones br.

@@ -64,10 +64,11 @@ def m0005_bureau_review_days(migrator):
 
 
 def m0006_holidays_and_guides(migrator):
-    """The editable holiday table seeded from chinesecalendar; each bureau's own 办事指南 text."""
+    """The editable holiday table seeded from chinesecalendar; each bureau's own 办事指南 text and
+    review limits per 业务类型."""
     migrator.database.create_tables([models.Holiday])
     models.Holiday.seed()
-    return _add_columns(migrator, "bureau", guide=TextField(default="{}"))
+    return _add_columns(migrator, "bureau", guide=TextField(default="{}"), kind_days=TextField(default="{}"))
 
 
 def m0007_website_after_filing(migrator):

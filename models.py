@@ -60,6 +60,8 @@ class Bureau(BaseModel):
     # (丽水: interactive sites within 5 working days).
     review_days = IntegerField(default=21)
     interactive_review_days = IntegerField(default=21)
+    # Per 业务类型 limits that differ from review_days, as JSON {kind: working days}.
+    kind_days = TextField(default="{}")
     # 办事指南 sections the admin edits (GUIDE_SECTIONS keys); a missing one reads the default.
     guide = TextField(default="{}")
 
@@ -86,6 +88,10 @@ class Bureau(BaseModel):
             if question:
                 faq.append((question, answer.strip()))
         return sections, faq
+
+    def days_for(self, kind):
+        """The review limit of a 业务类型: its own if set, else the general one."""
+        return json.loads(self.kind_days or "{}").get(kind, self.review_days)
 
     @classmethod
     def for_region(cls, county_code):
@@ -770,7 +776,7 @@ class Application(BaseModel):
                 return bureau.interactive_review_days
             if bureau.instant_approval:
                 return 0
-        return bureau.review_days
+        return bureau.days_for(self.kind)
 
     def due_on(self, calendar=None):
         """The review deadline, counted in working days from the submission date."""

@@ -2,17 +2,17 @@
 import datetime
 import json
 
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 import divisions
 import models
 from forms.account import AccountFields, PasswordPair
-from forms.base import Form, required, strip
+from forms.base import DateInput, Form, WholeNumber, required, strip
 
 
 def _days(label):
-    return IntegerField(label, validators=[required(label), NumberRange(0, 60, message="请填写0至60之间的工作日数")],
+    return WholeNumber(label, validators=[required(label), NumberRange(0, 60, message="请填写0至60之间的工作日数")],
                         render_kw={"inputmode": "numeric", "min": 0, "max": 60})
 
 
@@ -51,10 +51,21 @@ class BureauForm(Form):
         if taken.exists():
             raise ValidationError("该区划已有公安机关负责")
 
+    def kind_days_json(self):
+        return json.dumps({kind: self[name].data for name, kind in KIND_DAY_FIELDS if self[name].data is not None},
+                          ensure_ascii=False)
+
     def guide_json(self):
         return json.dumps({key: self[f"guide_{key}"].data for key, _ in models.Bureau.GUIDE_SECTIONS},
                           ensure_ascii=False)
 
+
+# One optional limit per 业务类型 (blank: the general 审核时限).
+KIND_DAY_FIELDS = [(f"days_{index}", kind) for index, kind in enumerate(models.Application.KINDS)]
+for _name, _kind in KIND_DAY_FIELDS:
+    setattr(BureauForm, _name, WholeNumber(
+        f"{_kind}审核时限（工作日）", validators=[Optional(), NumberRange(0, 60, message="请填写0至60之间的工作日数")],
+        description="留空则按审核时限", render_kw={"inputmode": "numeric", "min": 0, "max": 60}))
 
 for _key, _title in models.Bureau.GUIDE_SECTIONS:
     setattr(BureauForm, f"guide_{_key}", TextAreaField(
@@ -82,8 +93,8 @@ class OfficerForm(AccountFields, PasswordPair, Form):
 class HolidayForm(Form):
     """One stretch of the official schedule: days off, or make-up workdays (调休上班)."""
 
-    start = DateField("开始日期", validators=[required("开始日期")], render_kw={"type": "date"})
-    end = DateField("结束日期", validators=[Optional()], render_kw={"type": "date"},
+    start = DateInput("开始日期", validators=[required("开始日期")], render_kw={"type": "date"})
+    end = DateInput("结束日期", validators=[Optional()], render_kw={"type": "date"},
                     description="只有一天的请留空")
     kind = RadioField("类型", choices=[("off", "放假"), ("work", "调休上班")], default="off",
                       validators=[required("类型")])

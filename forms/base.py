@@ -1,7 +1,7 @@
 """Pieces every form shares: rule validators and the image captcha."""
 from flask import current_app, request, session, url_for
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import DateField, IntegerField, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, ValidationError
 
@@ -30,6 +30,26 @@ def required(label):
 def strip(value):
     """Filter: trim surrounding white space from text input."""
     return value.strip() if isinstance(value, str) else value
+
+
+class DateInput(DateField):
+    """A date (a date picker where the browser has one); a bad value gets a Chinese message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("日期格式不正确，请按 2027-01-31 的格式填写") from None
+
+
+class WholeNumber(IntegerField):
+    """A whole number; anything else gets a Chinese message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("请填写整数") from None
 
 
 class RadioList(ListWidget):
@@ -69,6 +89,11 @@ def inline(name, *field_names):
 
 class Form(FlaskForm):
     """Base of every form: wires inline validation onto declared fields."""
+
+    class Meta:
+        # WTForms' own Chinese messages for what no validator of ours words (a tampered choice …);
+        # needs WTF_I18N_ENABLED off, as Flask-WTF would otherwise look for Flask-Babel.
+        locales = ["zh"]
 
     inline_name = None
     inline_fields = frozenset()

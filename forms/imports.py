@@ -6,14 +6,14 @@ import io
 import re
 
 from flask_wtf.file import FileField
-from wtforms import DateField, RadioField, StringField
+from wtforms import RadioField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 import divisions
 import models
 from divisions import PROVINCE_ABBR
 from forms import rules
-from forms.base import Form, required, strip
+from forms.base import DateInput, Form, required, strip
 
 KINDS = [(models.ImportedSite.UNFILED, "未备案网站（通知开办主体限期备案）"),
          (models.ImportedSite.OFFLINE, "线下已备案网站（供开办主体认领，保留原备案号）")]
@@ -153,7 +153,7 @@ class ImportedSiteForm(Form):
     subject_name = StringField("主体名称", filters=[strip], validators=[required("主体名称"), Length(max=100)])
     cert_number = StringField("证件号码", filters=[strip], validators=[required("证件号码")],
                               description="开办主体的统一社会信用代码或身份证号码，用于匹配用户")
-    deadline = DateField("截止日期", validators=[required("截止日期")], render_kw={"type": "date"})
+    deadline = DateInput("截止日期", validators=[required("截止日期")], render_kw={"type": "date"})
     record_number = StringField("公安备案号", filters=[strip], validators=[Optional()],
                                 description="线下已备案网站必填，如 浙公网安备 33110002000001号")
 

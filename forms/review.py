@@ -1,11 +1,11 @@
 """The bureau's decision forms: 退回 with a reason, 面审 or 实地检查 with an appointment."""
-from wtforms import DateField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput
 
 import timeutil
 from forms import rules
-from forms.base import Form, RadioList, required, strip
+from forms.base import DateInput, Form, RadioList, required, strip
 
 
 class ReturnForm(Form):
@@ -30,7 +30,7 @@ class ScheduleForm(Form):
 
     mode = RadioField("审核方式", choices=[("面审", "面审"), ("实地检查", "实地检查")], default="面审",
                       validators=[required("审核方式")])
-    day = DateField("日期", validators=[required("日期")], render_kw={"type": "date"})
+    day = DateInput("日期", validators=[required("日期")], render_kw={"type": "date"})
     time = StringField("时间", filters=[strip], validators=[required("时间"), Length(max=40)],
                        description="如 上午10:00")
     place = StringField("地点", filters=[strip], validators=[required("地点"), Length(max=120)],

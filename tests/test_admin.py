@@ -60,10 +60,15 @@ def test_editing_a_bureau_keeps_before_and_after(client, admin):
     bureau = make_bureau()
     form = client.get(f"/admin/bureaus/{bureau.id}").get_data(as_text=True)
     assert "身份证不通过什么意思？" in form  # the default guide to start from
-    data = {**BUREAU, "division_code": bureau.division_code, "name": bureau.name, "instant_approval": "y"}
+    data = {**BUREAU, "division_code": bureau.division_code, "name": bureau.name, "instant_approval": "y",
+            "days_1": "abc"}
+    assert "请填写整数" in client.post(f"/admin/bureaus/{bureau.id}", data).get_data(as_text=True)
+    data["days_1"] = "10"   # 变更主体 within 10 working days; the other kinds keep the general 15
     assert client.post(f"/admin/bureaus/{bureau.id}", data).status_code == 303
     bureau = models.Bureau.get_by_id(bureau.id)
     assert bureau.instant_approval and bureau.review_days == 15
+    assert bureau.days_for("变更主体") == 10 and bureau.days_for("注销主体") == 15
+    assert 'value="10"' in client.get(f"/admin/bureaus/{bureau.id}").get_data(as_text=True)
     entry = models.AuditEntry.get()
     assert entry.action == "修改公安机关" and entry.target == f"bureau:{bureau.id}"
     assert json.loads(entry.before)["review_days"] == 21 and json.loads(entry.after)["review_days"] == 15
@@ -114,6 +119,9 @@ def test_entering_next_years_holidays_moves_due_dates(client, admin):
     page = client.get("/admin/holidays?year=2027").get_data(as_text=True)
     assert "尚未录入2027年法定节假日安排" in page
 
+    odd = client.post("/admin/holidays", {"start": "2027-01-01", "end": "x", "kind": "zzz",
+                                          "name": "元旦"}).get_data(as_text=True)
+    assert "日期格式不正确" in odd and "不是有效的选择" in odd and "Not a valid" not in odd
     bad = client.post("/admin/holidays", {"start": "2027-01-03", "end": "2027-01-01", "kind": "off",
                                           "name": "元旦"}).get_data(as_text=True)
     assert "结束日期不能早于开始日期" in bad and not models.Holiday.calendar().known(2027)

@@ -1,5 +1,7 @@
 """Administration (admin only): bureaus and their settings and guides, officers, the holiday
 table, and the read-only audit log. Every change is written to the audit log."""
+import json
+
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from playhouse.shortcuts import model_to_dict
@@ -7,7 +9,7 @@ from playhouse.shortcuts import model_to_dict
 import models
 import timeutil
 import workdays
-from forms.admin import BureauForm, HolidayForm, OfficerForm
+from forms.admin import KIND_DAY_FIELDS, BureauForm, HolidayForm, OfficerForm
 from forms.base import Form
 from views.common import finish, role_required
 
@@ -45,8 +47,10 @@ def _bureau_form(bureau=None):
     if request.method == "POST":
         return BureauForm(bureau=bureau)
     data = bureau.guide_text() if bureau else models.Bureau.default_guide()
+    limits = json.loads(bureau.kind_days) if bureau else {}
     return BureauForm(formdata=None, obj=bureau, bureau=bureau,
-                      data={f"guide_{key}": value for key, value in data.items()})
+                      data={**{f"guide_{key}": value for key, value in data.items()},
+                            **{name: limits.get(kind) for name, kind in KIND_DAY_FIELDS}})
 
 
 def _save_bureau(bureau=None):
@@ -57,6 +61,7 @@ def _save_bureau(bureau=None):
     bureau = bureau or models.Bureau()
     form.populate_obj(bureau)
     bureau.guide = form.guide_json()
+    bureau.kind_days = form.kind_days_json()
     bureau.save()
     _audit("修改公安机关" if before else "新增公安机关", f"bureau:{bureau.id}", before, _bureau_facts(bureau))
     flash(f"已保存：{bureau.name}", "success")
