@@ -32,24 +32,22 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class DateInput(DateField):
-    """A date (a date picker where the browser has one); a bad value gets a Chinese message."""
+def _worded(field_class, message):
+    """field_class whose unreadable input gets a Chinese message instead of WTForms' words."""
+    class Worded(field_class):
+        def process_formdata(self, valuelist):
+            try:
+                super().process_formdata(valuelist)
+            except ValueError:
+                raise ValueError(message) from None
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("日期格式不正确，请按 2027-01-31 的格式填写") from None
+    Worded.__name__ = field_class.__name__  # templates read field.type
+    return Worded
 
 
-class WholeNumber(IntegerField):
-    """A whole number; anything else gets a Chinese message."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("请填写整数") from None
+# A date (a date picker where the browser has one) and a whole number.
+DateInput = _worded(DateField, "日期格式不正确，请按 2027-01-31 的格式填写")
+WholeNumber = _worded(IntegerField, "请填写整数")
 
 
 class RadioList(ListWidget):
