@@ -57,8 +57,10 @@ def test_change_opens_prefilled_and_waits_for_approval(client, site):
     assert client.post(f"{base}/submit").status_code == 303
     change = models.Application.get(models.Application.kind == "变更网站")
     assert change.website_id == site.id and change.status == "待审核"
-    # The filed data stays in force until the bureau approves.
+    # The filed data stays in force until the bureau approves; the applicant sees what changes.
     assert models.Website.get_by_id(site.id).name == "丽水山居旅游网"
+    mine = client.get(f"/applications/{change.id}").get_data(as_text=True)
+    assert "变更前后对比" in mine and "<td>丽水山居旅游网</td><td><strong>丽水山居民宿网</strong></td>" in mine
 
     review = client.officer.get(f"/review/{change.id}").get_data(as_text=True)
     assert "变更前后对比" in review

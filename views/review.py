@@ -12,7 +12,7 @@ from forms.review import ReturnForm, ScheduleForm
 from forms.subject import subject_facts, subject_photos
 from forms.base import Form
 from views.common import finish, role_required
-from wizard.website import changes_of, recheck, summary_of
+from wizard.website import changes_of, extra_facts, recheck, summary_of
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 officer_only = role_required(models.User.OFFICER)
@@ -114,27 +114,10 @@ def _page(application, return_form=None, schedule_form=None):
                .order_by(models.Application.id.desc()))
     return render_template("review/detail.html", application=application, subject=subject,
                            subject_rows=subject_facts(subject), photos=photos, sections=summary_of(application),
-                           changes=changes_of(application), extra_rows=_extra_rows(application),
+                           changes=changes_of(application), extra_rows=extra_facts(application),
                            problems=recheck(application), history=history,
                            approve_form=Form(), return_form=return_form or ReturnForm(formdata=None),
                            schedule_form=schedule_form or ScheduleForm(formdata=None))
-
-
-def _extra_rows(application):
-    """注销网站: what the applicant stated and what the closed-site check found; a site from the
-    bureau's own list: what the bureau had on record."""
-    values = application.values()
-    imported = models.ImportedSite.get_or_none(models.ImportedSite.id == values["imported"]) \
-        if values.get("imported") else None
-    if imported:
-        return [("名单类型", imported.kind), ("登记的域名", imported.domain), ("登记的开办主体", imported.subject_name),
-                ("原公安备案号", imported.record_number or "—"), ("截止日期", imported.deadline)]
-    if application.kind != models.Application.CANCEL_WEBSITE:
-        return []
-    site = application.website
-    return [("网站", f"{site.name}（{site.domain}）"), ("公安备案号", site.record_number),
-            ("网站负责人", values.get("leader_name", "")), ("注销原因", values.get("reason", "")),
-            ("网站首页检查", f"{values.get('site_check', '')}（{values.get('site_checked_at', '')}）")]
 
 
 @bp.route("/<int:application_id>")

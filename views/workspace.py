@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 import models
 from forms.subject import subject_facts
 from views.common import finish, role_required
-from wizard.website import FLOW_BY_KIND, summary_of
+from wizard.website import FLOW_BY_KIND, changes_of, extra_facts, summary_of
 
 bp = Blueprint("workspace", __name__)
 
@@ -81,6 +81,7 @@ def application(application_id):
     """【详情】 of one of my applications: everything submitted; 【撤销申请】 while allowed."""
     item = _own_application(application_id)
     return render_template("workspace/application.html", application=item, sections=summary_of(item),
+                           changes=changes_of(item), extra_rows=extra_facts(item),
                            subject_rows=subject_facts(item.subject), withdrawable=item.withdrawable())
 
 

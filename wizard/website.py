@@ -192,3 +192,20 @@ def changes_of(application):
            for label, value in rows}
     return [(label, old.get(label, "—"), value) for _, rows in flow.summary(state, context)
             for label, value in rows if old.get(label, "—") != value]
+
+
+def extra_facts(application):
+    """注销网站: what the applicant stated and what the closed-site check found; a site from the
+    bureau's own list: what the bureau had on record."""
+    values = application.values()
+    imported = models.ImportedSite.get_or_none(models.ImportedSite.id == values["imported"]) \
+        if values.get("imported") else None
+    if imported:
+        return [("名单类型", imported.kind), ("登记的域名", imported.domain), ("登记的开办主体", imported.subject_name),
+                ("原公安备案号", imported.record_number or "—"), ("截止日期", imported.deadline)]
+    if application.kind != models.Application.CANCEL_WEBSITE:
+        return []
+    site = application.website
+    return [("网站", f"{site.name}（{site.domain}）"), ("公安备案号", site.record_number),
+            ("网站负责人", values.get("leader_name", "")), ("注销原因", values.get("reason", "")),
+            ("网站首页检查", f"{values.get('site_check', '')}（{values.get('site_checked_at', '')}）")]
