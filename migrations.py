@@ -5,7 +5,7 @@ being at the newest version. An existing database runs, in order, each
 migration it has not seen, each inside a transaction, then gains any new
 tables. A migration is a function taking a playhouse SchemaMigrator.
 """
-from peewee import BooleanField, CharField, DatabaseProxy, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, CharField, DatabaseProxy, ForeignKeyField, IntegerField, SqliteDatabase, TextField
 from playhouse.migrate import migrate as apply_operations
 from playhouse.migrate import SchemaMigrator
 
@@ -120,13 +120,25 @@ def upgrade(database=None):
     database.create_tables([SchemaVersion])
     version = version or 0
     migrator = SchemaMigrator.from_database(database)
-    for number, func in MIGRATIONS:
-        if number <= version:
-            continue
-        with database.atomic():
-            apply_operations(*func(migrator))
-            SchemaVersion.create(version=number, name=func.__name__)
-        ran.append(func.__name__)
+    sqlite = isinstance(database, SqliteDatabase)
+    if sqlite:
+        # SQLite adds some columns by rebuilding the table (copy, drop, rename); with
+        # foreign keys on, dropping a table others point at fails, or cascades. The
+        # pragma cannot change inside a transaction, so it is set around them all.
+        database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        for number, func in MIGRATIONS:
+            if number <= version:
+                continue
+            with database.atomic():
+                apply_operations(*func(migrator))
+                SchemaVersion.create(version=number, name=func.__name__)
+            ran.append(func.__name__)
+        if sqlite and database.execute_sql("PRAGMA foreign_key_check").fetchall():
+            raise RuntimeError("升级后外键检查未通过，请从备份恢复后联系维护人员")
+    finally:
+        if sqlite:
+            database.execute_sql("PRAGMA foreign_keys = ON")
     # Tables added by a release need no migration of their own.
     database.create_tables(models.MODELS)
     return ran

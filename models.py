@@ -89,6 +89,13 @@ class Bureau(BaseModel):
                 faq.append((question, answer.strip()))
         return sections, faq
 
+    def in_use(self):
+        """True once subjects, applications or 公安备案号 depend on the bureau's division code."""
+        return any(query.exists() for query in (
+            Subject.select().where(Subject.bureau == self), Application.select().where(Application.bureau == self),
+            RecordSequence.select().where(RecordSequence.bureau == self),
+            ImportedSite.select().where(ImportedSite.bureau == self)))
+
     def days_for(self, kind):
         """The review limit of a 业务类型: its own if set, else the general one."""
         return json.loads(self.kind_days or "{}").get(kind, self.review_days)
@@ -951,7 +958,8 @@ class RecordSequence(BaseModel):
             code = bureau.division_code
             number = f"{PROVINCE_ABBR[code[:2]]}公网安备 {code}{kind_code}{serial:06d}号"
             # Numbers given offline before the platform (imported for 网站认领) are never reissued.
-            if not ImportedSite.select().where(ImportedSite.record_number == number).exists():
+            if not (ImportedSite.select().where(ImportedSite.record_number == number).exists()
+                    or Website.select().where(Website.record_number == number).exists()):
                 return number
 
 

@@ -7,6 +7,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 import divisions
 import models
+import workdays
 from forms.account import AccountFields, PasswordPair
 from forms.base import DateInput, Form, WholeNumber, required, strip
 
@@ -45,6 +46,9 @@ class BureauForm(Form):
     def validate_division_code(self, field):
         if len(field.data) != 6 or divisions.table().get(field.data) is None:
             raise ValidationError("请填写有效的6位行政区划代码")
+        if self.bureau and field.data != self.bureau.division_code and self.bureau.in_use():
+            # Its numbers carry the old code and its subjects were routed by it.
+            raise ValidationError("已有业务的公安机关不能修改管辖区划代码")
         taken = models.Bureau.select().where(models.Bureau.division_code == field.data)
         if self.bureau:
             taken = taken.where(models.Bureau.id != self.bureau.id)
@@ -100,6 +104,10 @@ class HolidayForm(Form):
                       validators=[required("类型")])
     name = StringField("节日名称", filters=[strip], validators=[required("节日名称"), Length(max=60)],
                        description="如 春节、国庆节")
+
+    def validate_start(self, field):
+        if field.data and not workdays.FIRST_SEEDED_YEAR <= field.data.year <= 2100:
+            raise ValidationError(f"请填写{workdays.FIRST_SEEDED_YEAR}年至2100年之间的日期")
 
     def validate_end(self, field):
         if field.data and self.start.data:

@@ -240,6 +240,9 @@ class WebsiteBasicForm(FilingForm):
 class PersonForm(PlainForm):
     """One person block of 【网站负责人】; same_as_subject fills it from the subject's 负责人."""
 
+    class Meta:
+        locales = ["zh"]   # a FormField's form does not inherit the page form's Meta
+
     same_as_subject = BooleanField("同主体负责人信息")
     name = StringField("姓名", filters=[strip], validators=[required("姓名"), rule(rules.check_person_name)])
     id_type = SelectField("证件类型", choices=[(t, t) for t in ID_TYPES])
@@ -250,7 +253,8 @@ class PersonForm(PlainForm):
     office_phone = StringField("办公电话", filters=[strip], validators=[
         required("办公电话"), rule(rules.check_landline)], description="带区号的固定电话")
     email = EmailField("电子邮箱", filters=[strip], validators=[
-        required("电子邮箱"), Length(max=120), Email(message="电子邮箱格式不正确")])
+        required("电子邮箱"), Length(max=120, message="电子邮箱过长"), Email(message="电子邮箱格式不正确")],
+        render_kw={"maxlength": 120})
 
     def validate_id_number(self, field):
         if self.id_type.data == "居民身份证":

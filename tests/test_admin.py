@@ -145,3 +145,15 @@ def test_audit_log_lists_admin_actions(client, admin):
     client.post("/admin/holidays", {"start": "2027-10-01", "kind": "off", "name": "国庆节"})
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "录入节假日" in page and "holiday:2027-10-01" in page and "root" in page
+
+
+def test_a_bureau_in_use_keeps_its_division_code_and_holidays_stay_in_range(client, admin):
+    bureau = make_bureau()
+    models.RecordSequence.issue(bureau, "02")
+    data = {**BUREAU, "name": bureau.name, "division_code": "331102"}
+    page = client.post(f"/admin/bureaus/{bureau.id}", data).get_data(as_text=True)
+    assert "已有业务的公安机关不能修改管辖区划代码" in page
+    assert models.Bureau.get_by_id(bureau.id).division_code == "331100"
+    old = client.post("/admin/holidays", {"start": "1999-12-31", "kind": "off", "name": "元旦"}).get_data(as_text=True)
+    assert "请填写2020年至2100年之间的日期" in old and not models.Holiday.select().where(
+        models.Holiday.name == "元旦", models.Holiday.day < dt.date(2000, 1, 1)).exists()

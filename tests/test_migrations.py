@@ -67,3 +67,26 @@ def test_upgrade_gives_websites_of_release_one_their_filing_columns(tmp_path):
             "丽水旅游网", "浙公网安备33110202000001号", False, {})
         columns = {c.name for c in database.get_columns("application")}
         assert {"website_id", "reason", "appointment", "reviewer_id"} <= columns
+
+
+def test_upgrade_from_release_five_with_bureaus_in_use(tmp_path):
+    """A real deployment: officers and subjects point at their bureau while its table is rebuilt."""
+    database = models.open_database(f"sqlite:///{tmp_path / 'v5.db'}")
+    with database.connection_context():
+        migrations.upgrade(database)
+        bureau = models.Bureau.create(name="丽水市公安局网络警察支队", division_code="331100", phone="0578-2786359")
+        cop = models.User(username="cop", mobile="13800002222", email="c@example.com", role="officer", bureau=bureau)
+        cop.set_password("Secret2026x")
+        cop.save()
+        # Back to the schema release five left: no holiday table, no imported sites, no guide columns.
+        database.execute_sql("DROP INDEX application_one_open_per_website")
+        for statement in ("ALTER TABLE bureau DROP COLUMN guide", "ALTER TABLE bureau DROP COLUMN kind_days",
+                          "DROP TABLE holiday"):
+            database.execute_sql(statement)
+        database.execute_sql("DELETE FROM schemaversion WHERE version > 5")
+
+        assert migrations.upgrade(database) == ["m0006_holidays_and_guides", "m0007_website_after_filing"]
+        assert models.User.get(models.User.username == "cop").bureau.name == "丽水市公安局网络警察支队"
+        assert models.Bureau.get().guide_text()["faq"] and models.Holiday.select().count() > 200
+        assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()

@@ -337,6 +337,13 @@ def test_add_one_site_with_messages_next_to_fields(bureau_and_officer):
     assert models.ImportedSite.get().domain == "lsly.cn"
 
 
+def test_people_step_speaks_chinese(client, site):
+    draft, base = open_change(client, site)
+    page = client.post(f"{base}/people", {**PEOPLE, "owner-email": "a" * 120 + "@x.cn", "owner-id_type": "护照x",
+                                          "action": "next"}).get_data(as_text=True)
+    assert "电子邮箱过长" in page and "不是有效的选择" in page and "Field cannot" not in page
+
+
 def test_duplicate_domain_points_to_the_existing_record(client, site):
     draft, base = start(client)
     client.post(f"{base}/subject", {"action": "next"})
