@@ -45,6 +45,7 @@ test: test-deps browser
 bench: test-deps browser
 	CHROMIUM=$(CHROMIUM) $(PY) bench/page_size.py
 	CHROMIUM=$(CHROMIUM) $(PY) bench/wizard.py
+	$(PY) bench/imports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

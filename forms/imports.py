@@ -38,9 +38,10 @@ def _area_prefix(bureau):
     return bureau.division_code[:{"province": 2, "city": 4}.get(level, 6)]
 
 
-def check_row(values, kind, today, seen, bureau):
+def check_row(values, kind, today, seen, bureau, held=None):
     """(clean values, problems) of one site for the importing bureau; seen holds the domains and
-    numbers taken earlier in the same import."""
+    numbers taken earlier in the same import; held, when given, every domain already on the
+    platform (Website.live_domains, read once for a whole file)."""
     problems, clean = [], {}
     try:
         clean["domain"] = rules.normalize_domain(values.get("domain", ""))
@@ -51,7 +52,8 @@ def check_row(values, kind, today, seen, bureau):
         problems.append(f"域名：{problem}")
     elif clean["domain"] in seen:
         problems.append(f"域名：{clean['domain']} 在本次导入中重复")
-    elif models.Website.taken_domains([clean["domain"]]) or models.ImportedSite.select().where(
+    elif (clean["domain"] in held if held is not None else models.Website.taken_domains([clean["domain"]])) \
+            or models.ImportedSite.select().where(
             models.ImportedSite.domain == clean["domain"], models.ImportedSite.website.is_null()).exists():
         problems.append(f"域名：{clean['domain']} 已备案或已在待办名单中")
     for key, label in (("name", "网站名称"), ("subject_name", "主体名称")):
@@ -124,7 +126,7 @@ class ImportForm(Form):
                    and (key != "record_number" or self.kind.data == models.ImportedSite.OFFLINE)]
         if missing:
             return [], [(1, "表头缺少：" + "、".join(missing))]
-        rows, errors, seen = [], [], set()
+        rows, errors, seen, held = [], [], set(), models.Website.live_domains()
         for line, record in enumerate(reader, start=2):
             if line - 1 > MAX_ROWS:
                 errors.append((line, f"一次最多导入{MAX_ROWS}行"))
@@ -135,7 +137,7 @@ class ImportForm(Form):
             if not any((value or "").strip() for value in record.values()):
                 continue
             values = {COLUMNS[name]: (value or "") for name, value in record.items() if name in COLUMNS}
-            clean, problems = check_row(values, self.kind.data, today, seen, bureau)
+            clean, problems = check_row(values, self.kind.data, today, seen, bureau, held)
             errors += [(line, problem) for problem in problems]
             seen.update({clean.get("domain"), clean.get("record_number")} - {None})
             rows.append(clean)
