@@ -870,7 +870,7 @@ class Application(BaseModel):
         return self.kind in (self.NEW_WEBSITE, self.CHANGE_SUBJECT, self.NEW_SUBJECT, self.CHANGE_WEBSITE,
                              self.CLAIM_WEBSITE)
 
-    def decide(self, approved, reviewer=None, reason=""):
+    def decide(self, approved, reviewer=None, reason="", reopen_at=None):
         """The bureau's decision (通过 or 退回, with its reason), carried to subject and website.
 
         通过 of a website issues its 公安备案号 and approves a subject still 待审核
@@ -884,7 +884,10 @@ class Application(BaseModel):
             self._close(self.APPROVED if approved else self.RETURNED, reviewer=reviewer, reason=reason)
             subject = self.subject
             if not approved:
-                self._back_to_applicant(subject, self.values())
+                values = self.values()
+                if reopen_at:
+                    values["last_step"] = reopen_at   # the returned draft opens where the problem is
+                self._back_to_applicant(subject, values)
             elif self.kind == self.NEW_SUBJECT:
                 subject.approve()
             elif self.kind == self.CHANGE_SUBJECT:

@@ -1,5 +1,6 @@
 """审核工作台 through the test client: jurisdiction, queue, 通过/退回/面审, messages to the applicant."""
 import datetime
+import json
 import re
 
 import pytest
@@ -84,9 +85,24 @@ def test_return_needs_a_reason_and_hands_back_a_draft(client, filed):
     client.post(f"/review/{filed.id}/return", {"reason": "网站尚未开通，无法核实"})
     application = models.Application.get_by_id(filed.id)
     assert application.status == "已退回" and application.reason == "网站尚未开通，无法核实"
-    assert models.Draft.get().kind == "新办网站"
+    draft = models.Draft.get()
+    assert draft.kind == "新办网站" and draft.step == "basic"   # opens at the start of the filed facts
     body = models.OutboxMessage.select().order_by(models.OutboxMessage.id.desc()).first().body
     assert "网站尚未开通" in body
+
+
+def test_a_returned_filing_opens_at_the_step_that_breaks_a_rule(client, filed):
+    values = filed.values()
+    values["wizard"]["steps"]["people"]["security-mobile"] = ["12345"]   # no longer a valid mobile
+    models.Application.update(data=json.dumps(values, ensure_ascii=False)).where(
+        models.Application.id == filed.id).execute()
+    client.post(f"/review/{filed.id}/return", {"reason": "安全负责人手机号码有误"})
+    draft = models.Draft.get()
+    assert draft.step == "people"
+    client.logout()
+    client.login("alice", "Secret2026x")
+    assert client.get("/drafts").status_code == 200
+    assert f"/apply/website/{draft.id}/people" in client.get("/drafts").get_data(as_text=True)
 
 
 def test_schedule_interview_then_record_the_result(client, filed):

@@ -12,7 +12,7 @@ from forms.review import ReturnForm, ScheduleForm
 from forms.subject import subject_facts, subject_photos
 from forms.base import Form
 from views.common import finish, role_required
-from wizard.website import changes_of, extra_facts, recheck, summary_of
+from wizard.website import changes_of, extra_facts, recheck, reopen_step, summary_of
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 officer_only = role_required(models.User.OFFICER)
@@ -141,7 +141,8 @@ def _audit(action, application, before):
 def _decided(application, approved, reason=""):
     before = application.snapshot()
     try:
-        application.decide(approved, reviewer=current_user.id, reason=reason)
+        application.decide(approved, reviewer=current_user.id, reason=reason,
+                           reopen_at=None if approved else reopen_step(application))
     except models.TransitionError as error:
         flash(str(error), "error")
         return finish(url_for(".detail", application_id=application.id))

@@ -175,6 +175,17 @@ def recheck(application):
     return problems
 
 
+def reopen_step(application):
+    """Where a returned filing should open: the first step that breaks a rule now, else the
+    first step with fields (the officer's reason says what to change)."""
+    stored = _stored(application)
+    if stored is None:
+        return None
+    flow, state, context = stored
+    invalid = flow.first_invalid(state, context)
+    return (invalid or next(step for step in flow.steps if step.form is not None)).name
+
+
 def _messages(field):
     if field.type == "FormField":
         return [f"{field.label.text}·{sub.label.text}：{m}" for sub in field.form for m in sub.errors]
