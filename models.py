@@ -1,4 +1,5 @@
 """Peewee models on one DatabaseProxy, with state changes as model methods."""
+import functools
 import hashlib
 import json
 import os
@@ -43,6 +44,12 @@ class BaseModel(Model):
         database = db
 
 
+@functools.lru_cache(maxsize=1)
+def _default_guide():
+    with open(GUIDE_FILE, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 class Bureau(BaseModel):
     """A 网安大队/支队 and the division whose filings it reviews."""
 
@@ -70,9 +77,8 @@ class Bureau(BaseModel):
 
     @staticmethod
     def default_guide():
-        """The guide text of seed 000, for bureaus that have not written their own."""
-        with open(GUIDE_FILE, encoding="utf-8") as handle:
-            return json.load(handle)
+        """The guide text of seed 000, for bureaus that have not written their own (a fresh copy)."""
+        return dict(_default_guide())
 
     def guide_text(self):
         """Each guide section's text: the bureau's own, else the default."""

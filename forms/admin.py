@@ -40,8 +40,6 @@ class BureauForm(Form):
     def __init__(self, *args, bureau=None, **kwargs):
         self.bureau = bureau
         super().__init__(*args, **kwargs)
-        for key, title in models.Bureau.GUIDE_SECTIONS:
-            self[f"guide_{key}"].label.text = f"办事指南：{title}"
 
     def validate_division_code(self, field):
         if len(field.data) != 6 or divisions.table().get(field.data) is None:
@@ -73,7 +71,7 @@ for _name, _kind in KIND_DAY_FIELDS:
 
 for _key, _title in models.Bureau.GUIDE_SECTIONS:
     setattr(BureauForm, f"guide_{_key}", TextAreaField(
-        _title, filters=[strip], validators=[Length(max=4000)], render_kw={"rows": 4},
+        f"办事指南：{_title}", filters=[strip], validators=[Length(max=4000)], render_kw={"rows": 4},
         description=("每个问题一段：第一行是问题，下面是解答，段与段之间空一行" if _key == "faq" else "")))
 
 

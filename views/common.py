@@ -2,7 +2,7 @@
 import functools
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, make_response, redirect, request, session
+from flask import abort, current_app, flash, make_response, redirect, request, session
 from flask_login import current_user, login_required
 
 import models
@@ -57,6 +57,16 @@ def send_sms_code(mobile, purpose):
     minutes = current_app.config["SMS_CODE_TTL_SECONDS"] // 60
     sms.send(mobile, f"您的验证码为{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。")
     return None
+
+
+def send_code_for(form, mobile, purpose):
+    """【获取验证码】 of a form with a code field: the code goes to mobile; a refusal is shown
+    under the code field, a success as a message naming the masked number."""
+    error = send_sms_code(mobile, purpose)
+    if error:
+        form.code.errors = [error]  # not validated yet: its errors are still a tuple
+    else:
+        flash("验证码已发送至 " + models.masked_mobile(mobile), "info")
 
 
 CURRENT_SUBJECT_KEY = "subject_id"

@@ -3,6 +3,7 @@ import datetime
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
+from peewee import JOIN
 
 import models
 import sms
@@ -207,9 +208,12 @@ def schedule(application_id):
 # -- 未备案网站 and 网站认领: the bureau's lists of sites to be filed ------------------------
 
 def _imported_page(import_form=None, add_form=None, errors=()):
-    sites = (models.ImportedSite.select().where(models.ImportedSite.bureau == current_user.bureau_id)
-             .order_by(models.ImportedSite.deadline))
-    return render_template("review/imported.html", rows=[(site, site.progress(_today())) for site in sites],
+    # The filed site comes with each row: its status says 办理中 or 已完成.
+    sites = (models.ImportedSite.select(models.ImportedSite, models.Website)
+             .join(models.Website, JOIN.LEFT_OUTER, on=(models.ImportedSite.website == models.Website.id))
+             .where(models.ImportedSite.bureau == current_user.bureau_id).order_by(models.ImportedSite.deadline))
+    today = _today()
+    return render_template("review/imported.html", rows=[(site, site.progress(today)) for site in sites],
                            import_form=import_form or ImportForm(formdata=None),
                            add_form=add_form or ImportedSiteForm(formdata=None), errors=errors)
 

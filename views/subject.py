@@ -9,7 +9,7 @@ from forms import rules
 from forms.subject import (AcceptTransferForm, CancelSubjectForm, SubjectForm, TransferForm,
                            subject_facts, subject_photos)
 from views.common import (CURRENT_SUBJECT_KEY, current_subject, finish, is_fragment_request,
-                          live_subjects, role_required, safe_next, send_sms_code)
+                          live_subjects, role_required, safe_next, send_code_for)
 
 bp = Blueprint("subject", __name__)
 applicant_only = role_required(models.User.APPLICANT)
@@ -246,11 +246,7 @@ def _coded_form(subject_id, form_class, purpose, template, on_valid):
     if request.method == "POST":
         if request.form.get("action") == "send_code":
             if form.check_field("leader_mobile"):
-                error = send_sms_code(subject.leader_mobile, purpose)
-                if error:
-                    form.code.errors = [error]  # not validated yet: its errors are still a tuple
-                else:
-                    flash("验证码已发送至 " + models.masked_mobile(subject.leader_mobile), "info")
+                send_code_for(form, subject.leader_mobile, purpose)
         elif form.validate():
             error = models.SmsCode.consume(subject.leader_mobile, purpose, form.code.data)
             if error:

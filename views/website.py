@@ -10,7 +10,7 @@ import sitecheck
 import timeutil
 from forms import rules
 from forms.website import CancelWebsiteForm
-from views.common import finish, role_required, send_sms_code
+from views.common import finish, role_required, send_code_for
 
 bp = Blueprint("sites", __name__, url_prefix="/websites")
 applicant_only = role_required(models.User.APPLICANT)
@@ -70,11 +70,7 @@ def cancel(website_id):
         mobile = form.leader.get("mobile", "")
         if request.form.get("action") == "send_code":
             if form.check_field("leader_name") & form.check_field("leader_mobile"):
-                error = send_sms_code(mobile, PURPOSE_CANCEL)
-                if error:
-                    form.code.errors = [error]
-                else:
-                    flash("验证码已发送至 " + models.masked_mobile(mobile), "info")
+                send_code_for(form, mobile, PURPOSE_CANCEL)
         elif form.validate():
             picture = _attachment(form)
             # The code first: without it nobody can make the platform probe an address.
