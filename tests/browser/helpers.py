@@ -137,3 +137,11 @@ def people_and_notice(page, subject_leader, seq):
     page.get_by_role("button", name="下一步").click()
     expect(page.get_by_role("heading", name="提示说明")).to_be_visible()
     settled(page)
+
+
+def agree_and_submit(page):
+    """【提示说明】: tick the notice, check the answers, 【提交】, and see it filed."""
+    page.get_by_label("我已阅读信息网络安全保护方案").check()
+    page.get_by_role("button", name="下一步：核对信息").click()
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_text("提交成功，请等待公安机关审核")).to_be_visible()

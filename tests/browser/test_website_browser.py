@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import (field, fill_basic, fill_person, people_and_notice, person_subject,
+from tests.browser.helpers import (agree_and_submit, field, fill_basic, fill_person, people_and_notice, person_subject,
                                    register_and_login, settled)
 
 pytestmark = pytest.mark.browser
@@ -96,10 +96,7 @@ def test_website_filing_with_javascript_disabled(browser, base_url):
     page.get_by_role("button", name="下一步").click()
     expect(page.locator("#security-name")).to_have_value("吴振国")
     page.get_by_role("button", name="下一步").click()
-    page.get_by_label("我已阅读信息网络安全保护方案").check()
-    page.get_by_role("button", name="下一步：核对信息").click()
-    page.get_by_role("button", name="提交").click()
-    expect(page.get_by_text("提交成功，请等待公安机关审核")).to_be_visible()
+    agree_and_submit(page)
     page.goto("/applications")
     expect(page.get_by_role("row", name=re.compile("丽水山居旅游网"))).to_contain_text("待审核")
     context.close()

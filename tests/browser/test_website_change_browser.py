@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import field, fill_basic, people_and_notice, settled
+from tests.browser.helpers import agree_and_submit, field, fill_basic, people_and_notice, settled
 from tests.browser.test_review_browser import log_in
 
 pytestmark = pytest.mark.browser
@@ -26,10 +26,7 @@ def test_change_a_filed_site_from_applicant_to_approval(browser, base_url):
     field(applicant, "网络接入服务商").fill("阿里云计算有限公司")
     applicant.get_by_role("button", name="下一步").click()
     people_and_notice(applicant, "陈立新", 720)
-    applicant.get_by_label("我已阅读信息网络安全保护方案").check()
-    applicant.get_by_role("button", name="下一步：核对信息").click()
-    applicant.get_by_role("button", name="提交").click()
-    expect(applicant.get_by_text("提交成功，请等待公安机关审核")).to_be_visible()
+    agree_and_submit(applicant)
 
     log_in(officer, "officer", "Police2026pass")
     officer.goto("/review")
