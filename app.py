@@ -9,6 +9,7 @@ from flask_htmx import HTMX
 from flask_login import LoginManager, login_url
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+import businesses  # noqa: F401  (declares what each business does after 【提交】)
 import commands
 import config
 import models

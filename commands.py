@@ -61,7 +61,7 @@ def load_demo(path=DEMO_FILE):
             if not models.Bureau.select().where(models.Bureau.division_code == row["division_code"]).exists():
                 guides = [g["guide"] for g in data.get("guides", [])
                           if row["division_code"].startswith(g["division_prefix"])]
-                models.Bureau.create(**row, guide=json.dumps(guides[0] if guides else {}, ensure_ascii=False))
+                models.Bureau.create(**row, guide=guides[0] if guides else {})
         for row in data["providers"]:
             models.Provider.get_or_create(name=row["name"], kind=row["kind"], defaults=row)
         for row in data["users"]:

@@ -39,7 +39,7 @@ def m0002_website_filing_data(migrator):
     return _add_columns(migrator, "website", interactive=BooleanField(default=False),
                         data=TextField(default="{}")) + \
         _add_columns(migrator, "application", website_id=ForeignKeyField(
-            models.Website, field=models.Website.id, null=True, on_delete="SET NULL"))
+            models.Service, field=models.Service.id, null=True, on_delete="SET NULL"))
 
 
 def m0003_one_live_subject_per_certificate(migrator):
@@ -78,9 +78,45 @@ def m0007_website_after_filing(migrator):
         migrator.database.execute_sql(models.ONE_OPEN_PER_WEBSITE_INDEX)
     return _add_columns(
         migrator, "draft",
-        website_id=ForeignKeyField(models.Website, field=models.Website.id, null=True, on_delete="CASCADE"),
+        website_id=ForeignKeyField(models.Service, field=models.Service.id, null=True, on_delete="CASCADE"),
         imported_id=ForeignKeyField(models.ImportedSite, field=models.ImportedSite.id, null=True,
                                     on_delete="SET NULL"))
+
+
+def m0008_filing_core(migrator):
+    """One filed-service table (website gains a kind), a Domain table replacing JSON scans, the
+    注销 attachment as a foreign key, and one payload key ("filed") for what a filing puts on record."""
+    database = migrator.database
+    if not database.table_exists("website"):
+        return []
+    apply_operations(*_add_columns(migrator, "website", kind=CharField(max_length=16, default="website",
+                                                                       index=True)),
+                     *_add_columns(migrator, "application", attachment_id=ForeignKeyField(
+                         models.Upload, field=models.Upload.id, null=True, on_delete="SET NULL")))
+    database.create_tables([models.Domain])
+    application = models.Application
+    for row in application.select().where(application.kind.in_(
+            [models.Application.NEW_WEBSITE, models.Application.CHANGE_WEBSITE, models.Application.CLAIM_WEBSITE,
+             models.Application.CANCEL_WEBSITE])):
+        data = dict(row.data)
+        if "website" in data:
+            data["filed"] = data.pop("website")
+        attachment = data.pop("attachment", None)
+        application.update(data=data, attachment=attachment).where(application.id == row.id).execute()
+    for service in models.Service.select():
+        in_force = service.status == models.Service.FILED or service.status == models.Service.CANCELLED
+        first = service.applications.order_by(application.id).first()
+        rows = [(host, first if not in_force else None) for host in service.domains()]
+        # A 变更 under review asks for its domains beside those in force.
+        pending = service.applications.where(application.kind == application.CHANGE_WEBSITE,
+                                             application.status.in_(application.OPEN)).first()
+        if pending is not None:
+            rows += [(host, pending) for host in pending.data.get("filed", {}).get("domains", [])]
+        for host, asked_by in rows:
+            models.Domain.create(domain=host, registrable=models.domains.registrable(host), kind=service.kind,
+                                 service=service, application=asked_by,
+                                 live=asked_by is None and service.status == models.Service.FILED)
+    return []
 
 
 # Append only; never edit or reorder a released migration.
@@ -92,6 +128,7 @@ MIGRATIONS = [
     (5, m0005_bureau_review_days),
     (6, m0006_holidays_and_guides),
     (7, m0007_website_after_filing),
+    (8, m0008_filing_core),
 ]
 
 

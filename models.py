@@ -13,6 +13,7 @@ from peewee import (BooleanField, CharField, DatabaseProxy, DateField, DateTimeF
                     ForeignKeyField, IntegerField, IntegrityError, Model, SQL, TextField, fn)
 from playhouse.db_url import connect
 
+import domains
 import timeutil
 import workdays
 from divisions import PROVINCE_ABBR
@@ -35,6 +36,45 @@ def open_database(url):
         database = connect(url)
     db.initialize(database)
     return database
+
+
+class JSONField(TextField):
+    """A dict or list kept as JSON text (SQLite and PostgreSQL alike; never searched with LIKE).
+
+    Each column documents the shape it holds where it is declared.
+    """
+
+    def __init__(self, *args, serialize_other=None, **kwargs):
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)
+        self.serialize_other = serialize_other   # e.g. str, for audit snapshots holding dates
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, default=self.serialize_other)
+
+    def python_value(self, value):
+        return json.loads(value) if value else {}
+
+
+class Registry(dict):
+    """Declarations keyed by their kind; a second declaration of a kind is a mistake."""
+
+    def register(self, declaration):
+        """Class decorator: instantiate and file the declaration under its kind."""
+        instance = declaration()
+        if instance.kind in self:
+            raise ValueError(f"{instance.kind} is declared twice")
+        self[instance.kind] = instance
+        return declaration
+
+    def kinds(self, **wanted):
+        """The kinds in declaration order, those whose attributes match wanted (e.g. filing=True)."""
+        return [kind for kind, item in self.items()
+                if all(getattr(item, name) == value for name, value in wanted.items())]
+
+
+# What happens to an application of each kind after 【提交】: businesses.py declares them.
+BUSINESSES = Registry()
 
 
 class BaseModel(Model):
@@ -67,10 +107,10 @@ class Bureau(BaseModel):
     # (丽水: interactive sites within 5 working days).
     review_days = IntegerField(default=21)
     interactive_review_days = IntegerField(default=21)
-    # Per 业务类型 limits that differ from review_days, as JSON {kind: working days}.
-    kind_days = TextField(default="{}")
-    # 办事指南 sections the admin edits (GUIDE_SECTIONS keys); a missing one reads the default.
-    guide = TextField(default="{}")
+    # Per 业务类型 limits that differ from review_days: {kind: working days}.
+    kind_days = JSONField()
+    # 办事指南 sections the admin edits: {GUIDE_SECTIONS key: text}; a missing one reads the default.
+    guide = JSONField()
 
     GUIDE_SECTIONS = (("scope", "适用范围"), ("basis", "审批依据"), ("materials", "申请材料"),
                       ("procedure", "办理流程"), ("faq", "常见问题"))
@@ -82,7 +122,7 @@ class Bureau(BaseModel):
 
     def guide_text(self):
         """Each guide section's text: the bureau's own, else the default."""
-        return {**self.default_guide(), **{k: v for k, v in json.loads(self.guide or "{}").items() if v}}
+        return {**self.default_guide(), **{k: v for k, v in self.guide.items() if v}}
 
     def guide_sections(self):
         """(title, paragraphs) per section but the FAQ; the FAQ as (question, answer) pairs."""
@@ -104,7 +144,7 @@ class Bureau(BaseModel):
 
     def days_for(self, kind):
         """The review limit of a 业务类型: its own if set, else the general one."""
-        return json.loads(self.kind_days or "{}").get(kind, self.review_days)
+        return self.kind_days.get(kind, self.review_days)
 
     @classmethod
     def for_region(cls, county_code):
@@ -349,10 +389,9 @@ class Upload(BaseModel):
                 (Subject.cert_photo == self) | (Subject.id_photo_front == self) | (Subject.id_photo_back == self),
                 Subject.bureau == user.bureau_id).exists():
             return True
-        # The attachment of a 注销网站 application to that bureau.
+        # The attachment of an application to that bureau (注销网站 …).
         return Application.select().where(Application.bureau == user.bureau_id,
-                                          Application.kind == Application.CANCEL_WEBSITE,
-                                          Application.data.contains(f'"attachment": {self.id},')).exists()
+                                          Application.attachment == self).exists()
 
 
 class Subject(BaseModel):
@@ -451,8 +490,7 @@ class Subject(BaseModel):
             raise TransitionError("该主体没有审核中的注销申请")
         with db.atomic():
             if approved:
-                Website.update(status=Website.CANCELLED).where(
-                    Website.subject == self, Website.status != Website.CANCELLED).execute()
+                Service.cancel_all(self)
             self._move({self.CANCELLING}, self.CANCELLED if approved else self.VALID)
 
     def start_transfer(self):
@@ -468,11 +506,14 @@ class Subject(BaseModel):
         if self.status != self.TRANSFERRING:
             raise TransitionError("该主体不在移交中")
         with db.atomic():
-            Website.update(owner=receiver).where(Website.subject == self).execute()
+            Service.update(owner=receiver).where(Service.subject == self).execute()
             # Its history and pictures go along: the sender keeps no view of the receiver's data.
             Application.update(owner=receiver).where(Application.subject == self).execute()
+            attachments = Application.select(Application.attachment).where(Application.subject == self,
+                                                                            Application.attachment.is_null(False))
             Upload.update(owner=receiver).where(Upload.id.in_(
-                [i for i in (self.cert_photo_id, self.id_photo_front_id, self.id_photo_back_id) if i])).execute()
+                [i for i in (self.cert_photo_id, self.id_photo_front_id, self.id_photo_back_id) if i])
+                | Upload.id.in_(attachments)).execute()
             # The sender's unfinished drafts for this subject do not travel.
             Draft.delete().where(Draft.subject == self).execute()
             self.owner = receiver
@@ -505,8 +546,7 @@ class Subject(BaseModel):
                 subject = cls(owner=owner, status=cls.PENDING, bureau=bureau)
                 subject.apply(data)
                 subject.save()
-                Application.create(owner=owner, subject=subject, kind=Application.NEW_SUBJECT, bureau=bureau,
-                                   data=json.dumps({**data, "form": form or {}}, ensure_ascii=False))
+                BUSINESSES[Application.NEW_SUBJECT].file(subject, {**data, "form": form or {}})
                 ImportedSite.tell_owner(owner, subject.cert_number)
         except IntegrityError:
             raise TransitionError("该证件号码已登记开办主体") from None
@@ -530,18 +570,14 @@ class Subject(BaseModel):
         with db.atomic():
             self._ensure_free()
             self.start_change()
-            return Application.create(owner=self.owner, subject=self, kind=Application.CHANGE_SUBJECT,
-                                      bureau=self.bureau,
-                                      data=json.dumps({**data, "form": form or {}}, ensure_ascii=False))
+            return BUSINESSES[Application.CHANGE_SUBJECT].file(self, {**data, "form": form or {}})
 
     def request_cancel(self, reason):
         """注销主体: 有效 → 注销中 with a 注销主体 application."""
         with db.atomic():
             self._ensure_free()
             self.start_cancel()
-            return Application.create(owner=self.owner, subject=self, kind=Application.CANCEL_SUBJECT,
-                                      bureau=self.bureau,
-                                      data=json.dumps({"reason": reason}, ensure_ascii=False))
+            return BUSINESSES[Application.CANCEL_SUBJECT].file(self, {"reason": reason})
 
     def offer_transfer(self, receiver_mobile, receiver_id_number):
         """移交主体: 有效 → 移交中 with an offer to the receiver."""
@@ -565,37 +601,50 @@ class Subject(BaseModel):
 LIVE_CERT_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS subject_live_cert_number "
                    "ON subject (cert_number) WHERE status <> '已注销'")
 Subject.add_index(SQL(LIVE_CERT_INDEX))
-# One application under review per website: a 变更 and a 注销 racing each other cannot both open.
+# One application under review per filed service: a 变更 and a 注销 racing each other cannot both open.
 ONE_OPEN_PER_WEBSITE_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS application_one_open_per_website "
                               "ON application (website_id) WHERE status IN ('待审核', '待面审', '待实地检查')")
 
 
-class Website(BaseModel):
-    """A website under a subject: its main facts as columns, every filed field in data."""
+class Service(BaseModel):
+    """A filed thing under a subject, one row each whatever its kind (website now; APP, 小程序,
+    应用市场, 服务商 next): its main facts as columns, every filed field in data.
 
+    The table keeps its first name, website, so no data moved when it grew a kind.
+    """
+
+    WEBSITE = "website"
+    # kind → what the platform calls it (我的网站 …)
+    KINDS = {WEBSITE: "网站"}
     PENDING, FILED, CANCELLED = "待审核", "已备案", "已注销"
 
-    owner = ForeignKeyField(User, backref="websites", on_delete="RESTRICT")
-    subject = ForeignKeyField(Subject, backref="websites", on_delete="RESTRICT")
+    kind = CharField(max_length=16, default=WEBSITE, index=True)
+    owner = ForeignKeyField(User, backref="services", on_delete="RESTRICT")
+    subject = ForeignKeyField(Subject, backref="services", on_delete="RESTRICT")
     name = CharField(max_length=100)
-    domain = CharField(max_length=253, index=True)
+    domain = CharField(max_length=253, index=True)   # the main domain (websites), for lists
     status = CharField(max_length=8, default=PENDING)
     record_number = CharField(max_length=40, null=True, unique=True)
     interactive = BooleanField(default=False)
-    data = TextField(default="{}")
+    # The filed fields as the kind's flow puts them on record (websites: WebsiteFlow.filed_data).
+    data = JSONField()
 
-    def values(self):
-        return json.loads(self.data or "{}")
+    class Meta:
+        table_name = "website"
+
+    @property
+    def kind_label(self):
+        return self.KINDS[self.kind]
 
     @classmethod
     def public_search(cls, text, domain=None, limit=20):
-        """Filed (or cancelled) sites by 公安备案号, domain (normalized by the caller) or name."""
+        """Filed (or cancelled) services by 公安备案号, exact domain (normalized by the caller) or name."""
         compact = "".join(text.split())
         match = (fn.REPLACE(cls.record_number, " ", "") == compact) | cls.name.contains(text)
         if domain:
-            # Any of the site's domains: they are stored as a JSON list of normalized names.
-            match |= (cls.domain == domain) | cls.data.contains(f'"domains": ["{domain}"') | \
-                cls.data.contains(f', "{domain}"')
+            # The domains a service has in force, or had when it was cancelled (never a pending change's).
+            match |= cls.id.in_(Domain.select(Domain.service).join(cls).where(
+                Domain.domain == domain, Domain.live | (cls.status == cls.CANCELLED)))
         query = (cls.select().where(cls.record_number.is_null(False)).where(match)
                  .order_by(cls.id.desc()).limit(limit))
         return list(query)
@@ -603,7 +652,7 @@ class Website(BaseModel):
     def approved_on(self):
         """When the bureau approved the filing."""
         decided = (Application.select(Application.decided_at)
-                   .where(Application.website == self, Application.status == Application.APPROVED)
+                   .where(Application.service == self, Application.status == Application.APPROVED)
                    .order_by(Application.id).first())
         return decided.decided_at if decided else None
 
@@ -615,72 +664,68 @@ class Website(BaseModel):
         return name[0] + "*" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")
 
     def open_application(self):
-        """The site's application still being reviewed (变更 or 注销), or None."""
+        """The service's application still being reviewed (变更 or 注销), or None."""
         return self.applications.where(Application.status.in_(Application.OPEN)).first()
 
     def change_problem(self):
-        """Why 变更网站/注销网站 cannot start now, or None."""
+        """Why a 变更 or 注销 cannot start now, or None."""
         if self.status != self.FILED:
-            return "只有已备案的网站才能变更或注销"
+            return f"只有已备案的{self.kind_label}才能变更或注销"
         if self.open_application():
             return "存在审核中的单据"
         return None
 
     def filing(self):
-        """The wizard data of the application that put the site's current facts in force."""
+        """The wizard data of the application that put the service's current facts in force."""
         last = (self.applications.where(Application.status == Application.APPROVED,
-                                        Application.kind.in_(Application.FILING_KINDS))
+                                        Application.kind.in_(BUSINESSES.kinds(filing=True)))
                 .order_by(Application.id.desc()).first())
-        return last.values().get("wizard") if last else None
+        return last.data.get("wizard") if last else None
 
-    def apply_filing(self, filed, interactive):
-        """Put approved 变更网站 data in force."""
-        self.name, self.domain, self.interactive = filed["site_name"], filed["domains"][0], interactive
-        self.data = json.dumps(filed, ensure_ascii=False)
+    def domains(self):
+        """The exact hosts the service has in force (or asks for while pending), in filed order."""
+        return self.data.get("domains", [self.domain])
+
+    def put_in_force(self, filed, columns, application):
+        """Approved data (first filing or 变更) becomes the record: columns, data and domains."""
+        for name, value in columns.items():
+            setattr(self, name, value)
+        self.data = filed
         self.save()
+        Domain.put_in_force(self, application)
 
     @classmethod
-    def holding(cls, domain, exclude=None):
-        """The live site (pending or filed) holding a normalized domain, or the site whose
-        变更网站 under review asks for it; None when the domain is free.
+    def cancel_all(cls, subject):
+        """注销主体: every service under the subject ends, and lets its domains go."""
+        services = cls.select(cls.id).where(cls.subject == subject, cls.status != cls.CANCELLED)
+        Domain.update(live=False).where(Domain.service.in_(services)).execute()
+        cls.update(status=cls.CANCELLED).where(cls.subject == subject, cls.status != cls.CANCELLED).execute()
 
-        The database narrows the rows with a text match on the stored JSON (fast
-        even for a whole province); the exact list of domains decides.
-        """
-        quoted = json.dumps(domain)
-        sites = cls.select().where(cls.status != cls.CANCELLED, (cls.domain == domain) | cls.data.contains(quoted))
+    def cancel(self):
+        """注销: the number is never reused; the domains are free again (kept for the public query)."""
+        self.status = self.CANCELLED
+        self.save()
+        Domain.update(live=False).where(Domain.service == self).execute()
+
+    @classmethod
+    def blocking(cls, domain, subject, kind, exclude=None):
+        """The service that keeps this subject from filing an exact host for a service of a kind,
+        or None: its own filing of that kind with the host (pending or filed), or another
+        subject's filing that has it in force. Another subject's pending filing blocks nobody
+        (the officer sees the conflict)."""
+        holders = (cls.select(cls, Domain.live).join(Domain, on=(Domain.service == cls.id))
+                   .where(Domain.domain == domain, cls.status != cls.CANCELLED))
         if exclude is not None:
-            sites = sites.where(cls.id != exclude.id)
-        for site in sites:
-            if domain in site.values().get("domains", [site.domain]):
-                return site
-        changes = Application.select().where(Application.kind == Application.CHANGE_WEBSITE,
-                                             Application.status.in_(Application.OPEN),
-                                             Application.data.contains(quoted))
-        if exclude is not None:
-            changes = changes.where(Application.website != exclude.id)
-        for change in changes:
-            if domain in change.values().get("website", {}).get("domains", []):
-                return change.website
+            holders = holders.where(cls.id != exclude.id)
+        for holder in holders.objects():
+            same_subject = subject is not None and holder.subject_id == subject.id
+            if (same_subject and holder.kind == kind) or (not same_subject and holder.live):
+                return holder
         return None
 
-    @classmethod
-    def taken_domains(cls, domains, exclude=None):
-        """Which of these normalized domains a live website (or a pending change) already has."""
-        return {domain for domain in set(domains) if cls.holding(domain, exclude) is not None}
 
-    @classmethod
-    def live_domains(cls):
-        """Every domain held by a live site or asked for by a pending change, read once
-        (for checking a whole imported list)."""
-        held = set()
-        for domain, data in cls.select(cls.domain, cls.data).where(cls.status != cls.CANCELLED).tuples():
-            held.update(json.loads(data or "{}").get("domains", [domain]))
-        changes = Application.select(Application.data).where(Application.kind == Application.CHANGE_WEBSITE,
-                                                             Application.status.in_(Application.OPEN)).tuples()
-        for (data,) in changes:
-            held.update(json.loads(data or "{}").get("website", {}).get("domains", []))
-        return held
+SERVICE_DOMAIN_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS domain_one_live_holder "
+                        "ON domain (domain, kind) WHERE live")
 
 
 class Draft(BaseModel):
@@ -692,18 +737,18 @@ class Draft(BaseModel):
     owner = ForeignKeyField(User, backref="drafts", on_delete="CASCADE")
     kind = CharField(max_length=16)
     subject = ForeignKeyField(Subject, null=True, backref="drafts", on_delete="CASCADE")
-    website = ForeignKeyField(Website, null=True, backref="drafts", on_delete="CASCADE")  # 变更网站
+    # The filed service a 变更 edits.
+    service = ForeignKeyField(Service, null=True, backref="drafts", on_delete="CASCADE", column_name="website_id", object_id_name="service_id")
     imported = DeferredForeignKey("ImportedSite", null=True, on_delete="SET NULL")  # 未备案/认领
-    data = TextField(default="{}")
+    # Wizard flows: {"steps": {step: {field: [values]}}, "reached": index, "furthest": step name};
+    # the subject forms: their fields as typed.
+    data = JSONField()
     step = CharField(max_length=32, default="")
     updated_at = DateTimeField(default=timeutil.now)
 
-    def values(self):
-        return json.loads(self.data or "{}")
-
     def store(self, values, step=None):
         """Replace the stored data (and step) and stamp the time."""
-        self.data = json.dumps(values, ensure_ascii=False)
+        self.data = values
         if step is not None:
             self.step = step
         self.updated_at = timeutil.now()
@@ -735,43 +780,58 @@ class Draft(BaseModel):
 
 
 class Application(BaseModel):
-    """A submitted business (申请) waiting for, or after, the bureau's decision."""
+    """A submitted business (申请) waiting for, or after, the bureau's decision.
+
+    What each kind does after 【提交】 is declared in businesses.py (BUSINESSES);
+    the model keeps the states and claims each change exactly once.
+    """
 
     PENDING, APPROVED, RETURNED, WITHDRAWN = "待审核", "已通过", "已退回", "已撤销"
     INTERVIEW, INSPECTION = "待面审", "待实地检查"
     NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT = "新增主体", "变更主体", "注销主体"
     NEW_WEBSITE, CHANGE_WEBSITE, CANCEL_WEBSITE, CLAIM_WEBSITE = "新办网站", "变更网站", "注销网站", "网站认领"
-    KINDS = (NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT, NEW_WEBSITE, CHANGE_WEBSITE, CANCEL_WEBSITE,
-             CLAIM_WEBSITE)
     STATUSES = (PENDING, INTERVIEW, INSPECTION, APPROVED, RETURNED, WITHDRAWN)
     OPEN = (PENDING, INTERVIEW, INSPECTION)
-    # Kinds filed through the website wizard: their data holds the wizard state.
-    FILING_KINDS = (NEW_WEBSITE, CHANGE_WEBSITE, CLAIM_WEBSITE)
     WITHDRAW_WINDOW = timedelta(minutes=30)
 
     owner = ForeignKeyField(User, backref="applications", on_delete="RESTRICT")
     subject = ForeignKeyField(Subject, backref="applications", on_delete="RESTRICT")
     kind = CharField(max_length=16, index=True)
     status = CharField(max_length=8, default=PENDING, index=True)
-    data = TextField(default="{}")
+    # The business's payload. Subject kinds: the subject's fields and "form" (as typed);
+    # filings: "filed" (what goes on record), "wizard" (the steps as typed), "last_step",
+    # and "imported"/"record_number" (未备案/认领) or "before" (变更); 注销: "reason",
+    # "leader_name", "site_check", "site_checked_at".
+    data = JSONField()
     bureau = ForeignKeyField(Bureau, null=True, backref="applications", on_delete="RESTRICT")
     submitted_at = DateTimeField(default=timeutil.now)
     decided_at = DateTimeField(null=True)
-    website = ForeignKeyField(Website, null=True, backref="applications", on_delete="SET NULL")
+    # The filed service the application is about (its column kept its first name).
+    service = ForeignKeyField(Service, null=True, backref="applications", on_delete="SET NULL",
+                              column_name="website_id", object_id_name="service_id")
+    attachment = ForeignKeyField(Upload, null=True, backref="+", on_delete="SET NULL")
     reason = TextField(default="")          # why it was 退回
-    appointment = TextField(default="{}")   # 面审/实地检查: when, where, what to bring
+    appointment = JSONField()               # 面审/实地检查: {"mode", "day", "time", "place", "materials"}
     reviewer = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
 
-    def values(self):
-        return json.loads(self.data or "{}")
+    @property
+    def business(self):
+        return BUSINESSES[self.kind]
 
-    def appointment_data(self):
-        return json.loads(self.appointment or "{}")
+    @property
+    def target_name(self):
+        """What the application is about, for lists: the service's name, else the subject's."""
+        return self.service.name if self.service_id else self.subject.name
+
+    @property
+    def returns_a_draft(self):
+        """Whether 撤销申请 puts the filing back into 我的草稿."""
+        return self.business.returns_draft
 
     def snapshot(self):
         """What an audit entry keeps of the application's state."""
-        return {"status": self.status, "reason": self.reason, "appointment": self.appointment_data(),
-                "record_number": self.website.record_number if self.website_id and self.website else None}
+        return {"status": self.status, "reason": self.reason, "appointment": self.appointment,
+                "record_number": self.service.record_number if self.service_id and self.service else None}
 
     @classmethod
     def open_for(cls, bureau):
@@ -793,15 +853,8 @@ class Application(BaseModel):
                 .where(cls.bureau == bureau, cls.submitted_at >= since).tuples()]
 
     def review_days(self):
-        """Working days the bureau has: 即审即办 (0) for a non-interactive site where it offers
-        that, its own limit for interactive sites, else its general limit."""
-        bureau = self.bureau
-        if self.kind in self.FILING_KINDS and self.website_id:
-            if self.values().get("website", {}).get("interactive", self.website.interactive):
-                return bureau.interactive_review_days
-            if bureau.instant_approval:
-                return 0
-        return bureau.days_for(self.kind)
+        """Working days the bureau has for this application (its business decides)."""
+        return self.business.review_days(self)
 
     def due_on(self, calendar=None):
         """The review deadline, counted in working days from the submission date."""
@@ -826,115 +879,35 @@ class Application(BaseModel):
             setattr(self, name, value)
 
     def withdraw(self):
-        """【撤销申请】: the application ends and what was typed returns to a draft."""
+        """【撤销申请】: the application ends and its business hands what was typed back."""
         if self.status != self.PENDING:
             raise TransitionError("只有待审核的申请可以撤销")
         if not self.withdrawable():
             raise TransitionError("已超过提交后30分钟，不能撤销申请")
         with db.atomic():
-            subject, values = self.subject, self.values()
-            if self.kind == self.NEW_SUBJECT and subject.applications.where(
-                    Application.id != self.id, Application.status == Application.PENDING).exists():
-                raise TransitionError("该主体下还有审核中的业务，请先撤销这些业务申请")
+            self.business.check_withdraw(self)
             self._close(self.WITHDRAWN)
-            self._back_to_applicant(subject, values)
-
-    def _back_to_applicant(self, subject, values):
-        """Undo what a filing started and hand what was typed back as a draft."""
-        if self.kind in (self.NEW_WEBSITE, self.CLAIM_WEBSITE):
-            Draft.create(owner=self.owner, kind=self.kind, subject=subject, imported=values.get("imported"),
-                         data=json.dumps(values.get("wizard", {}), ensure_ascii=False),
-                         step=values.get("last_step", ""))
-            if self.website_id:
-                # The site was never filed: it returns to the draft and leaves no row
-                # (an imported 未备案/认领 site waits for it again).
-                website_id, self.website = self.website_id, None
-                Application.update(website=None).where(Application.id == self.id).execute()
-                ImportedSite.update(website=None).where(ImportedSite.website == website_id).execute()
-                Website.delete().where(Website.id == website_id).execute()
-        elif self.kind == self.CHANGE_WEBSITE:
-            # The filed data stays in force; the change comes back to be edited.
-            Draft.create(owner=self.owner, kind=Draft.CHANGE_WEBSITE, subject=subject, website=self.website,
-                         data=json.dumps(values.get("wizard", {}), ensure_ascii=False),
-                         step=values.get("last_step", ""))
-        elif self.kind == self.CHANGE_SUBJECT:
-            subject.finish_change(False)
-            Draft.save_for(self.owner, Draft.CHANGE_SUBJECT, values.get("form", {}), subject=subject)
-        elif self.kind == self.CANCEL_SUBJECT:
-            subject.finish_cancel(False)
-        elif self.kind == self.NEW_SUBJECT:
-            # Never reviewed: it stops counting (its certificate can be filed again)
-            # and what was typed comes back as a 新增主体 draft.
-            subject.status = Subject.CANCELLED
-            subject.save()
-            Draft.create(owner=self.owner, kind=Draft.NEW_SUBJECT,
-                         data=json.dumps(values.get("form", {}), ensure_ascii=False))
-
-    @property
-    def returns_a_draft(self):
-        """Whether 撤销申请 puts the filing back into 我的草稿."""
-        return self.kind in (self.NEW_WEBSITE, self.CHANGE_SUBJECT, self.NEW_SUBJECT, self.CHANGE_WEBSITE,
-                             self.CLAIM_WEBSITE)
+            self.business.give_back(self, self.data)
 
     def decide(self, approved, reviewer=None, reason="", reopen_at=None):
-        """The bureau's decision (通过 or 退回, with its reason), carried to subject and website.
+        """The bureau's decision, 通过 or 退回 with its reason, carried out by the business.
 
-        通过 of a website issues its 公安备案号 and approves a subject still 待审核
-        together with it; 退回 hands what was typed back to the applicant as a draft.
+        reopen_at: the step a returned wizard filing reopens at (where the problem is).
         """
         if self.status not in self.OPEN:
             raise TransitionError("该申请已处理")
-        if approved:
-            self._check_still_possible()
-        with db.atomic():
-            self._close(self.APPROVED if approved else self.RETURNED, reviewer=reviewer, reason=reason)
-            subject = self.subject
-            if not approved:
-                values = self.values()
-                if reopen_at:
-                    values["last_step"] = reopen_at   # the returned draft opens where the problem is
-                self._back_to_applicant(subject, values)
-            elif self.kind == self.NEW_SUBJECT:
-                subject.approve()
-            elif self.kind == self.CHANGE_SUBJECT:
-                subject.finish_change(True, self.values())
-            elif self.kind == self.CANCEL_SUBJECT:
-                subject.finish_cancel(True)
-            elif self.kind in (self.NEW_WEBSITE, self.CLAIM_WEBSITE):
-                self._file_website(subject)
-            elif self.kind == self.CHANGE_WEBSITE:
-                filed = self.values()["website"]
-                self.website.apply_filing(filed, filed.get("interactive", False))
-            elif self.kind == self.CANCEL_WEBSITE:
-                self.website.status = Website.CANCELLED
-                self.website.save()
-
-    def _check_still_possible(self):
-        """What happened since submission may forbid 通过: the subject or site cancelled, a domain
-        filed by another site in the meantime."""
-        if self.kind not in self.FILING_KINDS + (self.CANCEL_WEBSITE,):
-            return
-        if self.subject.status in (Subject.CANCELLING, Subject.CANCELLED):
-            raise TransitionError(f"开办主体{self.subject.status}，不能通过网站申请，请退回")
-        if self.kind in (self.CHANGE_WEBSITE, self.CANCEL_WEBSITE) and self.website.status != Website.FILED:
-            raise TransitionError(f"网站当前状态为“{self.website.status}”，不能通过，请退回")
-        if self.kind in self.FILING_KINDS and self.website_id:
-            taken = Website.taken_domains(self.values().get("website", {}).get("domains", []), exclude=self.website)
-            if taken:
-                raise TransitionError(f"域名{'、'.join(sorted(taken))}已被其他网站备案或申请，请退回")
-
-    def _file_website(self, subject):
-        website = self.website
-        website.status = Website.FILED
-        # A claimed offline filing keeps the number it was given then.
-        website.record_number = self.values().get("record_number") or \
-            RecordSequence.issue(self.bureau, RecordSequence.WEBSITE)
-        website.save()
-        if subject.status == Subject.PENDING:
-            for first in subject.applications.where(Application.kind == self.NEW_SUBJECT,
-                                                    Application.status.in_(self.OPEN)):
-                first._close(self.APPROVED, reviewer=self.reviewer_id)
-            subject.approve()
+        try:
+            with db.atomic():
+                if approved:
+                    self.business.still_possible(self)
+                self._close(self.APPROVED if approved else self.RETURNED, reviewer=reviewer, reason=reason)
+                if approved:
+                    self.business.approve(self)
+                else:
+                    self.business.give_back(self, {**self.data, **({"last_step": reopen_at} if reopen_at else {})})
+        except IntegrityError:
+            # Another service's 通过 took one of these domains a moment ago (the database refused).
+            raise TransitionError("域名已被其他备案使用，不能通过，请退回") from None
 
     def schedule(self, mode, details, reviewer=None):
         """Require 面审 or 实地检查: the application waits for its result."""
@@ -942,15 +915,73 @@ class Application(BaseModel):
         if self.status not in self.OPEN:
             raise TransitionError("该申请已处理")
         self.decided_at = timeutil.now()
-        claimed = (Application.update(status=status, reviewer=reviewer,
-                                      appointment=json.dumps({"mode": mode, **details}, ensure_ascii=False))
+        claimed = (Application.update(status=status, reviewer=reviewer, appointment={"mode": mode, **details})
                    .where(Application.id == self.id, Application.status.in_(self.OPEN)).execute())
         if not claimed:
             raise TransitionError("该申请已处理")
         self.status = status
+        self.appointment = {"mode": mode, **details}
 
 
 Application.add_index(SQL(ONE_OPEN_PER_WEBSITE_INDEX))
+
+
+class Domain(BaseModel):
+    """Every exact host a filed service uses, one row each: the only place domains are looked up.
+
+    A pending filing's rows (live false) block nobody but its own subject; 通过 makes
+    them live, and the database lets one live service of a kind hold an exact host.
+    """
+
+    domain = CharField(max_length=253, index=True)        # as filed: lower case, IDNA-encoded
+    registrable = CharField(max_length=253, index=True)   # by the Public Suffix List, to relate filings
+    kind = CharField(max_length=16)                        # the service's kind
+    service = ForeignKeyField(Service, backref="domain_rows", on_delete="CASCADE")
+    # The filing that asked for the host (a 变更's rows wait beside the rows in force).
+    application = ForeignKeyField(Application, null=True, backref="domain_rows", on_delete="CASCADE")
+    live = BooleanField(default=False)
+
+    @classmethod
+    def ask(cls, service, application, hosts):
+        """A filing asks for hosts: rows that wait for the bureau's decision."""
+        cls.insert_many([{"domain": host, "registrable": domains.registrable(host), "kind": service.kind,
+                          "service": service.id, "application": application.id, "live": False,
+                          "created_at": timeutil.now()} for host in dict.fromkeys(hosts)]).execute()
+
+    @classmethod
+    def put_in_force(cls, service, application):
+        """通过: the application's rows replace the ones in force (a unique index refuses a host
+        another service of the kind holds live)."""
+        cls.delete().where(cls.service == service, (cls.application != application.id)
+                           | cls.application.is_null()).execute()
+        cls.update(live=True).where(cls.service == service, cls.application == application.id).execute()
+
+    @classmethod
+    def drop_request(cls, application):
+        """退回/撤销: what the filing asked for is let go."""
+        cls.delete().where(cls.application == application.id, cls.live == False).execute()  # noqa: E712
+
+    @classmethod
+    def held(cls, hosts=None):
+        """Which hosts (all of them when hosts is None) a service that is not cancelled holds or
+        asks for (a bureau's imported list is checked against these)."""
+        query = cls.select(cls.domain).join(Service).where(Service.status != Service.CANCELLED)
+        if hosts is not None:
+            query = query.where(cls.domain.in_(list(hosts)))
+        return {host for (host,) in query.tuples()}
+
+    @classmethod
+    def conflicts(cls, application):
+        """(host, other service) for each host this filing asks for that another service
+        (not cancelled) also holds or asks for: flagged to the officer, never refused at filing."""
+        mine = cls.select(cls.domain).where(cls.application == application.id)
+        rows = (cls.select(cls, Service).join(Service)
+                .where(cls.domain.in_(mine), cls.service != application.service_id,
+                       Service.status != Service.CANCELLED).order_by(cls.domain))
+        return [(row.domain, row.service) for row in rows]
+
+
+Domain.add_index(SQL(SERVICE_DOMAIN_INDEX))
 
 
 class RecordSequence(BaseModel):
@@ -980,7 +1011,7 @@ class RecordSequence(BaseModel):
             number = f"{PROVINCE_ABBR[code[:2]]}公网安备 {code}{kind_code}{serial:06d}号"
             # Numbers given offline before the platform (imported for 网站认领) are never reissued.
             if not (ImportedSite.select().where(ImportedSite.record_number == number).exists()
-                    or Website.select().where(Website.record_number == number).exists()):
+                    or Service.select().where(Service.record_number == number).exists()):
                 return number
 
 
@@ -1057,14 +1088,18 @@ class AuditEntry(BaseModel):
     user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     action = CharField(max_length=32)
     target = CharField(max_length=64)
-    before = TextField(default="{}")
-    after = TextField(default="{}")
+    before = JSONField(serialize_other=str)   # the state before the action; dates as text
+    after = JSONField(serialize_other=str)
+
+    @property
+    def change_text(self):
+        """(before, after) as the JSON text the audit page shows."""
+        return tuple(json.dumps(side, ensure_ascii=False, default=str) for side in (self.before, self.after))
 
     @classmethod
     def record(cls, user, action, target, before=None, after=None):
         return cls.create(user=user, action=action, target=target,
-                          before=json.dumps(before or {}, ensure_ascii=False, default=str),
-                          after=json.dumps(after or {}, ensure_ascii=False, default=str))
+                          before=before or {}, after=after or {})
 
     def save(self, *args, **kwargs):
         if self.id is not None:
@@ -1089,13 +1124,14 @@ class ImportedSite(BaseModel):
     cert_number = CharField(max_length=40, index=True)
     deadline = DateField()
     record_number = CharField(max_length=40, null=True, unique=True)
-    website = ForeignKeyField(Website, null=True, backref="+", on_delete="SET NULL")  # what it was filed as
+    # What it was filed as (the column kept its first name).
+    service = ForeignKeyField(Service, null=True, backref="+", on_delete="SET NULL", column_name="website_id", object_id_name="service_id")
     imported_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
 
     def progress(self, today):
         """已完成 / 办理中 / 已超期 (未认领: 关停风险) / 待办理, for the officer's list."""
-        if self.website_id:
-            return "已完成" if self.website.status == Website.FILED else "办理中"
+        if self.service_id:
+            return "已完成" if self.service.status == Service.FILED else "办理中"
         if today > self.deadline:
             return "未认领（关停风险）" if self.kind == self.OFFLINE else "已超期"
         return "待办理"
@@ -1104,7 +1140,7 @@ class ImportedSite(BaseModel):
     def waiting_for(cls, user, kind):
         """Sites of a kind whose certificate matches one of the user's live subjects, not yet taken up."""
         certs = [s.cert_number for s in Subject.owned_by(user).where(Subject.status.in_(Subject.LIVE))]
-        return (cls.select().where(cls.kind == kind, cls.cert_number.in_(certs), cls.website.is_null())
+        return (cls.select().where(cls.kind == kind, cls.cert_number.in_(certs), cls.service.is_null())
                 .order_by(cls.deadline))
 
     def notice_text(self):
@@ -1114,7 +1150,7 @@ class ImportedSite(BaseModel):
     @classmethod
     def tell_owner(cls, owner, cert_number):
         """A 系统通知 for each site waiting under a certificate the owner has just registered."""
-        for site in cls.select().where(cls.cert_number == cert_number, cls.website.is_null()):
+        for site in cls.select().where(cls.cert_number == cert_number, cls.service.is_null()):
             Notice.send(owner, f"请办理{site.kind}", site.notice_text())
 
     def subject_of(self, user):
@@ -1170,5 +1206,5 @@ class Holiday(BaseModel):
 
 
 MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider,
-          Upload, Subject, Website, ImportedSite, Draft, Application, RecordSequence, Transfer, Notice,
+          Upload, Subject, Service, ImportedSite, Draft, Application, Domain, RecordSequence, Transfer, Notice,
           AuditEntry, Holiday]

@@ -97,7 +97,7 @@ def bureau_pages(app):
         now = timeutil.now()
         for n in range(240):
             models.Application.create(owner=owner, subject=subject, bureau=bureau,
-                                      kind=models.Application.KINDS[n % 4], status=models.Application.STATUSES[n % 6],
+                                      kind=list(models.BUSINESSES)[n % 4], status=models.Application.STATUSES[n % 6],
                                       submitted_at=now - datetime.timedelta(days=n * 1.5))
     client = app.test_client()
     token = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)

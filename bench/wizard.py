@@ -62,8 +62,8 @@ def bytes_report():
                            for a in ASSET.findall(client.get(base + "/basic").get_data(as_text=True)))
     rows.insert(0, ("first load of step 2 (page + css + htmx.js)", first))
     rows.append(("inline check (网站主域名, bad value)",
-                 gz(client.post("/validate/website/domain", data={"domain": "http://x", "csrf_token": token},
-                                headers=htmx))))
+                 gz(client.post(base + "/basic", data={**BASIC, "domain": "http://x", "action": "check:domain",
+                                                       "csrf_token": token}, headers=htmx))))
     rows.append(("step swap 网站基本信息 → 网站负责人",
                  gz(client.post(base + "/basic", data={**BASIC, "action": "next", "csrf_token": token},
                                 headers=htmx))))

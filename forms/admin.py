@@ -1,6 +1,5 @@
 """Administration forms: 公安机关 (bureaus) with their settings and guide, 民警 accounts, 节假日."""
 import datetime
-import json
 
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -53,17 +52,15 @@ class BureauForm(Form):
         if taken.exists():
             raise ValidationError("该区划已有公安机关负责")
 
-    def kind_days_json(self):
-        return json.dumps({kind: self[name].data for name, kind in KIND_DAY_FIELDS if self[name].data is not None},
-                          ensure_ascii=False)
+    def kind_days_data(self):
+        return {kind: self[name].data for name, kind in KIND_DAY_FIELDS if self[name].data is not None}
 
-    def guide_json(self):
-        return json.dumps({key: self[f"guide_{key}"].data for key, _ in models.Bureau.GUIDE_SECTIONS},
-                          ensure_ascii=False)
+    def guide_data(self):
+        return {key: self[f"guide_{key}"].data for key, _ in models.Bureau.GUIDE_SECTIONS}
 
 
 # One optional limit per 业务类型 (blank: the general 审核时限).
-KIND_DAY_FIELDS = [(f"days_{index}", kind) for index, kind in enumerate(models.Application.KINDS)]
+KIND_DAY_FIELDS = [(f"days_{index}", kind) for index, kind in enumerate(models.BUSINESSES)]
 for _name, _kind in KIND_DAY_FIELDS:
     setattr(BureauForm, _name, WholeNumber(
         f"{_kind}审核时限（工作日）", validators=[Optional(), NumberRange(0, 60, message="请填写0至60之间的工作日数")],

@@ -41,7 +41,7 @@ def _area_prefix(bureau):
 def check_row(values, kind, today, seen, bureau, held=None):
     """(clean values, problems) of one site for the importing bureau; seen holds the domains and
     numbers taken earlier in the same import; held, when given, every domain already on the
-    platform (Website.live_domains, read once for a whole file)."""
+    platform (Domain.held(), read once for a whole file)."""
     problems, clean = [], {}
     try:
         clean["domain"] = rules.normalize_domain(values.get("domain", ""))
@@ -52,9 +52,9 @@ def check_row(values, kind, today, seen, bureau, held=None):
         problems.append(f"域名：{problem}")
     elif clean["domain"] in seen:
         problems.append(f"域名：{clean['domain']} 在本次导入中重复")
-    elif (clean["domain"] in held if held is not None else models.Website.taken_domains([clean["domain"]])) \
+    elif (clean["domain"] in held if held is not None else models.Domain.held([clean["domain"]])) \
             or models.ImportedSite.select().where(
-            models.ImportedSite.domain == clean["domain"], models.ImportedSite.website.is_null()).exists():
+            models.ImportedSite.domain == clean["domain"], models.ImportedSite.service.is_null()).exists():
         problems.append(f"域名：{clean['domain']} 已备案或已在待办名单中")
     for key, label in (("name", "网站名称"), ("subject_name", "主体名称")):
         clean[key] = (values.get(key) or "").strip()
@@ -87,7 +87,7 @@ def check_row(values, kind, today, seen, bureau, held=None):
                 problems.append("公安备案号：不是本机关辖区核发的备案号")
             elif clean["record_number"] in seen:
                 problems.append("公安备案号：在本次导入中重复")
-            elif models.Website.select().where(models.Website.record_number == clean["record_number"]).exists() \
+            elif models.Service.select().where(models.Service.record_number == clean["record_number"]).exists() \
                     or models.ImportedSite.select().where(
                         models.ImportedSite.record_number == clean["record_number"]).exists():
                 problems.append("公安备案号：该备案号已在平台登记")
@@ -126,7 +126,7 @@ class ImportForm(Form):
                    and (key != "record_number" or self.kind.data == models.ImportedSite.OFFLINE)]
         if missing:
             return [], [(1, "表头缺少：" + "、".join(missing))]
-        rows, errors, seen, held = [], [], set(), models.Website.live_domains()
+        rows, errors, seen, held = [], [], set(), models.Domain.held()
         for line, record in enumerate(reader, start=2):
             if line - 1 > MAX_ROWS:
                 errors.append((line, f"一次最多导入{MAX_ROWS}行"))

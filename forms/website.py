@@ -145,23 +145,21 @@ class WebsiteBasicForm(FilingForm):
             wanted = [rules.normalize_domain(d) for d in domains]
         except ValueError:
             return
-        taken = models.Website.taken_domains(wanted, exclude=self.website)
         for domain, normal in zip(domains, wanted):
-            message = rules.check_domain_not_filed(domain, taken)
-            if message:
-                raise ValidationError(self._pointer(message, models.Website.holding(normal, self.website)))
+            # Another subject's pending filing blocks nobody (the officer sees the conflict).
+            holder = models.Service.blocking(normal, self.subject, models.Service.WEBSITE, exclude=self.website)
+            if holder is not None:
+                raise ValidationError(self._pointer(rules.check_domain_not_filed(domain, {normal}), holder))
             offline = models.ImportedSite.get_or_none(models.ImportedSite.domain == normal,
                                                       models.ImportedSite.kind == models.ImportedSite.OFFLINE,
-                                                      models.ImportedSite.website.is_null())
+                                                      models.ImportedSite.service.is_null())
             if offline and offline != self.imported:
                 raise ValidationError(f"此域名（{domain}）已有线下备案（{offline.record_number}），"
                                       "请由开办主体在【网站认领】中认领，无需重新申请")
 
     def _pointer(self, message, holder):
         """Say where the existing record is: the user's own 我的网站, or the public query."""
-        if holder is None:
-            return message
-        if self.subject is not None and holder.owner_id == self.subject.owner_id:
+        if self.subject is not None and holder.subject_id == self.subject.id:
             return message + f"（见【我的网站】“{holder.name}”，状态：{holder.status}）"
         message = message.replace("您已经申请过", "已有网站申请过")
         return message + (f"（公安备案号 {holder.record_number}，可在【备案查询】中查看）"
@@ -331,7 +329,7 @@ class CancelWebsiteForm(Form):
     def __init__(self, *args, website, **kwargs):
         super().__init__(*args, **kwargs)
         self.website = website
-        self.leader = website.values().get("people", {}).get("owner", {})
+        self.leader = website.data.get("people", {}).get("owner", {})
 
     def validate_leader_name(self, field):
         if rules.normalize_person_name(field.data) != self.leader.get("name"):

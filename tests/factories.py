@@ -5,6 +5,7 @@ import io
 from PIL import Image
 
 import models
+from domains import registrable
 from forms.rules import id_check_digit
 
 LISHUI_COUNTY = "331102"      # 莲都区, reviewed by the 丽水 city bureau (331100)
@@ -67,3 +68,13 @@ def make_subject(owner, status=models.Subject.VALID, bureau=None, **changes):
                    "cert_photo": None, "id_photo_front": None, "id_photo_back": None})
     subject.save()
     return subject
+
+
+def make_service(subject, name="别人的站", domains=("lsly.cn",), status=models.Service.FILED, **columns):
+    """A filed (or pending) website straight in the database, with its Domain rows as filing makes them."""
+    service = models.Service.create(owner=subject.owner, subject=subject, name=name, domain=domains[0],
+                                    status=status, data={"domains": list(domains)}, **columns)
+    for host in domains:
+        models.Domain.create(domain=host, registrable=registrable(host), kind=service.kind, service=service,
+                             live=status == models.Service.FILED)
+    return service

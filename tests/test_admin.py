@@ -71,7 +71,7 @@ def test_editing_a_bureau_keeps_before_and_after(client, admin):
     assert 'value="10"' in client.get(f"/admin/bureaus/{bureau.id}").get_data(as_text=True)
     entry = models.AuditEntry.get()
     assert entry.action == "修改公安机关" and entry.target == f"bureau:{bureau.id}"
-    assert json.loads(entry.before)["review_days"] == 21 and json.loads(entry.after)["review_days"] == 15
+    assert entry.before["review_days"] == 21 and entry.after["review_days"] == 15
     assert client.get("/admin/bureaus/9999").status_code == 404
 
 

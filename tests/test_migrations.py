@@ -62,8 +62,8 @@ def test_upgrade_gives_websites_of_release_one_their_filing_columns(tmp_path):
     database = models.open_database(f"sqlite:///{path}")
     with database.connection_context():
         assert migrations.upgrade(database) == [f.__name__ for n, f in migrations.MIGRATIONS if n > 1]
-        site = models.Website.get_by_id(1)
-        assert (site.name, site.record_number, site.interactive, site.values()) == (
+        site = models.Service.get_by_id(1)
+        assert (site.name, site.record_number, site.interactive, site.data) == (
             "丽水旅游网", "浙公网安备33110202000001号", False, {})
         columns = {c.name for c in database.get_columns("application")}
         assert {"website_id", "reason", "appointment", "reviewer_id"} <= columns
@@ -85,7 +85,8 @@ def test_upgrade_from_release_five_with_bureaus_in_use(tmp_path):
             database.execute_sql(statement)
         database.execute_sql("DELETE FROM schemaversion WHERE version > 5")
 
-        assert migrations.upgrade(database) == ["m0006_holidays_and_guides", "m0007_website_after_filing"]
+        assert migrations.upgrade(database) == ["m0006_holidays_and_guides", "m0007_website_after_filing",
+                                                 "m0008_filing_core"]
         assert models.User.get(models.User.username == "cop").bureau.name == "丽水市公安局网络警察支队"
         assert models.Bureau.get().guide_text()["faq"] and models.Holiday.select().count() > 200
         assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -66,7 +66,7 @@ def test_withdrawn_new_subject_frees_its_certificate_and_returns_a_draft(client,
     assert "已放回【我的草稿】" in page
     assert models.Subject.get().status == "已注销"
     draft = models.Draft.get(models.Draft.kind == "新增主体")
-    assert draft.values()["name"] == "丽水市云岭科技有限公司"
+    assert draft.data["name"] == "丽水市云岭科技有限公司"
     assert submit_new(client, with_pictures(unit_form())).status_code == 303
 
 
@@ -76,7 +76,7 @@ def test_withdrawn_change_returns_its_draft(client, alice):
     application = models.Application.get()
     client.post(f"/applications/{application.id}/withdraw")
     assert models.Subject.get_by_id(subject.id).status == "有效"
-    assert models.Draft.get(models.Draft.kind == "变更主体").values() == {"name": "新名称有限公司"}
+    assert models.Draft.get(models.Draft.kind == "变更主体").data == {"name": "新名称有限公司"}
 
 
 def test_withdrawn_cancellation_says_nothing_of_drafts(client, alice):
@@ -131,8 +131,20 @@ def test_odd_lookup_actions_are_ignored(client, alice):
     assert client.post(f"{base}/subject", {"action": "lookup_access"}).status_code == 200
 
 
-def test_inline_site_name_checks_against_the_current_subject(client, alice):
-    make_subject(alice, nature="个人", unit_kind="", cert_type="居民身份证", cert_number=make_id(seq=9))
-    answer = client.post("/validate/website/site_name", {"site_name": "云岭科技有限公司官网"},
+def test_inline_site_name_checks_against_the_drafts_subject(client, alice):
+    person = make_subject(alice, nature="个人", unit_kind="", cert_type="居民身份证", cert_number=make_id(seq=9))
+    client.post("/apply/website", {"action": "next"})
+    draft = models.Draft.get()
+    assert draft.subject_id == person.id
+    # The header's 【当前主体】 moves to a company meanwhile: the draft still files for the person.
+    company = make_subject(alice, cert_number="91110000802100433B")
+    assert client.post("/subjects/current", {"subject_id": company.id}).status_code == 303
+    step = f"/apply/website/{draft.id}/basic"
+    answer = client.post(step, {"site_name": "云岭科技有限公司官网", "action": "check:site_name"},
                          headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "个人网站" in answer
+    assert "个人网站" in answer and 'id="field-site_name"' in answer
+    page = client.post(step, {"site_name": "云岭科技有限公司官网", "action": "next"}).get_data(as_text=True)
+    assert "个人网站" in page
+    # The step's inline checks post to the step itself, naming the field.
+    assert f'hx-post="{step}"' in client.get(step).get_data(as_text=True)
+    assert client.post("/validate/website/site_name", {"site_name": "x"}).status_code == 404

@@ -17,11 +17,12 @@ def filing(app):
     owner = make_user()
     subject = make_subject(owner, status=models.Subject.PENDING, bureau=bureau)
     first = models.Application.create(owner=owner, subject=subject, kind="新增主体", bureau=bureau)
-    site = models.Website.create(owner=owner, subject=subject, name="丽水山居旅游网", domain="lsly.cn")
+    site = models.Service.create(owner=owner, subject=subject, name="丽水山居旅游网", domain="lsly.cn")
     application = models.Application.create(
-        owner=owner, subject=subject, kind="新办网站", bureau=bureau, website=site,
-        data=json.dumps({"wizard": {"steps": {"basic": {"site_name": ["丽水山居旅游网"]}}, "reached": 3},
-                         "last_step": "notice"}))
+        owner=owner, subject=subject, kind="新办网站", bureau=bureau, service=site,
+        data={"filed": {"site_name": "丽水山居旅游网", "domains": ["lsly.cn"], "interactive": False},
+              "wizard": {"steps": {"basic": {"site_name": ["丽水山居旅游网"]}}, "reached": 3}, "last_step": "notice"})
+    models.Domain.ask(site, application, ["lsly.cn"])
     return bureau, subject, first, site, application
 
 
@@ -29,7 +30,7 @@ def test_approval_issues_the_number_and_approves_the_subject_with_it(filing):
     bureau, subject, first, site, application = filing
     officer = make_user("cop", mobile="13800002222", role="officer", bureau=bureau)
     application.decide(True, reviewer=officer.id)
-    site = models.Website.get_by_id(site.id)
+    site = models.Service.get_by_id(site.id)
     assert (site.status, site.record_number) == ("已备案", "浙公网安备 33110002000001号")
     assert models.Subject.get_by_id(subject.id).status == "有效"
     assert models.Application.get_by_id(first.id).status == "已通过"
@@ -78,9 +79,9 @@ def test_return_gives_the_filing_back_as_a_draft(filing):
     application.decide(False, reason="网站名称与内容不符")
     application = models.Application.get_by_id(application.id)
     assert (application.status, application.reason) == ("已退回", "网站名称与内容不符")
-    assert not models.Website.select().exists()
+    assert not models.Service.select().exists()
     draft = models.Draft.get(models.Draft.kind == "新办网站")
-    assert draft.values()["steps"]["basic"]["site_name"] == ["丽水山居旅游网"]
+    assert draft.data["steps"]["basic"]["site_name"] == ["丽水山居旅游网"]
     assert models.Subject.get_by_id(subject.id).status == "待审核"
 
 
@@ -88,9 +89,9 @@ def test_interview_then_result(filing):
     application = filing[4]
     application.schedule("面审", {"when": "2026-11-26 10:00", "place": "丽水市行政服务中心三楼", "materials": "身份证原件"})
     application = models.Application.get_by_id(application.id)
-    assert application.status == "待面审" and application.appointment_data()["place"].startswith("丽水")
+    assert application.status == "待面审" and application.appointment["place"].startswith("丽水")
     application.decide(True)
-    assert models.Website.get().status == "已备案"
+    assert models.Service.get().status == "已备案"
     with pytest.raises(models.TransitionError):
         application.schedule("实地检查", {})
 
@@ -130,8 +131,8 @@ def test_each_bureau_sets_its_own_time_limits(filing):
     bureau.save()
     application = models.Application.get_by_id(application.id)
     assert application.review_days() == 0                # 即审即办: due the day it arrives
-    site.interactive = True
-    site.save()
+    application.data["filed"]["interactive"] = True
+    application.save()
     application = models.Application.get_by_id(application.id)
     application.submitted_at = submitted
     assert application.due_on() == date(2026, 11, 30)    # 丽水: interactive sites within 5 working days

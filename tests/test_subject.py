@@ -74,7 +74,7 @@ def test_bad_input_gets_a_field_message_and_writes_no_subject(client, alice, cha
     assert f'id="err-{field}"' in page and message in page
     assert models.Subject.select().count() == 0 and models.Application.select().count() == 0
     # What was typed is kept, in the page and in a draft.
-    assert models.Draft.get().values()["leader_email"] == "zhang@example.com"
+    assert models.Draft.get().data["leader_email"] == "zhang@example.com"
 
 
 def test_duplicate_certificate_is_refused(client, alice):
@@ -138,7 +138,7 @@ def test_save_draft_keeps_incomplete_input_and_lists_it(client, alice):
     response = client.post("/subject/new", {"nature": "单位", "name": "半截", "action": "save_draft"})
     assert response.status_code == 303 and response.headers["Location"] == "/drafts"
     draft = models.Draft.get()
-    assert draft.kind == "新增主体" and draft.values()["name"] == "半截"
+    assert draft.kind == "新增主体" and draft.data["name"] == "半截"
     page = client.get("/drafts").get_data(as_text=True)
     assert "新增主体" in page and f"/subject/new?draft={draft.id}" in page
 
@@ -170,7 +170,7 @@ def test_autosave_answers_a_small_fragment_and_reuses_its_draft(client, alice):
     draft = models.Draft.get()
     client.post("/subject/new", {"name": "乙", "draft_id": draft.id, "action": "autosave"},
                 headers={"HX-Request": "true"})
-    assert models.Draft.select().count() == 1 and models.Draft.get().values()["name"] == "乙"
+    assert models.Draft.select().count() == 1 and models.Draft.get().data["name"] == "乙"
 
 
 def test_refresh_swaps_the_field_set_without_validating(client, alice):
@@ -188,7 +188,7 @@ def test_other_users_draft_is_404(client, alice):
     assert client.get(f"/subject/new?draft={foreign.id}").status_code == 404
     assert client.post("/subject/new", {"draft_id": foreign.id, "action": "autosave"}).status_code == 404
     assert client.post(f"/drafts/{foreign.id}/delete").status_code == 404
-    assert models.Draft.get_by_id(foreign.id).values()["name"] == "别人的"
+    assert models.Draft.get_by_id(foreign.id).data["name"] == "别人的"
 
 
 @pytest.mark.parametrize("method, url", [
@@ -252,7 +252,7 @@ def test_change_shows_before_and_after_then_files_on_confirm(client, alice, bure
     subject = models.Subject.get_by_id(subject.id)
     assert subject.status == "变更中" and subject.leader_office_phone == "0578-2786359"
     application = models.Application.get(models.Application.kind == "变更主体")
-    assert application.values()["leader_office_phone"] == "0578-2123456"
+    assert application.data["leader_office_phone"] == "0578-2123456"
     assert not models.Draft.select().exists()
     # A second change while one is pending is refused.
     again = client.get(f"/subjects/{subject.id}/change", follow_redirects=True).get_data(as_text=True)
@@ -314,7 +314,7 @@ def test_cancel_needs_the_leaders_name_mobile_and_code(client, alice, bureau):
     assert response.status_code == 303
     assert models.Subject.get_by_id(subject.id).status == "注销中"
     application = models.Application.get(models.Application.kind == "注销主体")
-    assert application.values() == {"reason": "网站已关闭"}
+    assert application.data == {"reason": "网站已关闭"}
 
 
 # -- 移交主体 / 接收主体 -------------------------------------------------------
@@ -336,7 +336,7 @@ def test_transfer_offer_withdraw_and_accept(client, app, alice, bureau):
     models.SmsCode.delete().execute()  # skip the 60-second resend wait
     client.post(url, {"leader_mobile": "13905781234", "action": "send_code"})
     assert client.post(url, {**offer, "code": outbox_code("13905781234")}).status_code == 303
-    website = models.Website.create(owner=alice, subject=subject, name="云岭科技官网", domain="yunling.cn")
+    website = models.Service.create(owner=alice, subject=subject, name="云岭科技官网", domain="yunling.cn")
     client.logout()
 
     carol = make_user("carol", mobile="13600001111")
@@ -352,7 +352,7 @@ def test_transfer_offer_withdraw_and_accept(client, app, alice, bureau):
     assert client.post(f"/transfers/{open_offer.id}/accept", {"id_number": receiver_id}).status_code == 303
     subject = models.Subject.get_by_id(subject.id)
     assert (subject.owner_id, subject.status) == (carol.id, "有效")
-    assert models.Website.get_by_id(website.id).owner_id == carol.id
+    assert models.Service.get_by_id(website.id).owner_id == carol.id
     assert models.Notice.select().where(models.Notice.user == alice).exists()
 
 

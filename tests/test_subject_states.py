@@ -80,24 +80,24 @@ def test_pending_application_blocks_a_valid_subject(app):
 
 def test_cancel_approval_cancels_every_website(app):
     subject = make_subject(make_user())
-    sites = [models.Website.create(owner=subject.owner, subject=subject, name=f"站点{i}", domain=f"s{i}.cn",
+    sites = [models.Service.create(owner=subject.owner, subject=subject, name=f"站点{i}", domain=f"s{i}.cn",
                                    status=status) for i, status in enumerate(["已备案", "待审核"])]
     other = make_subject(make_user("bob", mobile="13800001111"), cert_number="91110000802100433B")
-    untouched = models.Website.create(owner=other.owner, subject=other, name="别人的", domain="o.cn", status="已备案")
+    untouched = models.Service.create(owner=other.owner, subject=other, name="别人的", domain="o.cn", status="已备案")
     application = subject.request_cancel("不再运营")
     application.decide(approved=True)
     assert S.get_by_id(subject.id).status == S.CANCELLED
-    assert {w.status for w in models.Website.select().where(models.Website.subject == subject)} == {"已注销"}
-    assert models.Website.get_by_id(untouched.id).status == "已备案"
+    assert {w.status for w in models.Service.select().where(models.Service.subject == subject)} == {"已注销"}
+    assert models.Service.get_by_id(untouched.id).status == "已备案"
     assert len(sites) == 2
 
 
 def test_returned_cancellation_keeps_subject_and_sites(app):
     subject = make_subject(make_user())
-    site = models.Website.create(owner=subject.owner, subject=subject, name="站点", domain="s.cn", status="已备案")
+    site = models.Service.create(owner=subject.owner, subject=subject, name="站点", domain="s.cn", status="已备案")
     subject.request_cancel("不再运营").decide(approved=False)
     assert S.get_by_id(subject.id).status == S.VALID
-    assert models.Website.get_by_id(site.id).status == "已备案"
+    assert models.Service.get_by_id(site.id).status == "已备案"
 
 
 def test_returned_change_keeps_old_data(app):

@@ -34,7 +34,7 @@ def site(client, app):
     client.officer = as_officer(app, bureau)
     application = models.Application.get()
     assert client.officer.post(f"/review/{application.id}/approve").status_code == 303
-    return models.Website.get()
+    return models.Service.get()
 
 
 def open_change(client, website):
@@ -46,6 +46,14 @@ def open_change(client, website):
 
 # -- 变更网站 -------------------------------------------------------------------
 
+def test_inline_check_of_a_change_accepts_the_sites_own_domain(client, site):
+    draft, base = open_change(client, site)
+    answer = client.post(f"{base}/basic", {**BASIC, "action": "check:domain"},
+                         headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="field-domain"' in answer and "申请过" not in answer and 'class="error"' not in answer
+    assert client.post(f"{base}/basic", {**BASIC, "action": "next"}).status_code == 303
+
+
 def test_change_opens_prefilled_and_waits_for_approval(client, site):
     draft, base = open_change(client, site)
     page = client.get(f"{base}/basic").get_data(as_text=True)
@@ -56,9 +64,9 @@ def test_change_opens_prefilled_and_waits_for_approval(client, site):
     assert client.get(f"{base}/review").status_code == 200
     assert client.post(f"{base}/submit").status_code == 303
     change = models.Application.get(models.Application.kind == "变更网站")
-    assert change.website_id == site.id and change.status == "待审核"
+    assert change.service_id == site.id and change.status == "待审核"
     # The filed data stays in force until the bureau approves; the applicant sees what changes.
-    assert models.Website.get_by_id(site.id).name == "丽水山居旅游网"
+    assert models.Service.get_by_id(site.id).name == "丽水山居旅游网"
     mine = client.get(f"/applications/{change.id}").get_data(as_text=True)
     assert "变更前后对比" in mine and "<td>丽水山居旅游网</td><td><strong>丽水山居民宿网</strong></td>" in mine
 
@@ -71,7 +79,7 @@ def test_change_opens_prefilled_and_waits_for_approval(client, site):
     client.officer.post(f"/review/{change.id}/schedule", {"mode": "面审", "day": "2099-01-05", "time": "上午10:00",
                                                          "place": "丽水市行政服务中心"})
     client.officer.post(f"/review/{change.id}/approve")
-    filed = models.Website.get_by_id(site.id)
+    filed = models.Service.get_by_id(site.id)
     assert filed.name == "丽水山居民宿网" and filed.interactive
     assert filed.record_number == "浙公网安备 33110002000001号" and filed.status == "已备案"
     assert models.RecordSequence.get().last == 1
@@ -88,7 +96,7 @@ def test_change_is_refused_for_unfiled_sites_while_pending_and_for_others(client
         "存在审核中的单据") >= 1
     assert models.Application.select().where(models.Application.kind == "变更网站").count() == 1
     # Not filed yet: no change.
-    pending = models.Website.create(owner=site.owner, subject=site.subject, name="待审核的站", domain="b.cn")
+    pending = models.Service.create(owner=site.owner, subject=site.subject, name="待审核的站", domain="b.cn")
     assert "只有已备案的网站才能变更或注销" in client.post(
         f"/apply/website-change/for/{pending.id}", follow_redirects=True).get_data(as_text=True)
     # Someone else's site: 404, and the menu cannot start a change flow either.
@@ -106,9 +114,9 @@ def test_returned_change_comes_back_as_a_draft_and_the_site_is_unchanged(client,
     client.post(f"{base}/submit")
     change = models.Application.get(models.Application.kind == "变更网站")
     client.officer.post(f"/review/{change.id}/return", {"reason": "名称与内容不符"})
-    assert models.Website.get_by_id(site.id).name == "丽水山居旅游网"
+    assert models.Service.get_by_id(site.id).name == "丽水山居旅游网"
     back = models.Draft.get(models.Draft.kind == "变更网站")
-    assert back.website_id == site.id
+    assert back.service_id == site.id
     assert 'value="丽水山居民宿网"' in client.get(f"/apply/website-change/{back.id}/basic").get_data(as_text=True)
 
 
@@ -141,16 +149,16 @@ def test_cancel_needs_the_leaders_sms_code(client, site):
                                content_type="multipart/form-data")
     assert response.status_code == 303
     cancel = models.Application.get(models.Application.kind == "注销网站")
-    assert cancel.values()["site_check"].startswith("未检查")
-    assert models.Website.get_by_id(site.id).status == "已备案"   # until the bureau approves
+    assert cancel.data["site_check"].startswith("未检查")
+    assert models.Service.get_by_id(site.id).status == "已备案"   # until the bureau approves
 
     review = client.officer.get(f"/review/{cancel.id}").get_data(as_text=True)
     assert "网站停止运营" in review and "网站首页检查" in review
-    attachment = cancel.values()["attachment"]
+    attachment = cancel.attachment_id
     assert client.officer.get(f"/uploads/{attachment}").status_code == 200
 
     client.officer.post(f"/review/{cancel.id}/approve")
-    gone = models.Website.get_by_id(site.id)
+    gone = models.Service.get_by_id(site.id)
     assert gone.status == "已注销" and gone.record_number == "浙公网安备 33110002000001号"
     public = client.get("/query?q=浙公网安备33110002000001号").get_data(as_text=True)
     assert "已注销" in public
@@ -180,9 +188,7 @@ def test_a_site_that_still_answers_cannot_be_cancelled(client, site, app, monkey
     monkeypatch.setattr(sitecheck, "_public", lambda host: True)
     server = serving(200)
     try:
-        values = site.values()
-        values["home_url"] = f"http://127.0.0.1:{server.server_port}/"
-        site.data = json.dumps(values)
+        site.data["home_url"] = f"http://127.0.0.1:{server.server_port}/"
         site.save()
         app.config["SITE_CHECK"] = True
         client.post(f"/websites/{site.id}/cancel", {**CANCEL, "action": "send_code"})
@@ -199,7 +205,7 @@ def test_a_site_that_still_answers_cannot_be_cancelled(client, site, app, monkey
     client.post(f"/websites/{site.id}/cancel", {**CANCEL, "action": "send_code"})
     client.post(f"/websites/{site.id}/cancel", {**CANCEL, "code": code_for("13905781234"), "action": "submit"})
     cancel = models.Application.get(models.Application.kind == "注销网站")
-    assert cancel.values()["site_check"] == "网站首页无法访问"
+    assert cancel.data["site_check"] == "网站首页无法访问"
 
 
 # -- 未备案网站 and 网站认领 ----------------------------------------------------------
@@ -254,7 +260,7 @@ def test_unfiled_site_is_completed_through_the_wizard(client, app, bureau_and_of
     assert 'value="丽水山居旅游网"' in client.get(response.headers["Location"]).get_data(as_text=True)
     go_through(client, base)
     client.post(f"{base}/submit")
-    assert models.ImportedSite.get().website_id == models.Website.get().id
+    assert models.ImportedSite.get().service_id == models.Service.get().id
     assert "丽水山居旅游网" not in client.get("/websites/unfiled").get_data(as_text=True)
     assert "办理中" in officer.get("/review/imported").get_data(as_text=True)
     officer.post(f"/review/{models.Application.get().id}/approve")
@@ -297,7 +303,7 @@ def test_claim_keeps_the_offline_number_and_only_the_certificate_holder_may_clai
     assert claim.kind == "网站认领"
     assert "原公安备案号</dt><dd>浙公网安备 33110002000007号" in officer.get(f"/review/{claim.id}").get_data(as_text=True)
     officer.post(f"/review/{claim.id}/approve")
-    website = models.Website.get()
+    website = models.Service.get()
     assert website.status == "已备案" and website.record_number == "浙公网安备 33110002000007号"
     assert not models.RecordSequence.select().exists()   # no new number was used
 
@@ -371,25 +377,27 @@ def test_no_approval_of_a_change_once_the_site_is_gone(client, site):
     # While the change waits for 面审, the subject cannot start 注销主体 (an application is open) …
     assert site.subject.busy_reason() == "存在审核中的单据"
     # … and if the site is cancelled anyway, 通过 is refused and nothing is rewritten.
-    models.Website.update(status="已注销").where(models.Website.id == site.id).execute()
+    models.Service.update(status="已注销").where(models.Service.id == site.id).execute()
     page = client.officer.post(f"/review/{change.id}/approve", follow_redirects=True).get_data(as_text=True)
     assert "不能通过，请退回" in page
     assert models.Application.get_by_id(change.id).status == "待面审"
 
 
 def test_one_open_application_per_site_is_kept_by_the_database(site):
-    models.Application.create(owner=site.owner, subject=site.subject, kind="注销网站", website=site)
+    models.Application.create(owner=site.owner, subject=site.subject, kind="注销网站", service=site)
     with pytest.raises(models.IntegrityError):
         with models.db.atomic():
-            models.Application.create(owner=site.owner, subject=site.subject, kind="变更网站", website=site)
+            models.Application.create(owner=site.owner, subject=site.subject, kind="变更网站", service=site)
 
 
 def test_a_pending_change_reserves_the_domains_it_adds(client, site):
     draft, base = open_change(client, site)
     client.post(f"{base}/basic", {**BASIC, "other_domains": "www.lsly.cn\nlsly-new.cn", "action": "next"})
     client.post(f"{base}/submit")
-    assert models.Website.taken_domains(["lsly-new.cn"]) == {"lsly-new.cn"}
-    assert models.Website.taken_domains(["lsly-new.cn"], exclude=site) == set()
+    assert models.Domain.held(["lsly-new.cn"]) == {"lsly-new.cn"}
+    # Its own subject cannot file it again; the site being changed does not block itself.
+    assert models.Service.blocking("lsly-new.cn", site.subject, "website") == site
+    assert models.Service.blocking("lsly-new.cn", site.subject, "website", exclude=site) is None
 
 
 def test_imported_domain_cannot_be_swapped_and_a_withdrawal_keeps_the_link(client, app, bureau_and_officer):
@@ -410,8 +418,8 @@ def test_imported_domain_cannot_be_swapped_and_a_withdrawal_keeps_the_link(clien
     application = models.Application.get()
     client.post(f"/applications/{application.id}/withdraw")
     back = models.Draft.get()
-    assert back.imported_id == imported.id and models.ImportedSite.get().website_id is None
-    assert not models.Website.select().exists()
+    assert back.imported_id == imported.id and models.ImportedSite.get().service_id is None
+    assert not models.Service.select().exists()
 
 
 def test_csv_files_that_are_odd_get_messages_not_errors(bureau_and_officer):

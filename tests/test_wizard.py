@@ -7,7 +7,7 @@ import pytest
 import models
 import timeutil
 from tests.conftest import make_user
-from tests.factories import make_bureau, make_id, make_subject
+from tests.factories import make_bureau, make_id, make_service, make_subject
 
 BASIC = {
     "site_name": "丽水山居旅游网", "domain": "lsly.cn", "other_domains": "www.lsly.cn", "home_url": "www.lsly.cn",
@@ -63,11 +63,11 @@ def test_whole_flow_files_one_application(client, alice):
     response = client.post(f"/apply/website/{draft.id}/submit")
     assert response.status_code == 303
     application = models.Application.get()
-    website = models.Website.get()
-    assert (application.kind, application.status, application.website_id) == ("新办网站", "待审核", website.id)
+    website = models.Service.get()
+    assert (application.kind, application.status, application.service_id) == ("新办网站", "待审核", website.id)
     assert application.bureau.division_code == "331100"
-    assert website.domain == "lsly.cn" and website.values()["domains"] == ["lsly.cn", "www.lsly.cn"]
-    assert website.values()["people"]["security"]["name"] == "李秀英" and not website.interactive
+    assert website.domain == "lsly.cn" and website.data["domains"] == ["lsly.cn", "www.lsly.cn"]
+    assert website.data["people"]["security"]["name"] == "李秀英" and not website.interactive
     assert not models.Draft.select().exists()
     assert models.Notice.get().title == "新办网站申请已提交"
     detail = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -98,7 +98,7 @@ def test_bad_input_stays_on_the_step_with_messages(client, alice):
     page = client.post(f"{base}/basic", {**BASIC, "site_name": "lsly.cn", "ips": "192.168.1.1",
                                          "home_url": "www.other.cn", "action": "next"}).get_data(as_text=True)
     assert page.count('class="error"') >= 3 and "不能使用域名" in page and "192.168.1.1" in page
-    assert models.Draft.get().values()["reached"] == 1
+    assert models.Draft.get().data["furthest"] == "basic"
 
 
 def test_submit_revalidates_every_step(client, alice):
@@ -106,8 +106,7 @@ def test_submit_revalidates_every_step(client, alice):
     go_through(client, base)
     # The domain was filed by someone else meanwhile.
     other = make_subject(make_user("bob", mobile="13800001111"), cert_number="91110000802100433B")
-    models.Website.create(owner=other.owner, subject=other, name="别人的站", domain="lsly.cn",
-                          data='{"domains": ["lsly.cn"]}')
+    make_service(other)
     response = client.post(f"/apply/website/{draft.id}/submit")
     assert response.headers["Location"].endswith("/basic")
     assert not models.Application.select().exists() and models.Draft.select().count() == 1
@@ -123,7 +122,7 @@ def test_interactive_items_mark_the_site_and_say_why(client, alice):
     client.post(f"{base}/people", {**PEOPLE, "action": "next"})
     client.post(f"{base}/notice", {"agree": "y", "action": "next"})
     client.post(f"/apply/website/{draft.id}/submit")
-    assert models.Website.get().interactive
+    assert models.Service.get().interactive
 
 
 def test_same_as_subject_fills_the_block(client, alice):
@@ -134,7 +133,7 @@ def test_same_as_subject_fills_the_block(client, alice):
                        headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'id="security-name" name="security-name" required type="text" value="张建国"' in page or \
         'value="张建国"' in page
-    stored = models.Draft.get().values()["steps"]["people"]
+    stored = models.Draft.get().data["steps"]["people"]
     assert stored["security-name"] == ["张建国"] and stored["security-mobile"] == ["13905781234"]
 
 
@@ -185,7 +184,7 @@ def test_finalize_once_under_two_concurrent_submits(client, alice, app):
     for thread in threads:
         thread.join()
     assert results == [303, 303]
-    assert models.Application.select().count() == 1 and models.Website.select().count() == 1
+    assert models.Application.select().count() == 1 and models.Service.select().count() == 1
 
 
 def test_withdraw_within_30_minutes_returns_a_draft(client, alice):
@@ -195,9 +194,9 @@ def test_withdraw_within_30_minutes_returns_a_draft(client, alice):
     application = models.Application.get()
     response = client.post(f"/applications/{application.id}/withdraw")
     assert response.status_code == 303
-    assert models.Application.get().status == "已撤销" and not models.Website.select().exists()
+    assert models.Application.get().status == "已撤销" and not models.Service.select().exists()
     restored = models.Draft.get(models.Draft.kind == "新办网站")
-    assert restored.values()["steps"]["basic"]["site_name"] == ["丽水山居旅游网"]
+    assert restored.data["steps"]["basic"]["site_name"] == ["丽水山居旅游网"]
     assert client.get(f"/apply/website/{restored.id}/review").status_code == 200
 
 
@@ -210,7 +209,7 @@ def test_withdraw_after_30_minutes_is_refused(client, alice, monkeypatch):
     monkeypatch.setattr(timeutil, "now", lambda: later)
     page = client.post(f"/applications/{application.id}/withdraw", follow_redirects=True).get_data(as_text=True)
     assert "已超过提交后30分钟" in page and "撤销申请</button>" not in page
-    assert models.Application.get().status == "待审核" and models.Website.select().count() == 1
+    assert models.Application.get().status == "待审核" and models.Service.select().count() == 1
 
 
 def test_other_users_draft_and_application_are_404(client, alice):

@@ -1,6 +1,5 @@
 """Administration (admin only): bureaus and their settings and guides, officers, the holiday
 table, and the read-only audit log. Every change is written to the audit log."""
-import json
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
@@ -47,7 +46,7 @@ def _bureau_form(bureau=None):
     if request.method == "POST":
         return BureauForm(bureau=bureau)
     data = bureau.guide_text() if bureau else models.Bureau.default_guide()
-    limits = json.loads(bureau.kind_days) if bureau else {}
+    limits = bureau.kind_days if bureau else {}
     return BureauForm(formdata=None, obj=bureau, bureau=bureau,
                       data={**{f"guide_{key}": value for key, value in data.items()},
                             **{name: limits.get(kind) for name, kind in KIND_DAY_FIELDS}})
@@ -60,8 +59,8 @@ def _save_bureau(bureau=None):
     before = _bureau_facts(bureau) if bureau else {}
     bureau = bureau or models.Bureau()
     form.populate_obj(bureau)
-    bureau.guide = form.guide_json()
-    bureau.kind_days = form.kind_days_json()
+    bureau.guide = form.guide_data()
+    bureau.kind_days = form.kind_days_data()
     bureau.save()
     _audit("修改公安机关" if before else "新增公安机关", f"bureau:{bureau.id}", before, _bureau_facts(bureau))
     flash(f"已保存：{bureau.name}", "success")

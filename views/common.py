@@ -1,49 +1,11 @@
-"""Helpers the blueprints share: redirects that suit htmx, role checks."""
-import functools
-from urllib.parse import urlsplit
-
-from flask import abort, current_app, flash, make_response, redirect, request, session
-from flask_login import current_user, login_required
+"""Helpers the blueprints share: SMS codes (and, from pages.py, redirects that suit htmx and role checks)."""
+from flask import current_app, flash
 
 import models
 import sms
-
-def finish(url):
-    """End a POST: htmx gets HX-Redirect, a plain browser a 303 redirect."""
-    if request.headers.get("HX-Request"):
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url, code=303)
-
-
-def is_fragment_request():
-    """An htmx request that swaps part of a page (not a boosted whole-page load)."""
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
-
-
-def safe_next(target, fallback):
-    """Only same-site relative paths may be a post-login destination."""
-    if target:
-        parts = urlsplit(target)
-        # Browsers read "/\\evil.com" as "//evil.com": no backslash or control character passes.
-        plain = not any(c == "\\" or ord(c) < 32 for c in target)
-        if plain and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return fallback
-
-
-def role_required(*roles):
-    """Let only logged-in users of the given roles in; others get 404."""
-    def decorate(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(404)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorate
+# The request helpers live in pages.py (the wizard uses them too); views import them from here.
+from pages import (CURRENT_SUBJECT_KEY, current_subject, finish, is_fragment_request,  # noqa: F401
+                   live_subjects, role_required, safe_next)
 
 
 def send_sms_code(mobile, purpose):
@@ -67,23 +29,3 @@ def send_code_for(form, mobile, purpose):
         form.code.errors = [error]  # not validated yet: its errors are still a tuple
     else:
         flash("验证码已发送至 " + models.masked_mobile(mobile), "info")
-
-
-CURRENT_SUBJECT_KEY = "subject_id"
-
-
-def live_subjects():
-    """The logged-in user's subjects that are not cancelled, newest first."""
-    if not current_user.is_authenticated:
-        return []
-    return list(models.Subject.owned_by(current_user.id).where(models.Subject.status != models.Subject.CANCELLED))
-
-
-def current_subject(live=None):
-    """【当前主体】: the one the user picked, else their newest live subject (or None).
-
-    live: the list from live_subjects(), when the caller has it already.
-    """
-    live = live_subjects() if live is None else live
-    chosen = session.get(CURRENT_SUBJECT_KEY)
-    return next((s for s in live if s.id == chosen), live[0] if live else None)

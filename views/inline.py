@@ -6,7 +6,6 @@ never say one thing while typing and another on submit.
 from flask import Blueprint, abort, get_template_attribute, request
 
 from forms.base import INLINE_FORMS
-from views.common import current_subject
 
 bp = Blueprint("inline", __name__)
 
@@ -15,10 +14,10 @@ bp = Blueprint("inline", __name__)
 def validate_field(form_name, field_name):
     """Validate one field with the rest of the posted form as context."""
     form_class = INLINE_FORMS.get(form_name)
-    if form_class is None:
+    # Forms whose rules depend on a draft's subject (网站名称 …) are checked through their wizard step.
+    if form_class is None or form_class.needs_subject:
         abort(404)
-    # Forms whose rules depend on the filing subject (网站名称 …) check against the current one.
-    form = form_class(subject=current_subject()) if form_class.needs_subject else form_class()
+    form = form_class()
     if field_name not in form.inline_fields:
         abort(404)
     form.check_field(field_name)

@@ -40,8 +40,9 @@ def home():
                                  .order_by(models.Application.id.desc()).limit(5)),
             "notices": list(models.Notice.for_user(me).limit(5)),
             "unread": models.Notice.select().where(models.Notice.user == me, models.Notice.read_at.is_null()).count(),
-            "websites": list(models.Website.select().where(models.Website.owner == me)
-                             .order_by(models.Website.id.desc()).limit(10)),
+            "websites": list(models.Service.select().where(models.Service.owner == me,
+                                                           models.Service.kind == models.Service.WEBSITE)
+                             .order_by(models.Service.id.desc()).limit(10)),
             "pushed": sum(models.ImportedSite.waiting_for(me, kind).count()
                           for kind in (models.ImportedSite.UNFILED, models.ImportedSite.OFFLINE)),
         }

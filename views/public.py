@@ -32,7 +32,7 @@ def query():
         domain = rules.normalize_domain(text) if "." in text and "备" not in text else None
     except ValueError:
         domain = None
-    return render_template("public/query.html", q=text, rows=models.Website.public_search(text, domain))
+    return render_template("public/query.html", q=text, rows=models.Service.public_search(text, domain))
 
 
 @bp.route("/guide")

@@ -13,7 +13,7 @@ from forms.review import ReturnForm, ScheduleForm
 from forms.subject import subject_facts, subject_photos
 from forms.base import Form
 from views.common import finish, role_required
-from wizard.website import changes_of, extra_facts, recheck, reopen_step, summary_of
+from wizard.engine import changes_of, recheck, reopen_step, summary_of
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 officer_only = role_required(models.User.OFFICER)
@@ -46,7 +46,7 @@ def queue():
     by 业务类型, 审核状态 and 提交时间."""
     kind, status, since = (request.args.get(name, "") for name in ("kind", "status", "since"))
     query = models.Application.open_for(current_user.bureau_id)
-    if kind in models.Application.KINDS:
+    if kind in models.BUSINESSES:
         query = query.where(models.Application.kind == kind)
     if status in models.Application.OPEN:
         query = query.where(models.Application.status == status)
@@ -57,7 +57,7 @@ def queue():
     calendar = models.Holiday.calendar()
     rows = _open_with_due_dates(calendar, query)
     unknown_years = sorted({due.year for _, due in rows if not calendar.known(due.year)})
-    filters = [("kind", "业务类型", models.Application.KINDS, kind),
+    filters = [("kind", "业务类型", list(models.BUSINESSES), kind),
                ("status", "审核状态", models.Application.OPEN, status), ("since", "提交时间", list(SINCE), since)]
     return render_template("review/queue.html", filters=filters, unknown_years=unknown_years,
                            rows=[(a, due, calendar.workdays_between(_today(), due)) for a, due in rows])
@@ -93,7 +93,7 @@ def dashboard():
     tally = models.Application.tally(current_user.bureau_id)
     table = [(kind, [tally.get((kind, status), 0) for status in models.Application.STATUSES],
               sum(tally.get((kind, status), 0) for status in models.Application.STATUSES))
-             for kind in models.Application.KINDS]
+             for kind in models.BUSINESSES]
     overdue = sum(due < today for _, due in _open_with_due_dates(models.Holiday.calendar()))
     months = _months_back(today, 12)
     since = timeutil.to_utc(datetime.datetime.combine(months[0], datetime.time(), timeutil.CN_TZ))
@@ -103,7 +103,7 @@ def dashboard():
         per_month[local.replace(day=1)] += 1
     chart = bar_chart([(f"{first.month}月", count) for first, count in per_month.items()])
     return render_template("review/dashboard.html", statuses=models.Application.STATUSES, table=table,
-                           open_count=sum(tally.get((k, s), 0) for k in models.Application.KINDS
+                           open_count=sum(tally.get((k, s), 0) for k in models.BUSINESSES
                                           for s in models.Application.OPEN),
                            overdue=overdue, chart=chart, first_month=months[0])
 
@@ -115,7 +115,7 @@ def _page(application, return_form=None, schedule_form=None):
                .order_by(models.Application.id.desc()))
     return render_template("review/detail.html", application=application, subject=subject,
                            subject_rows=subject_facts(subject), photos=photos, sections=summary_of(application),
-                           changes=changes_of(application), extra_rows=extra_facts(application),
+                           changes=changes_of(application), extra_rows=application.business.facts(application),
                            problems=recheck(application), history=history,
                            approve_form=Form(), return_form=return_form or ReturnForm(formdata=None),
                            schedule_form=schedule_form or ScheduleForm(formdata=None))
@@ -149,9 +149,9 @@ def _decided(application, approved, reason=""):
         return finish(url_for(".detail", application_id=application.id))
     _audit("通过" if approved else "退回", application, before)
     bureau = application.bureau
-    name = application.website.name if application.website else application.subject.name
+    name = application.target_name
     if approved:
-        number = application.website.record_number if application.website else ""
+        number = application.service.record_number if application.service else ""
         _tell(application, f"{application.kind}申请已通过",
               f"您的{application.kind}申请（{name}）已审核通过" + (f"，公安备案号：{number}" if number else "")
               + f"。如有疑问请致电{bureau.name} {bureau.phone}。")
@@ -209,8 +209,8 @@ def schedule(application_id):
 
 def _imported_page(import_form=None, add_form=None, errors=()):
     # The filed site comes with each row: its status says 办理中 or 已完成.
-    sites = (models.ImportedSite.select(models.ImportedSite, models.Website)
-             .join(models.Website, JOIN.LEFT_OUTER, on=(models.ImportedSite.website == models.Website.id))
+    sites = (models.ImportedSite.select(models.ImportedSite, models.Service)
+             .join(models.Service, JOIN.LEFT_OUTER, on=(models.ImportedSite.service == models.Service.id))
              .where(models.ImportedSite.bureau == current_user.bureau_id).order_by(models.ImportedSite.deadline))
     today = _today()
     return render_template("review/imported.html", rows=[(site, site.progress(today)) for site in sites],

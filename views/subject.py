@@ -86,7 +86,7 @@ def new():
                                      url_for(".new", draft=waiting.id), url_for(".new", fresh=1))
         form = SubjectForm(formdata=None, owner=current_user.id)
         if draft:
-            form.load(draft.values())
+            form.load(draft.data)
         return _form_page(form, "新增主体", url, draft.id if draft else "")
 
     form = SubjectForm(owner=current_user.id)
@@ -185,7 +185,7 @@ def change(subject_id):
                                  url_for(".change", subject_id=subject.id, draft="no"))
         form = SubjectForm(formdata=None, owner=current_user.id, existing=subject)
         use_draft = draft and request.args.get("draft") == "use"
-        form.load(draft.values() if use_draft else SubjectForm.values_from_subject(subject))
+        form.load(draft.data if use_draft else SubjectForm.values_from_subject(subject))
         return _form_page(form, "变更主体", url)
 
     action = request.form.get("action")
@@ -216,12 +216,12 @@ def _confirm_change(subject, draft):
         flash("变更内容已失效，请重新填写", "error")
         return finish(url_for(".change", subject_id=subject.id))
     form = SubjectForm(formdata=None, owner=current_user.id, existing=subject, meta={"csrf": False})
-    form.load(draft.values())
+    form.load(draft.data)
     if not form.validate():
         flash("变更内容有误，请修改后重新提交", "error")
         return _form_page(form, "变更主体", url_for(".change", subject_id=subject.id))
     try:
-        subject.request_change(form.subject_data(), draft.values())
+        subject.request_change(form.subject_data(), draft.data)
     except models.TransitionError as error:
         flash(str(error), "error")
         return finish(url_for(".detail", subject_id=subject.id))

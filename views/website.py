@@ -1,7 +1,5 @@
 """我的网站 after filing: the list with 【变更】/【注销】, 注销网站 itself, and the sites the bureau
 pushed to this user: 未备案网站 to complete and offline filings to 认领."""
-import json
-
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
@@ -18,16 +16,17 @@ PURPOSE_CANCEL = "cancel_website"
 
 
 def _own_website(website_id):
-    return models.Website.get_or_none(models.Website.id == website_id,
-                                      models.Website.owner == current_user.id) or abort(404)
+    return models.Service.get_or_none(models.Service.id == website_id, models.Service.kind == models.Service.WEBSITE,
+                                      models.Service.owner == current_user.id) or abort(404)
 
 
 @bp.route("")
 @applicant_only
 def index():
     """我的网站: every site with its status; filed ones offer 【变更】 and 【注销】."""
-    sites = (models.Website.select().where(models.Website.owner == current_user.id)
-             .order_by(models.Website.id.desc()))
+    sites = (models.Service.select().where(models.Service.owner == current_user.id,
+                                           models.Service.kind == models.Service.WEBSITE)
+             .order_by(models.Service.id.desc()))
     return render_template("website/list.html", rows=[(site, site.change_problem()) for site in sites])
 
 
@@ -36,7 +35,7 @@ def _closed_check(website):
     at = timeutil.format_local(timeutil.now())
     if not current_app.config["SITE_CHECK"]:
         return sitecheck.Result(True, "未检查（本平台已关闭网站访问检查）"), at
-    home = website.values().get("home_url") or website.domain
+    home = website.data.get("home_url") or website.domain
     return sitecheck.check(home, current_app.config["SITE_CHECK_TIMEOUT"]), at
 
 
@@ -94,14 +93,11 @@ def _file_cancel(website, form, picture, result, checked_at):
     upload_id = models.Upload.store(current_user.id, "cancel_attachment", *picture,
                                     current_app.config["UPLOAD_FOLDER"]).id if picture else None
     try:
-        with models.db.atomic():
-            application = models.Application.create(
-                owner=current_user.id, subject=website.subject, kind=models.Application.CANCEL_WEBSITE,
-                bureau=website.subject.bureau, website=website,
-                data=json.dumps({"reason": form.reason.data, "leader_name": form.leader_name.data,
-                                 "attachment": upload_id, "site_check": result.detail,
-                                 "site_checked_at": checked_at}, ensure_ascii=False))
-    except models.IntegrityError:
+        application = models.BUSINESSES[models.Application.CANCEL_WEBSITE].file(
+            website.subject, {"reason": form.reason.data, "leader_name": form.leader_name.data,
+                              "site_check": result.detail, "site_checked_at": checked_at},
+            service=website, attachment=upload_id)
+    except models.TransitionError:
         # Another 变更 or 注销 of this site was filed a moment ago.
         flash("存在审核中的单据", "error")
         return finish(url_for("workspace.website", website_id=website.id))

@@ -5,18 +5,20 @@ from flask_login import current_user, login_required
 import models
 from forms.subject import subject_facts
 from views.common import finish, role_required
-from wizard.website import FLOW_BY_KIND, changes_of, extra_facts, summary_of
+from wizard.engine import changes_of, summary_of
+from wizard.routes import resume_url
 
 bp = Blueprint("workspace", __name__)
 
-# Where 【详情】 of a draft resumes it, per 业务类型.
-RESUME = {
+# Where 【详情】 of a subject draft resumes it; wizard drafts resume at their step.
+SUBJECT_RESUME = {
     models.Draft.NEW_SUBJECT: lambda d: url_for("subject.new", draft=d.id),
     models.Draft.CHANGE_SUBJECT: lambda d: url_for("subject.change", subject_id=d.subject_id, draft="use"),
-    **{kind: (lambda d, flow=flow: url_for("wizard.step", flow_name=flow.name, draft_id=d.id,
-                                           step_name=d.step or flow.steps[0].name))
-       for kind, flow in FLOW_BY_KIND.items()},
 }
+
+
+def _resume(draft):
+    return SUBJECT_RESUME[draft.kind](draft) if draft.kind in SUBJECT_RESUME else resume_url(draft)
 
 
 @bp.route("/drafts")
@@ -27,8 +29,9 @@ def drafts():
     query = models.Draft.select().where(models.Draft.owner == current_user.id)
     if kind:
         query = query.where(models.Draft.kind == kind)
-    rows = [(d, RESUME[d.kind](d)) for d in query.order_by(models.Draft.updated_at.desc()) if d.kind in RESUME]
-    return render_template("workspace/drafts.html", rows=rows, kinds=list(RESUME), kind=kind)
+    rows = [(d, url) for d in query.order_by(models.Draft.updated_at.desc()) for url in [_resume(d)] if url]
+    return render_template("workspace/drafts.html", rows=rows,
+                           kinds=[k for k in models.BUSINESSES if models.BUSINESSES[k].returns_draft], kind=kind)
 
 
 @bp.route("/drafts/<int:draft_id>/delete", methods=["POST"])
@@ -66,7 +69,7 @@ def applications():
     if status:
         query = query.where(models.Application.status == status)
     return render_template("workspace/applications.html", rows=list(query.order_by(models.Application.id.desc())),
-                           kinds=models.Application.KINDS, statuses=models.Application.STATUSES,
+                           kinds=list(models.BUSINESSES), statuses=models.Application.STATUSES,
                            kind=kind, status=status)
 
 
@@ -81,7 +84,7 @@ def application(application_id):
     """【详情】 of one of my applications: everything submitted; 【撤销申请】 while allowed."""
     item = _own_application(application_id)
     return render_template("workspace/application.html", application=item, sections=summary_of(item),
-                           changes=changes_of(item), extra_rows=extra_facts(item),
+                           changes=changes_of(item), extra_rows=item.business.facts(item),
                            subject_rows=subject_facts(item.subject), withdrawable=item.withdrawable())
 
 
@@ -112,10 +115,10 @@ def notices():
 @role_required(models.User.APPLICANT)
 def website(website_id):
     """我的网站 → 详情: the filing and, once filed, the badge HTML to put on the home page."""
-    site = models.Website.get_or_none(models.Website.id == website_id,
-                                      models.Website.owner == current_user.id) or abort(404)
+    site = models.Service.get_or_none(models.Service.id == website_id, models.Service.kind == models.Service.WEBSITE,
+                                      models.Service.owner == current_user.id) or abort(404)
     badge = None
-    if site.status == models.Website.FILED:
+    if site.status == models.Service.FILED:
         badge = render_template("workspace/_badge.html", site=site,
                                 query_url=url_for("public.query", q=site.record_number, _external=True),
                                 icon_url=url_for("static", filename="beian-badge.png", _external=True))

@@ -58,27 +58,26 @@ class Navigator:
 
 
 class WizardState:
-    """The draft's stored steps and how far the user has come."""
+    """A filing's typed steps and the furthest step reached (by name), as plain data.
 
-    def __init__(self, draft):
-        self.draft = draft
-        values = draft.values()
-        self.steps = values.get("steps", {})
-        self.reached = values.get("reached", 0)
+    Built from a dict (a draft's data, an application's stored "wizard") and turned
+    back into one with as_data(); it never writes anything itself.
+    """
+
+    def __init__(self, data=None):
+        data = data or {}
+        self.steps = dict(data.get("steps", {}))
+        self.furthest = data.get("furthest")
+        self.legacy_reached = data.get("reached", 0)   # drafts stored before steps were named
 
     def raw(self, step_name):
         return self.steps.get(step_name, {})
 
-    def save(self, step_name=None, raw=None, reached=None):
-        """Store one step's typed values (and progress) in the draft."""
-        if step_name is not None and raw is not None:
-            self.steps[step_name] = raw
-        if reached is not None:
-            self.reached = max(self.reached, reached)
-        self.draft.store({"steps": self.steps, "reached": self.reached}, step=step_name)
+    def put(self, step_name, raw):
+        self.steps[step_name] = raw
 
     def as_data(self):
-        return {"steps": self.steps, "reached": self.reached}
+        return {"steps": self.steps, "furthest": self.furthest}
 
 
 def raw_from_post(form_class, formdata, context):
@@ -116,36 +115,92 @@ def rebuild(form_class, raw, context):
 
 
 class Flow:
-    """A business filed through steps; subclasses declare steps and finalize."""
+    """A business filed through steps. A flow declares:
+
+    name            the URL part (/apply/<name>/…)
+    kind            its Draft kind, which is also the kind of the application it files
+    title           the platform's words (新办网站申请 …)
+    steps           Step(name, title, form, template, condition) in order
+    opened_from_list  True: started from a list row (a filed site, an imported site), not the menu
+    first_form_step the step a resumed or returned filing opens at when no rule is broken
+    context(subject, service, imported)  keyword arguments every step form receives
+    subject_problem(subject) / draft_problem(draft)  why it cannot be filed now
+    finalize(draft, state, context)  file it through its business; return the application
+    done_url(application)  where the applicant lands after 【提交】 (default: 申请详情)
+    """
 
     name = ""
     kind = ""
     title = ""
     steps: tuple = ()
+    opened_from_list = False
 
-    def active_steps(self, data):
+    @property
+    def application_kind(self):
+        return self.kind
+
+    @property
+    def first_form_step(self):
+        return next(step for step in self.steps if step.form is not None)
+
+    def active_steps(self, state):
+        data = state.as_data()
         return [s for s in self.steps if s.condition is None or s.condition(data)]
 
-    def step(self, data, name):
-        return next((s for s in self.active_steps(data) if s.name == name), None)
+    def step(self, state, name):
+        return next((s for s in self.active_steps(state) if s.name == name), None)
 
-    def context(self, draft):
+    def state(self, data):
+        """The WizardState of stored data; old drafts' step index becomes the step's name."""
+        state = WizardState(data)
+        if state.furthest is None:
+            state.furthest = self.steps[min(state.legacy_reached, len(self.steps) - 1)].name
+        return state
+
+    def reached(self, state):
+        """Index among the active steps of the furthest step reached (a step that is no longer
+        active counts as the last active one before it)."""
+        order = [s.name for s in self.steps]
+        limit = order.index(state.furthest) if state.furthest in order else 0
+        return max(0, sum(1 for s in self.active_steps(state) if order.index(s.name) <= limit) - 1)
+
+    def advance(self, state, step_name):
+        """Note a step as reached, never moving the furthest one back."""
+        order = [s.name for s in self.steps]
+        if state.furthest not in order or order.index(step_name) > order.index(state.furthest):
+            state.furthest = step_name
+
+    def context(self, subject, service=None, imported=None):
         """Keyword arguments every step form of this flow receives."""
         return {}
 
+    def draft_context(self, draft):
+        return self.context(draft.subject, draft.service, draft.imported)
+
+    def subject_problem(self, subject):
+        return None
+
+    def draft_problem(self, draft):
+        return None
+
     def first_invalid(self, state, context):
         """The first step whose stored values no longer validate (None: all good)."""
-        for step in self.active_steps(state.as_data()):
+        for step in self.active_steps(state):
             if step.form is not None and not rebuild(step.form, state.raw(step.name), context).validate():
                 return step
         return None
 
     def finalize_once(self, draft, context):
-        """Revalidate and file; the draft is deleted in the same transaction, exactly once."""
+        """Revalidate every step and file, inside one transaction that also deletes the draft:
+        exactly once, and never with a step that stopped being valid meanwhile."""
+        state = self.state(draft.data)
         with models.db.atomic():
             if not models.Draft.delete().where(models.Draft.id == draft.id).execute():
                 raise AlreadyFinalized()
-            return self.finalize(draft, WizardState(draft), context)
+            invalid = self.first_invalid(state, context)
+            if invalid is not None:
+                raise StepInvalid(invalid)
+            return self.finalize(draft, state, context)
 
     def finalize(self, draft, state, context):
         raise NotImplementedError
@@ -157,12 +212,28 @@ class Flow:
     def summary(self, state, context):
         """(step, rows) for every step with a form: what was filled, as a page may show it."""
         sections = []
-        for step in self.active_steps(state.as_data()):
+        for step in self.active_steps(state):
             if step.form is None:
                 continue
             form = rebuild(step.form, state.raw(step.name), context)
             sections.append((step, summary_rows(form)))
         return sections
+
+
+class StepInvalid(Exception):
+    """A step no longer validates at 【提交】; nothing was filed."""
+
+    def __init__(self, step):
+        super().__init__(step.name)
+        self.step = step
+
+
+# Every flow by name (the URL) and by the kind of application it files.
+FLOWS = models.Registry()
+
+
+def flow_by_name(name):
+    return next((flow for flow in FLOWS.values() if flow.name == name), None)
 
 
 def display(field):
@@ -189,3 +260,71 @@ def summary_rows(form):
         else:
             rows.append((field.label.text, display(field)))
     return rows
+
+
+# -- What the review and detail pages read off a filed application -----------------------
+
+def _stored(application):
+    """(flow, state, context) rebuilt from what an application stored, or None."""
+    flow = FLOWS.get(application.kind)
+    stored = application.data.get("wizard")
+    if flow is None or stored is None:
+        return None
+    imported = models.ImportedSite.get_or_none(models.ImportedSite.id == application.data["imported"]) \
+        if application.data.get("imported") else None
+    # The filed service itself holds its domains: it must not count as taking them.
+    return flow, flow.state(stored), flow.context(application.subject, application.service, imported)
+
+
+def summary_of(application):
+    """The sections an application's detail page shows, rebuilt from its stored wizard data."""
+    stored = _stored(application)
+    return stored[0].summary(stored[1], stored[2]) if stored else []
+
+
+def recheck(application):
+    """Rules broken now by what an application filed, and hosts another filing also asks
+    for (flagged on the review page)."""
+    stored = _stored(application)
+    if stored is None:
+        return []
+    flow, state, context = stored
+    problems = []
+    for step in flow.active_steps(state):
+        if step.form is None:
+            continue
+        form = rebuild(step.form, state.raw(step.name), context)
+        form.validate()
+        problems += [f"【{step.title}】{message}" for field in form for message in _messages(field)]
+    for host, other in models.Domain.conflicts(application):
+        problems.append(f"域名{host}另有{other.kind_label}“{other.name}”（{other.status}"
+                        + (f"，{other.record_number}" if other.record_number else "") + "）在用或在申请，先通过者有效")
+    return problems
+
+
+def reopen_step(application):
+    """Where a returned filing should open: the first step that breaks a rule now, else the
+    flow's first form step (the officer's reason says what to change)."""
+    stored = _stored(application)
+    if stored is None:
+        return None
+    flow, state, context = stored
+    return (flow.first_invalid(state, context) or flow.first_form_step).name
+
+
+def _messages(field):
+    if field.type == "FormField":
+        return [f"{field.label.text}·{sub.label.text}：{m}" for sub in field.form for m in sub.errors]
+    return [f"{field.label.text}：{m}" for m in field.errors]
+
+
+def changes_of(application):
+    """A 变更: (label, before, after) of each field it alters, for the officer and the applicant."""
+    stored = _stored(application)
+    before = application.data.get("before")
+    if stored is None or before is None:
+        return []
+    flow, state, context = stored
+    old = {label: value for _, rows in flow.summary(flow.state(before), context) for label, value in rows}
+    return [(label, old.get(label, "—"), value) for _, rows in flow.summary(state, context)
+            for label, value in rows if old.get(label, "—") != value]

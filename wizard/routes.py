@@ -1,21 +1,21 @@
 """The routes every flow shares: start, one step (GET/POST), check your answers, submit."""
-import json
-
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, get_template_attribute, make_response, redirect, render_template, request, \
+    url_for
 from flask_login import current_user
 
 import models
 from forms.subject import subject_facts
-from views.common import current_subject, finish, is_fragment_request, role_required
-from wizard.engine import AlreadyFinalized, Navigator, WizardState, raw_from_form, raw_from_post, rebuild
-from wizard.website import FLOWS
+from pages import current_subject, finish, is_fragment_request, role_required
+from wizard import website  # noqa: F401  (declares the website flows)
+from wizard.engine import (FLOWS, AlreadyFinalized, Navigator, StepInvalid, flow_by_name, raw_from_form, raw_from_post,
+                           rebuild)
 
 bp = Blueprint("wizard", __name__, url_prefix="/apply")
 applicant_only = role_required(models.User.APPLICANT)
 
 
 def _flow(name):
-    return FLOWS.get(name) or abort(404)
+    return flow_by_name(name) or abort(404)
 
 
 def _draft(flow, draft_id):
@@ -25,6 +25,17 @@ def _draft(flow, draft_id):
 
 def step_url(flow, draft, step_name, **args):
     return url_for("wizard.step", flow_name=flow.name, draft_id=draft.id, step_name=step_name, **args)
+
+
+def _store(flow, draft, state, step_name=None):
+    """Write the wizard state into the draft (and where to resume)."""
+    draft.store(state.as_data(), step=step_name)
+
+
+def resume_url(draft):
+    """Where 【详情】 of a wizard draft resumes it, or None for a draft of no flow."""
+    flow = FLOWS.get(draft.kind)
+    return step_url(flow, draft, draft.step or flow.first_form_step.name) if flow else None
 
 
 @bp.route("/<flow_name>", methods=["GET", "POST"])
@@ -53,45 +64,50 @@ def start(flow_name):
                                    skip_url=url_for(".start", flow_name=flow.name, draft="new"))
         if waiting and choice == "use":
             return redirect(step_url(flow, waiting, waiting.step or first.name))
-        unsaved = models.Draft(owner=current_user.id, kind=flow.kind, subject=subject)
-        return _render(flow, unsaved, Navigator(flow.steps, first.name, 0), None,
+        return _render(flow, None, Navigator(flow.steps, first.name, 0), None, subject=subject,
                        action=url_for(".start", flow_name=flow.name))
     action = request.form.get("action", "next")
     if action == "autosave":
         return "", 204
     draft = models.Draft(owner=current_user.id, kind=flow.kind, subject=subject)
+    state = flow.state({})
     if action == "save_draft":
-        WizardState(draft).save(first.name)
+        _store(flow, draft, state, first.name)
         flash("草稿已保存，可在【我的草稿】中继续填写", "success")
         return finish(url_for("workspace.drafts"))
-    WizardState(draft).save(first.name, reached=1)
+    flow.advance(state, flow.steps[1].name)
+    _store(flow, draft, state, first.name)
     return _go(flow, draft, flow.steps[1].name)
 
 
-def _open(flow, draft_query, make):
-    """Resume the user's draft of a site (one per site), else start one already filled in."""
+def _open(flow, draft_query, make, furthest):
+    """Resume the user's draft of a site (one per site), else start one already filled in,
+    reached up to the step named furthest, opening at the first form step."""
     draft = draft_query.first()
     if draft is None:
         draft = make()
-        WizardState(draft).save("basic", reached=len(flow.steps) - 1 if draft.website_id else 1)
-    return finish(step_url(flow, draft, draft.step or "basic"))
+        state = flow.state(draft.data)
+        state.furthest = furthest
+        _store(flow, draft, state, flow.first_form_step.name)
+    return finish(step_url(flow, draft, draft.step or flow.first_form_step.name))
 
 
 @bp.route("/website-change/for/<int:website_id>", methods=["POST"])
 @applicant_only
 def change_website(website_id):
     """【变更】 of a filed site: the wizard opens with what is on record."""
-    website = models.Website.get_or_none(models.Website.id == website_id,
-                                         models.Website.owner == current_user.id) or abort(404)
+    website = models.Service.get_or_none(models.Service.id == website_id, models.Service.kind == models.Service.WEBSITE,
+                                         models.Service.owner == current_user.id) or abort(404)
     problem = website.change_problem()
     if problem:
         flash(problem, "error")
         return finish(url_for("workspace.website", website_id=website.id))
-    flow = FLOWS["website-change"]
+    flow = _flow("website-change")
+    # The filed data is complete: every step counts as reached.
     return _open(flow, models.Draft.select().where(models.Draft.owner == current_user.id,
-                                                   models.Draft.kind == flow.kind, models.Draft.website == website),
+                                                   models.Draft.kind == flow.kind, models.Draft.service == website),
                  lambda: models.Draft(owner=current_user.id, kind=flow.kind, subject=website.subject,
-                                      website=website, data=json.dumps(website.filing() or {})))
+                                      service=website, data=website.filing() or {}), flow.steps[-1].name)
 
 
 @bp.route("/imported/<int:imported_id>", methods=["POST"])
@@ -100,24 +116,31 @@ def take_up(imported_id):
     """【完善备案信息】 of a 未备案网站, or 【认领】 of an offline filing: only by the subject
     whose certificate it was imported under (else 404)."""
     imported = models.ImportedSite.get_or_none(models.ImportedSite.id == imported_id,
-                                               models.ImportedSite.website.is_null()) or abort(404)
+                                               models.ImportedSite.service.is_null()) or abort(404)
     subject = imported.subject_of(current_user.id) or abort(404)
-    flow = FLOWS["website-claim" if imported.kind == imported.OFFLINE else "website"]
+    flow = _flow("website-claim" if imported.kind == imported.OFFLINE else "website")
     first = {"site_name": [imported.name], "domain": [imported.domain], "home_url": [imported.domain]}
+    step = flow.first_form_step.name
     return _open(flow, models.Draft.select().where(models.Draft.owner == current_user.id,
                                                    models.Draft.imported == imported),
                  lambda: models.Draft(owner=current_user.id, kind=flow.kind, subject=subject, imported=imported,
-                                      data=json.dumps({"steps": {"basic": first}, "reached": 1})))
+                                      data={"steps": {step: first}}), step)
 
 
-def _render(flow, draft, nav, form, action=None, **context):
-    """A step as a page, or only the step to htmx; templates get the navigator."""
+def _render(flow, draft, nav, form, action=None, subject=None, **context):
+    """A step as a page, or only the step to htmx; templates get the navigator.
+
+    draft is None for the first step before anything is stored (subject given instead).
+    """
     action = action or step_url(flow, draft, nav.current.name,
                                 **({"return": "review"} if request.args.get("return") else {}))
+    if form is not None:
+        # Inline checks go through the step, so they judge in the draft's context as 【下一步】 does.
+        form.check_inline_at(action)
     if hasattr(form, "enable_refresh"):
         form.enable_refresh(action, "#wizard")
-    context.update(flow=flow, draft=draft, nav=nav, form=form, subject=draft.subject, step_action=action,
-                   subject_rows=subject_facts)
+    context.update(flow=flow, draft=draft, nav=nav, form=form, subject=subject or draft.subject,
+                   step_action=action, subject_rows=subject_facts)
     template = "wizard/_step.html" if is_fragment_request() else "wizard/step.html"
     return render_template(template, **context)
 
@@ -127,11 +150,10 @@ def _show(flow, draft, step_name):
     if draft.step != step_name:
         draft.step = step_name
         draft.save()
-    state = WizardState(draft)
-    steps = flow.active_steps(state.as_data())
-    current = flow.step(state.as_data(), step_name)
-    form = rebuild(current.form, state.raw(current.name), flow.context(draft)) if current.form else None
-    return _render(flow, draft, Navigator(steps, current.name, state.reached), form)
+    state = flow.state(draft.data)
+    current = flow.step(state, step_name)
+    form = rebuild(current.form, state.raw(current.name), flow.draft_context(draft)) if current.form else None
+    return _render(flow, draft, Navigator(flow.active_steps(state), current.name, flow.reached(state)), form)
 
 
 def _go(flow, draft, step_name):
@@ -150,17 +172,18 @@ def step(flow_name, draft_id, step_name):
     """One step: show it, keep what was typed, move on only in order."""
     flow = _flow(flow_name)
     draft = _draft(flow, draft_id)
-    state = WizardState(draft)
-    steps = flow.active_steps(state.as_data())
-    current = flow.step(state.as_data(), step_name)
+    state = flow.state(draft.data)
+    steps = flow.active_steps(state)
+    current = flow.step(state, step_name)
     if current is None:
         abort(404)
-    if steps.index(current) > state.reached:
+    reached = flow.reached(state)
+    if steps.index(current) > reached:
         # Never trust the URL: a step not reached yet sends the user to where they are.
         flash("请按顺序填写", "info")
-        return _go(flow, draft, steps[state.reached].name)
-    nav = Navigator(steps, current.name, state.reached)
-    context = flow.context(draft)
+        return _go(flow, draft, steps[reached].name)
+    nav = Navigator(steps, current.name, reached)
+    context = flow.draft_context(draft)
     extra = {}
 
     if request.method == "GET":
@@ -169,7 +192,12 @@ def step(flow_name, draft_id, step_name):
     action = request.form.get("action", "next")
     form = current.form(**context) if current.form else None
     if form is not None:
-        state.save(current.name, raw_from_post(current.form, request.form, context))
+        state.put(current.name, raw_from_post(current.form, request.form, context))
+        _store(flow, draft, state, current.name)
+    if action.startswith("check:") and form is not None and action[len("check:"):] in form.inline_fields:
+        # One field checked while typing, against this draft's subject and site, as 【下一步】 would.
+        form.check_field(action[len("check:"):])
+        return get_template_attribute("_macros.html", "field")(form[action[len("check:"):]])
     if action == "autosave":
         return render_template("_autosaved.html", draft=draft)
     if action == "back" and nav.prev:
@@ -179,19 +207,23 @@ def step(flow_name, draft_id, step_name):
         return finish(url_for("workspace.drafts"))
     if action == "refresh" and hasattr(form, "fill_ticked"):
         form.fill_ticked()
-        state.save(current.name, raw_from_form(form))
+        state.put(current.name, raw_from_form(form))
+        _store(flow, draft, state, current.name)
     elif action.startswith("lookup_") and action[len("lookup_"):] in getattr(form, "LOOKUPS", {}):
         which = action[len("lookup_"):]
         extra["found"] = (which, form.lookup(which))
     elif action.startswith("pick_"):
         which, _, provider_id = action[len("pick_"):].partition(":")
         if which in getattr(form, "LOOKUPS", {}) and provider_id.isdigit() and form.pick(which, int(provider_id)):
-            state.save(current.name, raw_from_form(form))
+            state.put(current.name, raw_from_form(form))
+            _store(flow, draft, state, current.name)
     elif action == "next":
-        if current.name == "subject" and flow.subject_problem(draft.subject):
+        if form is None and flow.subject_problem(draft.subject):
             flash(flow.subject_problem(draft.subject), "error")
         elif form is None or form.validate():
-            state.save(reached=nav.index + 1)
+            if nav.next:
+                flow.advance(state, nav.next.name)
+                _store(flow, draft, state, current.name)
             if nav.is_last or request.args.get("return") == "review":
                 return finish(url_for(".review", flow_name=flow.name, draft_id=draft.id))
             return _go(flow, draft, nav.next.name)
@@ -204,18 +236,19 @@ def review(flow_name, draft_id):
     """Check your answers: every section with a 修改 link, then 【提交】."""
     flow = _flow(flow_name)
     draft = _draft(flow, draft_id)
-    state = WizardState(draft)
-    context = flow.context(draft)
-    steps = flow.active_steps(state.as_data())
-    if state.reached < len(steps) - 1:
-        return redirect(step_url(flow, draft, steps[state.reached].name))
+    state = flow.state(draft.data)
+    context = flow.draft_context(draft)
+    steps = flow.active_steps(state)
+    reached = flow.reached(state)
+    if reached < len(steps) - 1:
+        return redirect(step_url(flow, draft, steps[reached].name))
     invalid = flow.first_invalid(state, context)
     if invalid:
         flash(f"【{invalid.title}】中有需要修改的内容", "error")
         return redirect(step_url(flow, draft, invalid.name))
     return render_template("wizard/review.html", flow=flow, draft=draft, subject=draft.subject,
                            sections=flow.summary(state, context), warnings=flow.warnings(state, context),
-                           step_url=step_url)
+                           first_step=flow.steps[0], step_url=step_url)
 
 
 @bp.route("/<flow_name>/<int:draft_id>/submit", methods=["POST"])
@@ -227,15 +260,18 @@ def submit(flow_name, draft_id):
     if draft is None:
         flash("该申请已提交，请在【我的申请】中查看", "info")
         return finish(url_for("workspace.applications"))
-    state, context = WizardState(draft), flow.context(draft)
-    steps = flow.active_steps(state.as_data())
-    invalid = flow.first_invalid(state, context) if state.reached >= len(steps) - 1 else steps[state.reached]
+    state, context = flow.state(draft.data), flow.draft_context(draft)
+    steps = flow.active_steps(state)
+    reached = flow.reached(state)
     problem = flow.subject_problem(draft.subject) or flow.draft_problem(draft)
-    if invalid or problem:
-        flash(problem or f"【{invalid.title}】中有需要修改的内容", "error")
-        return finish(step_url(flow, draft, (invalid or steps[0]).name))
+    if problem or reached < len(steps) - 1:
+        flash(problem or f"【{steps[reached].title}】中有需要修改的内容", "error")
+        return finish(step_url(flow, draft, steps[reached if not problem else 0].name))
     try:
         application = flow.finalize_once(draft, context)
+    except StepInvalid as invalid:
+        flash(f"【{invalid.step.title}】中有需要修改的内容", "error")
+        return finish(step_url(flow, draft, invalid.step.name))
     except AlreadyFinalized:
         flash("该申请已提交，请在【我的申请】中查看", "info")
         return finish(url_for("workspace.applications"))

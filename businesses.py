@@ -1,0 +1,270 @@
+"""What each business does after 【提交】: one declaration per kind (DESIGN.md pattern 11).
+
+A business files its application (the only place one is created), approves it,
+gives it back on 退回 or 撤销, says how many working days the bureau has, whether
+通过 is still possible, and what the review and detail pages show beside the form
+data. models.Application.decide and withdraw only claim the row and call it.
+
+A new business: a class here registered with @BUSINESSES.register (a filing of a
+new service kind subclasses NewFiling/ChangeFiling/CancelFiling and names its
+target and number kind), plus a flow in wizard/ when it is filed through steps.
+"""
+import models
+from models import (BUSINESSES, Application, Domain, Draft, ImportedSite, RecordSequence, Service, Subject,
+                    TransitionError)
+
+
+class Business:
+    """The protocol every business implements; the defaults suit a business with no target."""
+
+    kind = ""                 # the 业务类型 as the platform names it (also the application's kind)
+    target = "subject"        # what it files: "subject" or a Service kind
+    number_kind = None        # the RecordSequence kind code its 通过 issues, if any
+    returns_draft = False     # 撤销/退回 puts what was typed back into 我的草稿
+    filing = False            # filed through a wizard flow: data holds "filed" and "wizard"
+    facts_title = ""          # heading of facts() on the review and detail pages
+    issues_number_hint = ""   # what 通过 does, said beside the officer's button
+
+    def file(self, subject, data, service=None, attachment=None, bureau=None):
+        """Create the application, in the caller's transaction; a second open one for the same
+        service is refused by the database."""
+        try:
+            with models.db.atomic():
+                return Application.create(owner=subject.owner_id, subject=subject, kind=self.kind,
+                                          bureau=bureau or subject.bureau_id, service=service, data=data,
+                                          attachment=attachment)
+        except models.IntegrityError:
+            raise TransitionError("存在审核中的单据") from None
+
+    def approve(self, application):
+        """通过: carry the decision to the subject or service (inside the deciding transaction)."""
+        raise NotImplementedError
+
+    def give_back(self, application, values):
+        """退回 or 撤销: undo what filing started; values is the payload (with the step to reopen)."""
+
+    def check_withdraw(self, application):
+        """Raise TransitionError when 撤销申请 must not happen now."""
+
+    def still_possible(self, application):
+        """Raise TransitionError when what happened since submission forbids 通过."""
+
+    def review_days(self, application):
+        """Working days the bureau has: its limit for this 业务类型, else its general one."""
+        return application.bureau.days_for(self.kind)
+
+    def facts(self, application):
+        """(label, value) rows the review and detail pages show beside the form data."""
+        return []
+
+
+# -- 开办主体 ---------------------------------------------------------------------------
+
+@BUSINESSES.register
+class NewSubject(Business):
+    """新增主体: reviewed together with the subject's first filing."""
+
+    kind = Application.NEW_SUBJECT
+    returns_draft = True
+
+    def approve(self, application):
+        application.subject.approve()
+
+    def give_back(self, application, values):
+        # Never reviewed: it stops counting (its certificate can be filed again)
+        # and what was typed comes back as a 新增主体 draft.
+        subject = application.subject
+        subject.status = Subject.CANCELLED
+        subject.save()
+        Draft.create(owner=application.owner, kind=Draft.NEW_SUBJECT, data=values.get("form", {}))
+
+    def check_withdraw(self, application):
+        if application.subject.applications.where(Application.id != application.id,
+                                                  Application.status == Application.PENDING).exists():
+            raise TransitionError("该主体下还有审核中的业务，请先撤销这些业务申请")
+
+
+@BUSINESSES.register
+class ChangeSubject(Business):
+    """变更主体: the new data takes effect on 通过; 退回 or 撤销 returns it as a draft."""
+
+    kind = Application.CHANGE_SUBJECT
+    returns_draft = True
+
+    def approve(self, application):
+        application.subject.finish_change(True, application.data)
+
+    def give_back(self, application, values):
+        application.subject.finish_change(False)
+        Draft.save_for(application.owner, Draft.CHANGE_SUBJECT, values.get("form", {}), subject=application.subject)
+
+
+@BUSINESSES.register
+class CancelSubject(Business):
+    """注销主体: 通过 ends the subject and every service under it."""
+
+    kind = Application.CANCEL_SUBJECT
+
+    def approve(self, application):
+        application.subject.finish_cancel(True)
+
+    def give_back(self, application, values):
+        application.subject.finish_cancel(False)
+
+
+# -- Filings of a service (website now; APP, 小程序 … are declared the same way) --------------
+
+class Filing(Business):
+    """A business about a filed service of kind target."""
+
+    target = Service.WEBSITE
+    # Whether 通过 needs the service already on record (变更, 注销).
+    needs_filed_service = False
+
+    @staticmethod
+    def columns(filed):
+        """The service's columns from what a flow puts on record (websites' shape)."""
+        return {"name": filed["site_name"], "domain": filed["domains"][0], "interactive": filed["interactive"]}
+
+    def still_possible(self, application):
+        subject, service = application.subject, application.service
+        if subject.status in (Subject.CANCELLING, Subject.CANCELLED):
+            raise TransitionError(f"开办主体{subject.status}，不能通过{self.kind}申请，请退回")
+        if self.needs_filed_service and service.status != Service.FILED:
+            raise TransitionError(f"{service.kind_label}当前状态为“{service.status}”，不能通过，请退回")
+        if self.filing:
+            taken = [host for host in application.data["filed"]["domains"]
+                     if Service.blocking(host, subject, self.target, exclude=service) is not None]
+            if taken:
+                raise TransitionError(f"域名{'、'.join(taken)}已被其他{service.kind_label}备案，请退回")
+
+
+class WizardFiling(Filing):
+    """A filing made through a wizard flow: 新办, 认领 and 变更."""
+
+    filing = True
+    returns_draft = True
+
+    def review_days(self, application):
+        """即审即办 (0) for a non-interactive filing where the bureau offers it, the bureau's own
+        limit for interactive ones, else its general limit."""
+        bureau = application.bureau
+        if not application.service_id:
+            return super().review_days(application)
+        if application.data.get("filed", {}).get("interactive", application.service.interactive):
+            return bureau.interactive_review_days
+        return 0 if bureau.instant_approval else super().review_days(application)
+
+    def _draft_again(self, application, values, **links):
+        Draft.create(owner=application.owner, kind=self.kind, subject=application.subject,
+                     data=values.get("wizard", {}), step=values.get("last_step", ""), **links)
+
+
+class NewFiling(WizardFiling):
+    """新办: the service is created pending with the application; 通过 issues its number."""
+
+    issues_number_hint = "通过后即核发公安备案号"
+    facts_title = "公安机关登记的信息"
+
+    def file(self, subject, data, service=None, attachment=None, bureau=None):
+        filed = data["filed"]
+        with models.db.atomic():
+            service = Service.create(kind=self.target, owner=subject.owner_id, subject=subject, data=filed,
+                                     **self.columns(filed))
+            application = super().file(subject, data, service=service, bureau=bureau)
+            Domain.ask(service, application, filed["domains"])
+        return application
+
+    def approve(self, application):
+        service, subject = application.service, application.subject
+        service.status = Service.FILED
+        # A claimed offline filing keeps the number it was given then.
+        service.record_number = application.data.get("record_number") or \
+            RecordSequence.issue(application.bureau, self.number_kind)
+        service.put_in_force(application.data["filed"], self.columns(application.data["filed"]), application)
+        if subject.status == Subject.PENDING:
+            for first in subject.applications.where(Application.kind == Application.NEW_SUBJECT,
+                                                    Application.status.in_(Application.OPEN)):
+                first._close(Application.APPROVED, reviewer=application.reviewer_id)
+            subject.approve()
+
+    def give_back(self, application, values):
+        self._draft_again(application, values, imported=values.get("imported"))
+        if application.service_id:
+            # Never filed: the service returns to the draft and leaves no row
+            # (an imported 未备案/认领 site waits for it again).
+            service_id, application.service = application.service_id, None
+            Application.update(service=None).where(Application.id == application.id).execute()
+            ImportedSite.update(service=None).where(ImportedSite.service == service_id).execute()
+            Domain.delete().where(Domain.service == service_id).execute()
+            Service.delete().where(Service.id == service_id).execute()
+
+    def facts(self, application):
+        """A site from the bureau's own list: what the bureau had on record."""
+        imported = ImportedSite.get_or_none(ImportedSite.id == application.data["imported"]) \
+            if application.data.get("imported") else None
+        if imported is None:
+            return []
+        return [("名单类型", imported.kind), ("登记的域名", imported.domain), ("登记的开办主体", imported.subject_name),
+                ("原公安备案号", imported.record_number or "—"), ("截止日期", imported.deadline)]
+
+
+class ChangeFiling(WizardFiling):
+    """变更: the filed data stays in force until 通过; 退回 or 撤销 brings the change back as a draft."""
+
+    needs_filed_service = True
+
+    def file(self, subject, data, service=None, attachment=None, bureau=None):
+        with models.db.atomic():
+            application = super().file(subject, data, service=service, bureau=bureau)
+            Domain.ask(service, application, data["filed"]["domains"])
+        return application
+
+    def approve(self, application):
+        application.service.put_in_force(application.data["filed"], self.columns(application.data["filed"]),
+                                         application)
+
+    def give_back(self, application, values):
+        Domain.drop_request(application)
+        self._draft_again(application, values, service=application.service)
+
+
+class CancelFiling(Filing):
+    """注销: 通过 marks the service 已注销; its number is never reused."""
+
+    needs_filed_service = True
+
+    def approve(self, application):
+        application.service.cancel()
+
+    def facts(self, application):
+        """What the applicant stated and what the closed-site check found."""
+        service, values = application.service, application.data
+        return [(service.kind_label, f"{service.name}（{service.domain}）"), ("公安备案号", service.record_number),
+                ("网站负责人", values.get("leader_name", "")), ("注销原因", values.get("reason", "")),
+                ("网站首页检查", f"{values.get('site_check', '')}（{values.get('site_checked_at', '')}）")]
+
+
+@BUSINESSES.register
+class NewWebsite(NewFiling):
+    kind = Application.NEW_WEBSITE
+    number_kind = RecordSequence.WEBSITE
+
+
+@BUSINESSES.register
+class ClaimWebsite(NewWebsite):
+    """网站认领: an offline filing completed by its owner; it keeps its old number."""
+
+    kind = Application.CLAIM_WEBSITE
+    issues_number_hint = "通过后保留原公安备案号"
+
+
+@BUSINESSES.register
+class ChangeWebsite(ChangeFiling):
+    kind = Application.CHANGE_WEBSITE
+
+
+@BUSINESSES.register
+class CancelWebsite(CancelFiling):
+    kind = Application.CANCEL_WEBSITE
+    facts_title = "注销网站"
