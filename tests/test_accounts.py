@@ -35,6 +35,23 @@ def test_register_accepts_plus86_mobile(client):
     assert models.User.get(models.User.username == "zhangsan").mobile == "13957812345"
 
 
+@pytest.mark.parametrize("again", ["008613957812345", "+86 139 5781 2345", "+86(139)5781-2345",
+                                   "１３９５７８１２３４５"])
+def test_one_mobile_cannot_register_twice_in_another_spelling(client, again):
+    assert client.post("/register", GOOD).status_code == 303
+    response = client.post("/register", dict(GOOD, username="lisi", email="ls@example.com", mobile=again))
+    assert response.status_code == 200
+    assert "该手机号码已被注册" in field_error(response.get_data(as_text=True), "mobile")
+    assert [u.mobile for u in models.User.select()] == ["13957812345"]
+
+
+def test_mobile_input_is_long_enough_for_the_rules_own_examples(client):
+    from forms.rules import RULES
+    examples = next(r for r in RULES if r.code == "mobile").good
+    tag = re.search(r'<input[^>]*id="mobile"[^>]*>', client.get("/register").get_data(as_text=True)).group(0)
+    assert int(re.search(r'maxlength="(\d+)"', tag).group(1)) >= max(len(e) for e in examples)
+
+
 @pytest.mark.parametrize("change, field, message", [
     ({"username": "alice"}, "username", "该用户名已被注册"),
     ({"username": "ALICE"}, "username", "该用户名已被注册"),
