@@ -203,7 +203,10 @@ class SubjectForm(RegionMixin, Form):
             raise ValidationError("该地区暂未在本平台受理联网备案，请联系当地公安机关网安部门")
 
     def validate_leader_name(self, field):
-        if not self.is_unit:
+        # The field's own rule has already judged it as a person's name; asking again for a
+        # 个人 (whose name this is) said the same refusal twice. Add only what a 个人 needs more:
+        # a name that passed as a person's must not be an organisation's.
+        if not self.is_unit and not field.errors:
             message = rules.check_unit_name_fits_nature(field.data, "个人")
             if message:
                 raise ValidationError(message)
