@@ -2,6 +2,7 @@
 from datetime import timedelta
 import re
 
+import argon2
 import pytest
 
 import models
@@ -28,6 +29,23 @@ def test_register_creates_account_with_hashed_password(client):
     assert "Lishui2026ok" not in user.password_hash
     assert user.role == models.User.APPLICANT
     assert user.mobile_verified_at is None
+
+
+def _cost(password_hash):
+    params = argon2.extract_parameters(password_hash)
+    return params.time_cost, params.memory_cost, params.parallelism
+
+
+def test_tests_hash_cheaply(user):
+    assert _cost(user.password_hash) == (1, 8, 1) and user.check_password("Secret2026x")
+
+
+def test_without_the_test_app_passwords_get_argon2_defaults():
+    # No app fixture here: what production (and the live browser server) hashes with.
+    user = models.User(username="prod")
+    user.set_password("Secret2026x")
+    defaults = argon2.PasswordHasher()
+    assert _cost(user.password_hash) == (defaults.time_cost, defaults.memory_cost, defaults.parallelism)
 
 
 def test_register_accepts_plus86_mobile(client):
