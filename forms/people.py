@@ -1,11 +1,14 @@
 """People on a filing: the person block (网站负责人, 安全负责人, 应急联络人 …), the one check of
-a person's 证件号码 and how a subject's 负责人 maps onto a person."""
-from wtforms import BooleanField, EmailField, SelectField, StringField
+a person's 证件号码, how a subject's 负责人 maps onto a person, and people_form(), which builds
+a 【…负责人】 step from a list of blocks with 同主体负责人信息 built in."""
+from typing import NamedTuple
+
+from wtforms import BooleanField, EmailField, FormField, SelectField, StringField
 from wtforms import Form as PlainForm
 from wtforms.validators import Email, Length, ValidationError
 
 from forms import rules
-from forms.base import required, rule, strip
+from forms.base import refresh_on_change, required, rule, strip
 
 RESIDENT_ID = "居民身份证"
 ID_TYPES = [RESIDENT_ID, "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
@@ -78,3 +81,60 @@ class PersonForm(PlainForm):
         for name, value in leader_as_person(subject).items():
             if not self[name].data or name == "id_type":
                 self[name].data = value
+
+
+class Block(NamedTuple):
+    """One person block of a people step: field name prefix, legend, hint."""
+
+    name: str
+    label: str
+    description: str = ""
+
+
+class PeopleBlocks:
+    """What every people step does with its blocks; people_form() sets BLOCKS and CONTACT."""
+
+    BLOCKS = ()      # block names, in page order; the first is the one in charge
+    CONTACT = None   # the block answering 7×24, advised not to be the first block's person
+
+    def enable_refresh(self, url, target):
+        """Ticking 同主体负责人信息 fills that block at once."""
+        for name in self.BLOCKS:
+            refresh_on_change(self[name].form.same_as_subject, url, target)
+
+    def fill_ticked(self):
+        """Fill every block whose 同主体负责人信息 is ticked from the subject."""
+        for name in self.BLOCKS:
+            block = self[name].form
+            if block.same_as_subject.data and self.subject is not None:
+                block.fill_from(self.subject)
+
+    def same_person_warning(self):
+        """Advice (not a refusal) when the 7×24 contact is the first block's person again."""
+        if self.CONTACT is None:
+            return None
+        first, contact = self[self.BLOCKS[0]], self[self.CONTACT]
+        one, other = first.form, contact.form
+        same = (one.name.data and one.name.data == other.name.data) or \
+            (one.mobile.data and one.mobile.data == other.mobile.data)
+        return f"{contact.label.text}需承担7×24小时联络责任，建议不与{first.label.text}为同一人" if same else None
+
+
+def people_form(blocks, base, contact=None):
+    """A people step form class: base plus one PersonForm per (name, label, description) block.
+
+    contact names the 7×24 block compared with the first (same_person_warning); base is the
+    flow's step form (it gives the form its subject).
+    """
+    blocks = [Block(*block) for block in blocks]
+    if contact is not None and contact not in [b.name for b in blocks]:
+        raise ValueError(f"contact {contact!r} is not one of the blocks")
+
+    class PeopleForm(PeopleBlocks, base):
+        BLOCKS = tuple(b.name for b in blocks)
+        CONTACT = contact
+
+    for block in blocks:
+        setattr(PeopleForm, block.name, FormField(PersonForm, block.label, description=block.description))
+    PeopleForm.__doc__ = "A people step: " + ", ".join(b.label for b in blocks) + "."
+    return PeopleForm

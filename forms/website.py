@@ -2,7 +2,7 @@
 and 网站认领, and the 注销网站 form."""
 import json
 
-from wtforms import BooleanField, FormField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from flask_wtf.file import FileField
 from wtforms.validators import InputRequired, Length, ValidationError
 
@@ -10,7 +10,7 @@ import divisions
 import models
 from forms import rules
 from forms.base import CheckboxList, Form, inline, refresh_on_change, required, rule, strip
-from forms.people import LEADER_AS_PERSON, PersonForm
+from forms.people import LEADER_AS_PERSON, people_form
 from forms.subject import CodeField
 
 SERVICE_TYPES = ["单位门户网站", "博客/个人空间", "综合门户", "电子商务", "网络游戏", "网络视频",
@@ -237,34 +237,12 @@ class WebsiteBasicForm(FilingForm):
         return provider
 
 
-class WebsitePeopleForm(FilingForm):
-    """【网站负责人】: 网站负责人, 网站安全负责人, 网站应急联络人."""
-
-    owner = FormField(PersonForm, "网站负责人")
-    security = FormField(PersonForm, "网站安全负责人")
-    emergency = FormField(PersonForm, "网站应急联络人",
-                          description="需承担7×24小时联络责任，建议不与网站负责人为同一人")
-
-    BLOCKS = ("owner", "security", "emergency")
-
-    def enable_refresh(self, url, target):
-        """Ticking 同主体负责人信息 fills that block at once."""
-        for name in self.BLOCKS:
-            refresh_on_change(self[name].form.same_as_subject, url, target)
-
-    def fill_ticked(self):
-        """Fill every block whose 同主体负责人信息 is ticked from the subject."""
-        for name in self.BLOCKS:
-            block = self[name].form
-            if block.same_as_subject.data and self.subject is not None:
-                block.fill_from(self.subject)
-
-    def same_person_warning(self):
-        """Advice (not a refusal) when the 24×7 contact is the 网站负责人 again."""
-        owner, emergency = self.owner.form, self.emergency.form
-        same = (owner.name.data and owner.name.data == emergency.name.data) or \
-            (owner.mobile.data and owner.mobile.data == emergency.mobile.data)
-        return "网站应急联络人需承担7×24小时联络责任，建议不与网站负责人为同一人" if same else None
+# 【网站负责人】: 网站负责人, 网站安全负责人, 网站应急联络人.
+WebsitePeopleForm = people_form([
+    ("owner", "网站负责人", ""),
+    ("security", "网站安全负责人", ""),
+    ("emergency", "网站应急联络人", "需承担7×24小时联络责任，建议不与网站负责人为同一人"),
+], base=FilingForm, contact="emergency")
 
 
 class WebsiteNoticeForm(FilingForm):

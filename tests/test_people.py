@@ -1,11 +1,11 @@
-"""forms/people.py: the person block, the one ID check and the 负责人 mapping."""
+"""forms/people.py: the person block, the one ID check, the 负责人 mapping and people_form()."""
 from types import SimpleNamespace
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
 import models
-from forms.people import LEADER_AS_PERSON, PersonForm, check_person_id, leader_as_person
+from forms.people import LEADER_AS_PERSON, PersonForm, check_person_id, leader_as_person, people_form
 from forms.subject import SubjectForm
 from forms.website import FilingForm, WebsitePeopleForm
 from tests.factories import USCC, make_id, unit_form
@@ -29,6 +29,28 @@ def test_website_people_keep_the_names_stored_drafts_use(app):
     assert [form[b].label.text for b in form.BLOCKS] == ["网站负责人", "网站安全负责人", "网站应急联络人"]
     assert form.emergency.description == "需承担7×24小时联络责任，建议不与网站负责人为同一人"
     assert form.owner.form.same_as_subject.label.text == "同主体负责人信息"
+
+
+def test_a_people_step_is_declared_in_one_line(app):
+    AppPeople = people_form([("app_owner", "APP负责人", ""), ("app_contact", "APP应急联络人", "7×24")],
+                            base=FilingForm, contact="app_contact")
+    same = {"app_owner-name": "张建国", "app_contact-name": "张建国", "app_contact-same_as_subject": "y"}
+    with app.test_request_context():
+        form = build(AppPeople, same, subject=LEADER)
+        form.fill_ticked()
+        assert form.same_person_warning() == "APP应急联络人需承担7×24小时联络责任，建议不与APP负责人为同一人"
+        assert form.app_contact.form.mobile.data == "13905781234"   # ticked: filled from the subject
+        assert not form.app_owner.form.mobile.data                  # not ticked: left alone
+        form.enable_refresh("/here", "#wizard")
+        assert form.app_owner.form.same_as_subject.refreshes
+        assert not build(AppPeople, {"app_owner-name": "张建国", "app_contact-name": "李秀英"},
+                         subject=LEADER).same_person_warning()
+        assert not build(people_form([("one", "负责人", "")], base=FilingForm), same).same_person_warning()
+
+
+def test_a_contact_that_is_not_a_block_is_refused():
+    with pytest.raises(ValueError):
+        people_form([("owner", "网站负责人", "")], base=FilingForm, contact="emergency")
 
 
 def test_the_leader_mapping_covers_the_person_block_and_real_subject_columns():
