@@ -23,6 +23,13 @@ GUIDE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "g
 _hasher = PasswordHasher()
 
 
+def use_password_hasher(hasher):
+    """Hash passwords with hasher from now on (tests: a cheap one); returns the one replaced."""
+    global _hasher
+    previous, _hasher = _hasher, hasher
+    return previous
+
+
 def open_database(url):
     """Connect a database URL (SQLite file or PostgreSQL) and bind the proxy."""
     if url.startswith("sqlite"):

@@ -25,12 +25,6 @@ def check_password_strength(password, username=""):
     return None
 
 
-def normalize_mobile(value):
-    """Trim and drop a +86/86 prefix so one number is stored one way."""
-    value = re.sub(r"[\s-]", "", value or "")
-    return re.sub(r"^(\+?86)(?=1\d{10}$)", "", value)
-
-
 class PasswordPair:
     """The new password and its confirmation, shared by 注册 and 找回密码."""
 
@@ -49,10 +43,14 @@ class PasswordPair:
 
 
 def mobile_field(label="手机号码", description=""):
-    """A CN mobile number input validated by the filing rules."""
-    return StringField(label, filters=[normalize_mobile], description=description,
+    """A CN mobile number input validated by the filing rules.
+
+    Stored as the rules normalise it, so +86/0086, spaces and full-width digits
+    cannot register one number twice; long enough for "+86 138 0013 8000".
+    """
+    return StringField(label, filters=[rules.normalize_mobile], description=description,
                        validators=[required(label), rule(rules.check_mobile)],
-                       render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 14})
+                       render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 20})
 
 
 class AccountFields:

@@ -587,11 +587,13 @@ def _host_of(url: str) -> str:
 
 
 def check_home_in_domains(home, domains: Iterable[str]) -> str | None:
-    """The home page's domain is one of the site's listed domains."""
+    """The home page's host is one of the site's listed domains, or www. in front of one."""
     host = _host_of(home)
     if not host:
         return "请填写网站首页"
-    if _safe_domain(host) not in {_safe_domain(d) for d in domains}:
+    listed, wanted = {_safe_domain(d) for d in domains}, _safe_domain(host)
+    # www.abc.com is abc.com's usual home page: filing abc.com covers it.
+    if wanted not in listed and not (wanted.startswith("www.") and wanted[4:] in listed):
         return f"网站首页的域名“{host}”不在网站域名列表中，请先把它加入域名列表"
     return None
 
@@ -1010,9 +1012,10 @@ RULES: list[Rule] = [
               "1.2.3.4", "a_b.com", "abc..com"],
          check=check_domain),
     Rule("home_domain", "网站首页在域名列表中",
-         "网站首页的域名必须是已填写的网站域名之一。示例格式：“首页：域名1、域名2”。",
-         good=["www.lsly.cn：lsly.cn、www.lsly.cn", "http://lsly.cn/index.html：lsly.cn"],
-         bad=["www.lsly.cn：lsly.cn", "abc.com：lsly.cn、www.lsly.cn"],
+         "网站首页的域名必须是已填写的网站域名之一，或在其中一个域名前加“www.”"
+         "（填了 lsly.cn，首页可以是 www.lsly.cn）。示例格式：“首页：域名1、域名2”。",
+         good=["www.lsly.cn：lsly.cn、www.lsly.cn", "http://lsly.cn/index.html：lsly.cn", "www.lsly.cn：lsly.cn"],
+         bad=["shop.lsly.cn：lsly.cn", "abc.com：lsly.cn、www.lsly.cn", "lsly.cn：www.lsly.cn"],
          check=_example_home),
     Rule("ip", "IP地址",
          "填写服务器的公网IP地址（IPv4或IPv6）；不能填内网地址、本机地址、0.0.0.0、组播、保留、"

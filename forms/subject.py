@@ -9,9 +9,9 @@ from wtforms.validators import Email, Length, Regexp, StopValidation, Validation
 import models
 from forms import rules
 from forms.base import Form, RadioList, inline, refresh_on_change, required, rule, strip
+from forms.people import id_number_field, id_type_field
 from forms.regions import RegionMixin
 
-ID_TYPES = ["居民身份证", "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
 ALL_CERT_TYPES = sorted({t for types in rules.CERT_TYPES.values() for t in types})
 PHOTO_FIELDS = {"cert_photo": "证件图片", "id_photo_front": "负责人证件正面", "id_photo_back": "负责人证件背面"}
 
@@ -52,9 +52,8 @@ class SubjectForm(RegionMixin, Form):
     cert_photo_id = HiddenField()
 
     leader_name = text("负责人姓名", rule(rules.check_person_name))
-    leader_id_type = SelectField("负责人证件类型", choices=[(t, t) for t in ID_TYPES],
-                                 validators=[required("负责人证件类型")])
-    leader_id_number = text("负责人证件号码", render_kw={"autocomplete": "off"})
+    leader_id_type = id_type_field("负责人证件类型", validators=[required("负责人证件类型")])
+    leader_id_number = id_number_field("负责人证件号码", "leader_id_type")
     leader_residence = text("常住地址", rule(rules.check_address_detail), Length(max=200),
                             description="城镇填写到街道门牌号或信箱，农村填写到村")
     leader_office_phone = text("办公电话", rule(rules.check_landline),
@@ -102,6 +101,11 @@ class SubjectForm(RegionMixin, Form):
     @property
     def is_unit(self):
         return self.nature.data == models.Subject.UNIT
+
+    @property
+    def holder_is_subject(self):
+        """A 个人 subject's 负责人 is the subject: the ID number is its certificate."""
+        return not self.is_unit
 
     def enable_refresh(self, url, target):
         """Let the fields in REFRESHING re-render what depends on them (htmx)."""
@@ -188,13 +192,9 @@ class SubjectForm(RegionMixin, Form):
         self._refuse_registered(field.data.upper())
 
     def validate_leader_id_number(self, field):
-        if self.is_unit:
-            message = rules.check_id_number(field.data) if self.leader_id_type.data == "居民身份证" else None
-        else:
-            message = rules.check_cert_type_fits("个人", None, self.leader_id_type.data, field.data)
-        if message:
-            raise ValidationError(message)
-        if not self.is_unit:
+        # The field checked the number against its type; a 个人's number, if it fits, is
+        # the subject's certificate, which one subject only may hold.
+        if not self.is_unit and not field.errors:
             self._refuse_registered(rules.normalize_id_number(field.data))
 
     def validate_county(self, field):
@@ -203,7 +203,10 @@ class SubjectForm(RegionMixin, Form):
             raise ValidationError("该地区暂未在本平台受理联网备案，请联系当地公安机关网安部门")
 
     def validate_leader_name(self, field):
-        if not self.is_unit:
+        # The field's own rule has already judged it as a person's name; asking again for a
+        # 个人 (whose name this is) said the same refusal twice. Add only what a 个人 needs more:
+        # a name that passed as a person's must not be an organisation's.
+        if not self.is_unit and not field.errors:
             message = rules.check_unit_name_fits_nature(field.data, "个人")
             if message:
                 raise ValidationError(message)

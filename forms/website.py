@@ -2,16 +2,16 @@
 and 网站认领, and the 注销网站 form."""
 import json
 
-from wtforms import BooleanField, EmailField, FormField, SelectField, StringField, TextAreaField
-from wtforms import Form as PlainForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from flask_wtf.file import FileField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 import divisions
 import models
 from forms import rules
 from forms.base import CheckboxList, Form, inline, refresh_on_change, required, rule, strip
-from forms.subject import ID_TYPES, CodeField
+from forms.people import LEADER_AS_PERSON, people_form
+from forms.subject import CodeField
 
 SERVICE_TYPES = ["单位门户网站", "博客/个人空间", "综合门户", "电子商务", "网络游戏", "网络视频",
                  "在线教育", "搜索引擎", "www", "wap"]
@@ -235,69 +235,12 @@ class WebsiteBasicForm(FilingForm):
         return provider
 
 
-class PersonForm(PlainForm):
-    """One person block of 【网站负责人】; same_as_subject fills it from the subject's 负责人."""
-
-    class Meta:
-        locales = ["zh"]   # a FormField's form does not inherit the page form's Meta
-
-    same_as_subject = BooleanField("同主体负责人信息")
-    name = StringField("姓名", filters=[strip], validators=[required("姓名"), rule(rules.check_person_name)])
-    id_type = SelectField("证件类型", choices=[(t, t) for t in ID_TYPES])
-    id_number = StringField("证件号码", filters=[strip], validators=[required("证件号码")],
-                            render_kw={"autocomplete": "off"})
-    mobile = StringField("手机号码", filters=[strip], validators=[required("手机号码"), rule(rules.check_mobile)],
-                         render_kw={"inputmode": "tel"})
-    office_phone = StringField("办公电话", filters=[strip], validators=[
-        required("办公电话"), rule(rules.check_landline)], description="带区号的固定电话")
-    email = EmailField("电子邮箱", filters=[strip], validators=[
-        required("电子邮箱"), Length(max=120, message="电子邮箱过长"), Email(message="电子邮箱格式不正确")],
-        render_kw={"maxlength": 120})
-
-    def validate_id_number(self, field):
-        if self.id_type.data == "居民身份证":
-            message = rules.check_id_number(field.data)
-            if message:
-                raise ValidationError(message)
-
-    def fill_from(self, subject):
-        """Copy the subject's 负责人 into the empty fields (what the user typed stays)."""
-        values = {"name": subject.leader_name, "id_type": subject.leader_id_type,
-                  "id_number": subject.leader_id_number, "mobile": subject.leader_mobile,
-                  "office_phone": subject.leader_office_phone, "email": subject.leader_email}
-        for name, value in values.items():
-            if not self[name].data or name == "id_type":
-                self[name].data = value
-
-
-class WebsitePeopleForm(FilingForm):
-    """【网站负责人】: 网站负责人, 网站安全负责人, 网站应急联络人."""
-
-    owner = FormField(PersonForm, "网站负责人")
-    security = FormField(PersonForm, "网站安全负责人")
-    emergency = FormField(PersonForm, "网站应急联络人",
-                          description="需承担7×24小时联络责任，建议不与网站负责人为同一人")
-
-    BLOCKS = ("owner", "security", "emergency")
-
-    def enable_refresh(self, url, target):
-        """Ticking 同主体负责人信息 fills that block at once."""
-        for name in self.BLOCKS:
-            refresh_on_change(self[name].form.same_as_subject, url, target)
-
-    def fill_ticked(self):
-        """Fill every block whose 同主体负责人信息 is ticked from the subject."""
-        for name in self.BLOCKS:
-            block = self[name].form
-            if block.same_as_subject.data and self.subject is not None:
-                block.fill_from(self.subject)
-
-    def same_person_warning(self):
-        """Advice (not a refusal) when the 24×7 contact is the 网站负责人 again."""
-        owner, emergency = self.owner.form, self.emergency.form
-        same = (owner.name.data and owner.name.data == emergency.name.data) or \
-            (owner.mobile.data and owner.mobile.data == emergency.mobile.data)
-        return "网站应急联络人需承担7×24小时联络责任，建议不与网站负责人为同一人" if same else None
+# 【网站负责人】: 网站负责人, 网站安全负责人, 网站应急联络人.
+WebsitePeopleForm = people_form([
+    ("owner", "网站负责人", ""),
+    ("security", "网站安全负责人", ""),
+    ("emergency", "网站应急联络人", "需承担7×24小时联络责任，建议不与网站负责人为同一人"),
+], base=FilingForm, contact="emergency")
 
 
 class WebsiteNoticeForm(FilingForm):
@@ -331,10 +274,14 @@ class CancelWebsiteForm(Form):
         self.website = website
         self.leader = website.data.get("people", {}).get("owner", {})
 
+    def _filed(self, field):
+        """What the filing holds for a leader_* field, in the 网站负责人 block."""
+        return self.leader.get(LEADER_AS_PERSON[field.name], "")
+
     def validate_leader_name(self, field):
-        if rules.normalize_person_name(field.data) != self.leader.get("name"):
+        if rules.normalize_person_name(field.data) != self._filed(field):
             raise ValidationError("与备案登记的网站负责人姓名不一致")
 
     def validate_leader_mobile(self, field):
-        if rules.normalize_mobile(field.data) != rules.normalize_mobile(self.leader.get("mobile", "")):
+        if rules.normalize_mobile(field.data) != rules.normalize_mobile(self._filed(field)):
             raise ValidationError("与备案登记的网站负责人手机号码不一致")

@@ -5,6 +5,7 @@ import sys
 import tempfile
 
 import pytest
+from argon2 import PasswordHasher
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -18,11 +19,15 @@ import models  # noqa: E402
 from app import create_app  # noqa: E402
 
 TOKEN_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
+# Argon2's defaults spend about 0.1 s and 64 MiB on every hash, and the suite hashes
+# hundreds of passwords; tests need the scheme, not the cost. Production keeps the defaults.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @pytest.fixture
 def app(tmp_path):
-    """An application on its own database file, schema created."""
+    """An application on its own database file, schema created, cheap password hashing."""
+    production_hasher = models.use_password_hasher(CHEAP_HASHER)
     application = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -38,6 +43,7 @@ def app(tmp_path):
     yield application
     if not models.db.is_closed():
         models.db.close()
+    models.use_password_hasher(production_hasher)
 
 
 class Client:

@@ -2,6 +2,7 @@
 from datetime import timedelta
 import re
 
+import argon2
 import pytest
 
 import models
@@ -30,9 +31,43 @@ def test_register_creates_account_with_hashed_password(client):
     assert user.mobile_verified_at is None
 
 
+def _cost(password_hash):
+    params = argon2.extract_parameters(password_hash)
+    return params.time_cost, params.memory_cost, params.parallelism
+
+
+def test_tests_hash_cheaply(user):
+    assert _cost(user.password_hash) == (1, 8, 1) and user.check_password("Secret2026x")
+
+
+def test_without_the_test_app_passwords_get_argon2_defaults():
+    # No app fixture here: what production (and the live browser server) hashes with.
+    user = models.User(username="prod")
+    user.set_password("Secret2026x")
+    defaults = argon2.PasswordHasher()
+    assert _cost(user.password_hash) == (defaults.time_cost, defaults.memory_cost, defaults.parallelism)
+
+
 def test_register_accepts_plus86_mobile(client):
     client.post("/register", dict(GOOD, mobile="+86 139 5781 2345"))
     assert models.User.get(models.User.username == "zhangsan").mobile == "13957812345"
+
+
+@pytest.mark.parametrize("again", ["008613957812345", "+86 139 5781 2345", "+86(139)5781-2345",
+                                   "１３９５７８１２３４５"])
+def test_one_mobile_cannot_register_twice_in_another_spelling(client, again):
+    assert client.post("/register", GOOD).status_code == 303
+    response = client.post("/register", dict(GOOD, username="lisi", email="ls@example.com", mobile=again))
+    assert response.status_code == 200
+    assert "该手机号码已被注册" in field_error(response.get_data(as_text=True), "mobile")
+    assert [u.mobile for u in models.User.select()] == ["13957812345"]
+
+
+def test_mobile_input_is_long_enough_for_the_rules_own_examples(client):
+    from forms.rules import RULES
+    examples = next(r for r in RULES if r.code == "mobile").good
+    tag = re.search(r'<input[^>]*id="mobile"[^>]*>', client.get("/register").get_data(as_text=True)).group(0)
+    assert int(re.search(r'maxlength="(\d+)"', tag).group(1)) >= max(len(e) for e in examples)
 
 
 @pytest.mark.parametrize("change, field, message", [

@@ -77,6 +77,23 @@ def test_bad_input_gets_a_field_message_and_writes_no_subject(client, alice, cha
     assert models.Draft.get().data["leader_email"] == "zhang@example.com"
 
 
+@pytest.mark.parametrize("leader_name", ["王先生", "某某"])
+def test_a_persons_refused_name_is_said_once(client, alice, leader_name):
+    page = submit_new(client, with_pictures(person_form(leader_name=leader_name), unit=False)).get_data(as_text=True)
+    assert page.count('id="err-leader_name"') == 1
+    assert page.count("请填写真实全名") == 1
+    inline = client.post("/validate/subject/leader_name", {"nature": "个人", "leader_name": leader_name},
+                         headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert inline.count('id="err-leader_name"') == 1 and inline.count("请填写真实全名") == 1
+
+
+def test_a_person_named_like_a_company_is_still_refused(client, alice):
+    page = submit_new(client, with_pictures(person_form(leader_name="丽水云岭科技有限公司"), unit=False))
+    page = page.get_data(as_text=True)
+    assert page.count('id="err-leader_name"') == 1 and "个人主体请填写本人姓名" in page
+    assert models.Subject.select().count() == 0
+
+
 def test_duplicate_certificate_is_refused(client, alice):
     make_subject(make_user("bob", mobile="13800001111"))
     response = submit_new(client, with_pictures(unit_form()))
