@@ -100,3 +100,21 @@ def test_website_filing_with_javascript_disabled(browser, base_url):
     page.goto("/applications")
     expect(page.get_by_role("row", name=re.compile("丽水山居旅游网"))).to_contain_text("待审核")
     context.close()
+
+
+def test_new_user_files_a_site_whose_home_page_is_www_of_its_domain(page):
+    """register → 新增主体 → 新办网站申请 with 网站首页 www.<domain> and no other domain → 我的申请."""
+    register_and_login(page, "walk_www", "13912360007")
+    person_subject(page, "冯立新", 611, "13905790021")
+    page.goto("/apply/website")
+    page.get_by_role("button", name="下一步").click()
+    fill_basic(page, "flxphoto.cn")
+    field(page, "其他域名").fill("")
+    field(page, "网络接入服务商").fill("中国电信股份有限公司丽水分公司")
+    settled(page)
+    expect(page.locator("#field-home_url .error")).to_have_count(0)
+    page.get_by_role("button", name="下一步").click()
+    people_and_notice(page, "冯立新", 612)
+    agree_and_submit(page)
+    page.get_by_role("link", name="我的申请").first.click()
+    expect(page.get_by_role("row", name=re.compile("丽水山居旅游网"))).to_contain_text("待审核")
