@@ -18,6 +18,7 @@ import migrations  # noqa: E402
 import models  # noqa: E402
 from app import create_app  # noqa: E402
 
+PG_URL = os.environ.get("TEST_DATABASE_URL")
 TOKEN_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 # Argon2's defaults spend about 0.1 s and 64 MiB on every hash, and the suite hashes
 # hundreds of passwords; tests need the scheme, not the cost. Production keeps the defaults.
@@ -31,7 +32,8 @@ def app(tmp_path):
     application = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
+        # TEST_DATABASE_URL=postgresql://… runs the suite on PostgreSQL (emptied before each test).
+        "DATABASE_URL": PG_URL or f"sqlite:///{tmp_path / 'test.db'}",
         "CAPTCHA_DISABLED": True,
         "SESSION_COOKIE_SECURE": False,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
@@ -39,6 +41,8 @@ def app(tmp_path):
         "SITE_CHECK": False,
     })
     with models.db.connection_context():
+        if PG_URL:
+            models.db.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         migrations.upgrade()
     yield application
     if not models.db.is_closed():

@@ -9,6 +9,7 @@ transaction that also deletes the draft, so a second submit finds nothing.
 from dataclasses import dataclass
 from typing import Callable
 
+from flask import url_for
 from werkzeug.datastructures import MultiDict
 
 import models
@@ -124,6 +125,7 @@ class Flow:
     opened_from_list  True: started from a list row (a filed site, an imported site), not the menu
     first_form_step the step a resumed or returned filing opens at when no rule is broken
     context(subject, service, imported)  keyword arguments every step form receives
+    open_draft(owner, subject, prefill, furthest, **links)  a draft opened from a list, filled in
     subject_problem(subject) / draft_problem(draft)  why it cannot be filed now
     finalize(draft, state, context)  file it through its business; return the application
     done_url(application)  where the applicant lands after 【提交】 (default: 申请详情)
@@ -173,6 +175,17 @@ class Flow:
     def context(self, subject, service=None, imported=None):
         """Keyword arguments every step form of this flow receives."""
         return {}
+
+    def open_draft(self, owner, subject, prefill, furthest, **links):
+        """A stored draft already filled in (prefill: a WizardState), reached up to the step named
+        furthest and opening at the first form step; links: service= (变更) or imported= (认领)."""
+        prefill.furthest = furthest
+        draft = models.Draft(owner=owner, kind=self.kind, subject=subject, **links)
+        return draft.store(prefill.as_data(), step=self.first_form_step.name)
+
+    def done_url(self, application):
+        """Where the applicant lands after 【提交】: the application's 申请详情."""
+        return url_for("workspace.application", application_id=application.id)
 
     def draft_context(self, draft):
         return self.context(draft.subject, draft.service, draft.imported)

@@ -80,15 +80,9 @@ def start(flow_name):
     return _go(flow, draft, flow.steps[1].name)
 
 
-def _open(flow, draft_query, make, furthest):
-    """Resume the user's draft of a site (one per site), else start one already filled in,
-    reached up to the step named furthest, opening at the first form step."""
-    draft = draft_query.first()
-    if draft is None:
-        draft = make()
-        state = flow.state(draft.data)
-        state.furthest = furthest
-        _store(flow, draft, state, flow.first_form_step.name)
+def _open(flow, draft_query, subject, prefill, furthest, **links):
+    """Resume the user's draft of a site (one per site), else open one already filled in."""
+    draft = draft_query.first() or flow.open_draft(current_user.id, subject, prefill, furthest, **links)
     return finish(step_url(flow, draft, draft.step or flow.first_form_step.name))
 
 
@@ -106,8 +100,7 @@ def change_website(website_id):
     # The filed data is complete: every step counts as reached.
     return _open(flow, models.Draft.select().where(models.Draft.owner == current_user.id,
                                                    models.Draft.kind == flow.kind, models.Draft.service == website),
-                 lambda: models.Draft(owner=current_user.id, kind=flow.kind, subject=website.subject,
-                                      service=website, data=website.filing() or {}), flow.steps[-1].name)
+                 website.subject, flow.state(website.filing() or {}), flow.steps[-1].name, service=website)
 
 
 @bp.route("/imported/<int:imported_id>", methods=["POST"])
@@ -119,12 +112,12 @@ def take_up(imported_id):
                                                models.ImportedSite.service.is_null()) or abort(404)
     subject = imported.subject_of(current_user.id) or abort(404)
     flow = _flow("website-claim" if imported.kind == imported.OFFLINE else "website")
-    first = {"site_name": [imported.name], "domain": [imported.domain], "home_url": [imported.domain]}
     step = flow.first_form_step.name
+    first = flow.state({"steps": {step: {"site_name": [imported.name], "domain": [imported.domain],
+                                         "home_url": [imported.domain]}}})
     return _open(flow, models.Draft.select().where(models.Draft.owner == current_user.id,
                                                    models.Draft.imported == imported),
-                 lambda: models.Draft(owner=current_user.id, kind=flow.kind, subject=subject, imported=imported,
-                                      data={"steps": {step: first}}), step)
+                 subject, first, step, imported=imported)
 
 
 def _render(flow, draft, nav, form, action=None, subject=None, **context):
@@ -279,4 +272,4 @@ def submit(flow_name, draft_id):
         flash(str(error), "error")
         return finish(url_for("workspace.drafts"))
     flash("提交成功，请等待公安机关审核", "success")
-    return finish(url_for("workspace.application", application_id=application.id))
+    return finish(flow.done_url(application))
