@@ -19,3 +19,8 @@ def registrable(host):
 def has_public_suffix(host):
     """True when the host ends in a suffix the list knows (com, cn, 中国 …) below which one can register."""
     return _list().privatesuffix(host) is not None
+
+
+def is_public_suffix(host):
+    """True for a suffix itself (com.cn, gov.cn): there is nothing registered to file."""
+    return _list().publicsuffix(host) == host

@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from stdnum import numdb
 from stdnum.cn import ric
 
+import domains
 from divisions import PROVINCE_ABBR
 
 # ---------------------------------------------------------------------------
@@ -577,6 +578,12 @@ def check_domain(value) -> str | None:
         return "域名总长度不能超过253个字符"
     if not re.fullmatch(r"[a-z]{2,63}|xn--[a-z0-9-]+", labels[-1]):
         return "域名的后缀（顶级域）不正确，如 .com、.cn、.中国"
+    if domains.is_public_suffix(domain):
+        return f"“{text[:40]}”是域名后缀本身，请填写完整的域名，如 abc.{text[:40]}"
+    if not domains.has_public_suffix(domain):
+        # Only a name under a suffix of the Public Suffix List can be registered and filed.
+        suffix = text.rsplit(".", 1)[-1]
+        return f"“.{suffix[:20]}”不是已开放注册的域名后缀，请检查拼写，如 .com、.cn、.中国"
     return None
 
 
@@ -1006,10 +1013,11 @@ RULES: list[Rule] = [
          check=_example_site_name),
     Rule("domain", "域名",
          "只填写域名，如 abc.com 或中文域名 例子.公司；不要带 http://、路径或端口，不能用通配符“*”，"
-         "不能填IP地址。每个域名只能备案一次，网站首页的域名须在域名列表中。",
-         good=["abc.com", "www.lsly.cn", "中国政府网.中国", "例子.公司", "LSLY.CN"],
+         "不能填IP地址；后缀须是已开放注册的域名后缀（以公共后缀列表为准）。每个域名只能备案一次，"
+         "网站首页的域名须在域名列表中。",
+         good=["abc.com", "www.lsly.cn", "中国政府网.中国", "例子.公司", "LSLY.CN", "lsly.com.cn"],
          bad=["http://abc.com", "abc.com/index.html", "abc.com:8080", "*.abc.com", "abc",
-              "1.2.3.4", "a_b.com", "abc..com"],
+              "1.2.3.4", "a_b.com", "abc..com", "example.invalidtld", "com.cn"],
          check=check_domain),
     Rule("home_domain", "网站首页在域名列表中",
          "网站首页的域名必须是已填写的网站域名之一，或在其中一个域名前加“www.”"

@@ -1,4 +1,6 @@
 """Factory, configuration and the cross-cutting defaults of every response."""
+import os
+
 import pytest
 
 import config
@@ -52,6 +54,7 @@ def test_bool_parsing():
         "CAPTCHA_DISABLED": True, "DEMO_MODE": False}
 
 
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="SQLite only")
 def test_sqlite_pragmas(app):
     import models
     with models.db.connection_context():

@@ -858,3 +858,14 @@ def test_reencode_applies_orientation_before_dropping_exif():
 def test_reencode_refuses_non_images():
     with pytest.raises(ValueError):
         reencode_image(b"not an image")
+
+
+@pytest.mark.parametrize("domain, message", [
+    ("example.invalidtld", "“.invalidtld”不是已开放注册的域名后缀"),
+    ("com.cn", "“com.cn”是域名后缀本身"),
+    ("gov.cn", "“gov.cn”是域名后缀本身"),
+    ("abc.com.cn", None), ("丽水.中国", None), ("shop.abc.co", None),
+])
+def test_a_domain_ends_in_a_public_suffix(domain, message):
+    answer = rules.check_domain(domain)
+    assert answer is None if message is None else message in answer
