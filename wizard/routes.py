@@ -187,6 +187,10 @@ def step(flow_name, draft_id, step_name):
     if form is not None:
         state.put(current.name, raw_from_post(current.form, request.form, context))
         _store(flow, draft, state, current.name)
+        # The answer just posted may add or remove a later conditional step: move on by the steps it leaves.
+        steps = flow.active_steps(state)
+        if current in steps:
+            nav = Navigator(steps, current.name, flow.reached(state))
     if action.startswith("check:") and form is not None and action[len("check:"):] in form.inline_fields:
         # One field checked while typing, against this draft's subject and site, as 【下一步】 would.
         form.check_field(action[len("check:"):])
