@@ -262,6 +262,10 @@ class Life:
         self.applicant = request.getfixturevalue("applicant")
         self.subject = self.applicant.subject
 
+    def resumed_shows(self, draft):
+        """What the page 【详情】 of the returned draft opens must show."""
+        return self.typed["name"]
+
     def target(self, application):
         """The subject or service the application is about, fresh from the database."""
         if self.business.target == "subject":
@@ -276,7 +280,6 @@ class NewSubjectLife(Life):
         self.data = {**{k: v for k, v in self.typed.items() if k in models.Subject.DATA_FIELDS},
                      "region_code": self.typed["county"]}
         self.draft_links = {"subject_id": None}
-        self.resumed_shows = self.typed["name"]
 
     def file(self):
         subject = models.Subject.file_new(self.applicant.user.id, self.data, self.applicant.bureau, self.typed)
@@ -297,7 +300,6 @@ class ChangeSubjectLife(Life):
         self.typed = unit_form(name="丽水市云岭数字科技有限公司")
         self.data = {**self.subject.as_data(), "name": self.typed["name"]}
         self.draft_links = {"subject_id": self.subject.id}
-        self.resumed_shows = self.typed["name"]
 
     def file(self):
         return self.subject.request_change(self.data, self.typed)
@@ -358,7 +360,9 @@ class WizardFilingLife(Life):
 
     def draft_holds_what_was_typed(self, draft):
         assert draft.data["steps"] == self.steps
-        self.resumed_shows = f"<h2>{self.flow.step(self.flow.state(draft.data), draft.step).title}</h2>"
+
+    def resumed_shows(self, draft):
+        return f"<h2>{self.flow.step(self.flow.state(draft.data), draft.step).title}</h2>"
 
 
 class CancelFilingLife(Life):
@@ -455,7 +459,7 @@ def test_life(business, outcome, request, officer):
     links = re.findall(r'<a href="([^"]+)">详情</a>', listed)
     assert len(links) == 1
     resumed = client.get(links[0].replace("&amp;", "&"), follow_redirects=True)
-    assert resumed.status_code == 200 and life.resumed_shows in resumed.get_data(as_text=True)
+    assert resumed.status_code == 200 and life.resumed_shows(draft) in resumed.get_data(as_text=True)
 
 
 # -- The contract itself ----------------------------------------------------------------------------

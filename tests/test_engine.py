@@ -16,7 +16,7 @@ import businesses
 import models
 from forms.base import CheckboxList, Form, required
 from forms.website import WebsitePeopleForm
-from tests.factories import website_people
+from tests.factories import website_people, website_steps
 from wizard.engine import (FLOWS, AlreadyFinalized, Flow, Navigator, Step, StepInvalid, WizardState, raw_from_form,
                            raw_from_post, rebuild)
 
@@ -450,7 +450,6 @@ def test_website_step_not_reached_goes_to_the_furthest_with_a_message(applicant,
 
 
 def test_legacy_website_draft_resumes_at_the_step_its_index_named(applicant):
-    from tests.factories import website_steps
     steps = website_steps()
     draft = models.Draft.create(owner=applicant.user, kind=models.Draft.NEW_WEBSITE, subject=applicant.subject,
                                 data={"steps": {"basic": steps["basic"]}, "reached": 2}, step="people")
