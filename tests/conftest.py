@@ -1,8 +1,10 @@
 """Fixtures: an app on a fresh SQLite file per test, a client that speaks CSRF."""
+import datetime
 import os
 import re
 import sys
 import tempfile
+from types import SimpleNamespace
 
 import pytest
 from argon2 import PasswordHasher
@@ -102,3 +104,69 @@ def make_user(username="alice", password="Secret2026x", mobile="13912345678",
 @pytest.fixture
 def user(app):
     return make_user()
+
+
+# -- Shared actors and rows (a valid subject under the 丽水 bureau, its officer, a filed site) --
+
+from tests.factories import make_bureau, make_subject, website_steps  # noqa: E402
+from wizard.engine import FLOWS  # noqa: E402
+
+APPLICANT_PASSWORD = "Secret2026x"
+
+
+@pytest.fixture
+def lishui_bureau(app):
+    """The 丽水 city bureau (331100), which reviews filings from 莲都区."""
+    return make_bureau()
+
+
+@pytest.fixture
+def applicant(client, lishui_bureau):
+    """alice, logged in on client, with a valid subject (丽水市云岭科技有限公司) under the 丽水 bureau:
+    .client, .user, .subject, .bureau."""
+    user = make_user(password=APPLICANT_PASSWORD)
+    subject = make_subject(user, bureau=lishui_bureau)
+    assert client.login(user.username, APPLICANT_PASSWORD).status_code == 303
+    return SimpleNamespace(client=client, user=user, subject=subject, bureau=lishui_bureau)
+
+
+@pytest.fixture
+def officer(app, lishui_bureau):
+    """A Client logged in as an officer (民警) of the 丽水 bureau; .user is the officer."""
+    user = make_user("cop", mobile="13800002222", role=models.User.OFFICER, bureau=lishui_bureau)
+    officer = Client(app.test_client())
+    assert officer.login("cop", APPLICANT_PASSWORD).status_code == 303
+    officer.user = user
+    return officer
+
+
+def file_through_flow(app, flow, subject, steps, **links):
+    """File as 【提交】 does: a draft of flow holding steps (every step reached), then
+    flow.finalize_once; links: service= (变更) or imported= (未备案/认领). Returns the application."""
+    with app.test_request_context():
+        draft = models.Draft(owner=subject.owner_id, kind=flow.kind, subject=subject, **links)
+        draft.store({"steps": steps, "furthest": flow.steps[-1].name}, step=flow.steps[-1].name)
+        return flow.finalize_once(draft, flow.draft_context(draft))
+
+
+@pytest.fixture
+def filed_site(app, applicant, officer):
+    """The applicant's 已备案 website 丽水山居旅游网 (lsly.cn, www.lsly.cn) with its Domain rows,
+    filed through the 新办网站 flow and business and approved by the officer."""
+    application = file_through_flow(app, FLOWS[models.Application.NEW_WEBSITE], applicant.subject,
+                                    website_steps())
+    application.decide(True, reviewer=officer.user.id)
+    site = models.Service.get_by_id(application.service_id)
+    assert site.status == models.Service.FILED and site.record_number
+    return site
+
+
+@pytest.fixture
+def imported_site(applicant, lishui_bureau):
+    """An offline filing (网站认领, 丽水乡村旅游网 lsxc.cn with its old 公安备案号) imported by the
+    bureau under the applicant's certificate, waiting to be claimed."""
+    subject = applicant.subject
+    return models.ImportedSite.create(bureau=lishui_bureau, kind=models.ImportedSite.OFFLINE, domain="lsxc.cn",
+                                      name="丽水乡村旅游网", subject_name=subject.name,
+                                      cert_number=subject.cert_number, deadline=datetime.date(2099, 3, 31),
+                                      record_number="浙公网安备 33110002000007号")

@@ -78,3 +78,34 @@ def make_service(subject, name="别人的站", domains=("lsly.cn",), status=mode
         models.Domain.create(domain=host, registrable=registrable(host), kind=service.kind, service=service,
                              live=status == models.Service.FILED)
     return service
+
+
+# -- A complete 新办网站申请 as the wizard stores it: step → field → the list of values typed --
+
+def website_basic(domain="lsly.cn", name="丽水山居旅游网", **changes):
+    """【网站基本信息】 of a non-interactive site on domain (and www.domain)."""
+    raw = {"site_name": [name], "domain": [domain], "other_domains": [f"www.{domain}"],
+           "home_url": [f"www.{domain}"], "ips": ["47.96.1.10\n47.96.1.20-47.96.1.30"],
+           "access_provider": ["阿里云计算有限公司"], "registrar": ["阿里云计算有限公司"],
+           "service_types": ["单位门户网站"], "languages": ["中文简体"], "icp_number": ["浙ICP备12345678号-1"]}
+    raw.update(changes)
+    return raw
+
+
+def website_person(prefix, name, seq, mobile):
+    """One person block of 【网站负责人】 (fields named <prefix>-<field>)."""
+    return {f"{prefix}-name": [name], f"{prefix}-id_type": ["居民身份证"], f"{prefix}-id_number": [make_id(seq=seq)],
+            f"{prefix}-mobile": [mobile], f"{prefix}-office_phone": ["0578-2786359"],
+            f"{prefix}-email": [f"{prefix}@example.com"]}
+
+
+def website_people():
+    """【网站负责人】: three different people."""
+    return {**website_person("owner", "张建国", 123, "13905781234"),
+            **website_person("security", "李秀英", 456, "13905782222"),
+            **website_person("emergency", "王建华", 789, "13905783333")}
+
+
+def website_steps(domain="lsly.cn", name="丽水山居旅游网"):
+    """Every step of the website flows, filled in and valid."""
+    return {"basic": website_basic(domain, name), "people": website_people(), "notice": {"agree": ["y"]}}
