@@ -72,7 +72,9 @@ class NewSubject(Business):
 
     def give_back(self, application, values):
         # Never reviewed: it stops counting (its certificate can be filed again)
-        # and what was typed comes back as a 新增主体 draft.
+        # and what was typed comes back as a 新增主体 draft. Not while a filing under it waits:
+        # that filing would be left open under a cancelled subject.
+        self.check_withdraw(application)
         subject = application.subject
         subject.status = Subject.CANCELLED
         subject.save()

@@ -33,8 +33,6 @@ def test_a_new_subject_cannot_be_withdrawn_while_its_first_site_waits(new_subjec
     assert models.Application.get_by_id(first.id).status == models.Application.PENDING
 
 
-@pytest.mark.xfail(strict=True, reason="NewSubject.give_back cancels the subject on 退回 without looking at the "
-                                       "filings still open under it (withdraw refuses the same case)")
 def test_returning_a_new_subject_leaves_no_filing_open_under_a_cancelled_subject(new_subject_with_first_site,
                                                                                   officer):
     subject, first, site = new_subject_with_first_site
