@@ -126,7 +126,8 @@ class Filing(Business):
     @staticmethod
     def columns(filed):
         """The service's columns from what a flow puts on record (websites' shape)."""
-        return {"name": filed["site_name"], "domain": filed["domains"][0], "interactive": filed.get("interactive", False)}
+        return {"name": filed["site_name"], "domain": filed["domains"][0],
+                "interactive": filed.get("interactive", False)}
 
     def still_possible(self, application):
         subject, service = application.subject, application.service

@@ -9,6 +9,7 @@ from peewee import BooleanField, CharField, DatabaseProxy, ForeignKeyField, Inte
 from playhouse.migrate import migrate as apply_operations
 from playhouse.migrate import SchemaMigrator
 
+import domains
 import models
 
 
@@ -113,7 +114,7 @@ def m0008_filing_core(migrator):
         if pending is not None:
             rows += [(host, pending) for host in pending.data.get("filed", {}).get("domains", [])]
         for host, asked_by in rows:
-            models.Domain.create(domain=host, registrable=models.domains.registrable(host), kind=service.kind,
+            models.Domain.create(domain=host, registrable=domains.registrable(host), kind=service.kind,
                                  service=service, application=asked_by,
                                  live=asked_by is None and service.status == models.Service.FILED)
     return []

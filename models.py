@@ -745,9 +745,10 @@ class Draft(BaseModel):
     kind = CharField(max_length=16)
     subject = ForeignKeyField(Subject, null=True, backref="drafts", on_delete="CASCADE")
     # The filed service a 变更 edits.
-    service = ForeignKeyField(Service, null=True, backref="drafts", on_delete="CASCADE", column_name="website_id", object_id_name="service_id")
+    service = ForeignKeyField(Service, null=True, backref="drafts", on_delete="CASCADE", column_name="website_id",
+                              object_id_name="service_id")
     imported = DeferredForeignKey("ImportedSite", null=True, on_delete="SET NULL")  # 未备案/认领
-    # Wizard flows: {"steps": {step: {field: [values]}}, "reached": index, "furthest": step name};
+    # Wizard flows: {"steps": {step: {field: [values]}}, "furthest": step name} (older drafts: "reached": index);
     # the subject forms: their fields as typed.
     data = JSONField()
     step = CharField(max_length=32, default="")
@@ -1132,7 +1133,8 @@ class ImportedSite(BaseModel):
     deadline = DateField()
     record_number = CharField(max_length=40, null=True, unique=True)
     # What it was filed as (the column kept its first name).
-    service = ForeignKeyField(Service, null=True, backref="+", on_delete="SET NULL", column_name="website_id", object_id_name="service_id")
+    service = ForeignKeyField(Service, null=True, backref="+", on_delete="SET NULL", column_name="website_id",
+                              object_id_name="service_id")
     imported_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
 
     def progress(self, today):

@@ -605,10 +605,15 @@ def check_home_in_domains(home, domains: Iterable[str]) -> str | None:
     return None
 
 
+def domain_filed_message(domain) -> str:
+    """What the applicant is told when a domain they typed is already filed."""
+    return f"您已经申请过此域名（{_text(domain)}）的备案，请勿重复申请"
+
+
 def check_domain_not_filed(domain, filed_domains: set[str]) -> str | None:
     """The domain has not been filed before (the caller supplies the filed set)."""
     if _safe_domain(domain) in {_safe_domain(d) for d in filed_domains}:
-        return f"您已经申请过此域名（{_text(domain)}）的备案，请勿重复申请"
+        return domain_filed_message(domain)
     return None
 
 

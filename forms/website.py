@@ -149,7 +149,7 @@ class WebsiteBasicForm(FilingForm):
             # Another subject's pending filing blocks nobody (the officer sees the conflict).
             holder = models.Service.blocking(normal, self.subject, models.Service.WEBSITE, exclude=self.website)
             if holder is not None:
-                raise ValidationError(self._pointer(rules.check_domain_not_filed(domain, {normal}), holder))
+                raise ValidationError(self._pointer(rules.domain_filed_message(domain), holder))
             offline = models.ImportedSite.get_or_none(models.ImportedSite.domain == normal,
                                                       models.ImportedSite.kind == models.ImportedSite.OFFLINE,
                                                       models.ImportedSite.service.is_null())

@@ -31,7 +31,7 @@ def drafts():
         query = query.where(models.Draft.kind == kind)
     rows = [(d, url) for d in query.order_by(models.Draft.updated_at.desc()) for url in [_resume(d)] if url]
     return render_template("workspace/drafts.html", rows=rows,
-                           kinds=[k for k in models.BUSINESSES if models.BUSINESSES[k].returns_draft], kind=kind)
+                           kinds=models.BUSINESSES.kinds(returns_draft=True), kind=kind)
 
 
 @bp.route("/drafts/<int:draft_id>/delete", methods=["POST"])

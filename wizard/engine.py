@@ -138,10 +138,6 @@ class Flow:
     opened_from_list = False
 
     @property
-    def application_kind(self):
-        return self.kind
-
-    @property
     def first_form_step(self):
         return next(step for step in self.steps if step.form is not None)
 

@@ -27,11 +27,6 @@ def step_url(flow, draft, step_name, **args):
     return url_for("wizard.step", flow_name=flow.name, draft_id=draft.id, step_name=step_name, **args)
 
 
-def _store(flow, draft, state, step_name=None):
-    """Write the wizard state into the draft (and where to resume)."""
-    draft.store(state.as_data(), step=step_name)
-
-
 def resume_url(draft):
     """Where 【详情】 of a wizard draft resumes it, or None for a draft of no flow."""
     flow = FLOWS.get(draft.kind)
@@ -72,11 +67,11 @@ def start(flow_name):
     draft = models.Draft(owner=current_user.id, kind=flow.kind, subject=subject)
     state = flow.state({})
     if action == "save_draft":
-        _store(flow, draft, state, first.name)
+        draft.store(state.as_data(), first.name)
         flash("草稿已保存，可在【我的草稿】中继续填写", "success")
         return finish(url_for("workspace.drafts"))
     flow.advance(state, flow.steps[1].name)
-    _store(flow, draft, state, first.name)
+    draft.store(state.as_data(), first.name)
     return _go(flow, draft, flow.steps[1].name)
 
 
@@ -186,15 +181,16 @@ def step(flow_name, draft_id, step_name):
     form = current.form(**context) if current.form else None
     if form is not None:
         state.put(current.name, raw_from_post(current.form, request.form, context))
-        _store(flow, draft, state, current.name)
+        draft.store(state.as_data(), current.name)
         # The answer just posted may add or remove a later conditional step: move on by the steps it leaves.
         steps = flow.active_steps(state)
         if current in steps:
             nav = Navigator(steps, current.name, flow.reached(state))
-    if action.startswith("check:") and form is not None and action[len("check:"):] in form.inline_fields:
+    checked = action[len("check:"):] if action.startswith("check:") else None
+    if form is not None and checked in form.inline_fields:
         # One field checked while typing, against this draft's subject and site, as 【下一步】 would.
-        form.check_field(action[len("check:"):])
-        return get_template_attribute("_macros.html", "field")(form[action[len("check:"):]])
+        form.check_field(checked)
+        return get_template_attribute("_macros.html", "field")(form[checked])
     if action == "autosave":
         return render_template("_autosaved.html", draft=draft)
     if action == "back" and nav.prev:
@@ -205,7 +201,7 @@ def step(flow_name, draft_id, step_name):
     if action == "refresh" and hasattr(form, "fill_ticked"):
         form.fill_ticked()
         state.put(current.name, raw_from_form(form))
-        _store(flow, draft, state, current.name)
+        draft.store(state.as_data(), current.name)
     elif action.startswith("lookup_") and action[len("lookup_"):] in getattr(form, "LOOKUPS", {}):
         which = action[len("lookup_"):]
         extra["found"] = (which, form.lookup(which))
@@ -213,14 +209,14 @@ def step(flow_name, draft_id, step_name):
         which, _, provider_id = action[len("pick_"):].partition(":")
         if which in getattr(form, "LOOKUPS", {}) and provider_id.isdigit() and form.pick(which, int(provider_id)):
             state.put(current.name, raw_from_form(form))
-            _store(flow, draft, state, current.name)
+            draft.store(state.as_data(), current.name)
     elif action == "next":
         if form is None and flow.subject_problem(draft.subject):
             flash(flow.subject_problem(draft.subject), "error")
         elif form is None or form.validate():
             if nav.next:
                 flow.advance(state, nav.next.name)
-                _store(flow, draft, state, current.name)
+                draft.store(state.as_data(), current.name)
             if nav.is_last or request.args.get("return") == "review":
                 return finish(url_for(".review", flow_name=flow.name, draft_id=draft.id))
             return _go(flow, draft, nav.next.name)
