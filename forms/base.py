@@ -114,10 +114,21 @@ class Form(FlaskForm):
             self[name].render_kw = {**self[name].render_kw, "hx-post": url,
                                     "hx-vals": json.dumps({"action": f"check:{name}"})}
 
+    # {field: fields whose message depends on it}; see recheck_dependents.
+    DEPENDS = {}
+
     def check_field(self, name):
         """Run one field's validators, including the form's validate_<name>."""
         extra = getattr(type(self), f"validate_{name}", None)
         return self[name].validate(self, [extra] if extra else [])
+
+    def recheck_dependents(self, name):
+        """Check again the filled-in fields whose message depends on name (so a message whose
+        cause was just fixed goes away); return them."""
+        fields = [self[other] for other in self.DEPENDS.get(name, ()) if self[other].data]
+        for field in fields:
+            self.check_field(field.name)
+        return fields
 
 
 CAPTCHA_SESSION_KEY = "captcha_token"

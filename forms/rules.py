@@ -41,9 +41,40 @@ CERT_TYPES: dict[str, list[str]] = {
     "个人": ["居民身份证"],
 }
 
+@dataclass(frozen=True)
+class PreApproval:
+    """One 前置审批 item of the website form: the document whose number is asked for, who issues
+    it (seed 002 names the provincial department), and the number's public format when it has one."""
+
+    item: str                 # as ticked on the form
+    key: str                  # the part of its field names
+    licence: str              # 许可证/审核文件
+    authority: str            # an issuing authority, as the hint's example
+    example: str              # a number that passes
+    pattern: str | None = None  # fullmatch after NFKC (full-width brackets become ASCII)
+
+
+PRE_APPROVALS = [
+    PreApproval("新闻", "news", "互联网新闻信息服务许可证", "浙江省委宣传部", "33120180001"),
+    PreApproval("出版", "publishing", "网络出版服务许可证", "浙江省新闻出版局", "（署）网出证（浙）字第045号",
+                r"\(署\)网出证\([\u4e00-\u9fff]\)字第\d{1,4}号"),
+    PreApproval("教育", "education", "教育主管部门审核同意文件", "浙江省教育厅", "浙教函〔2024〕12号"),
+    PreApproval("医疗保健", "health", "互联网医疗保健信息服务审核同意书", "浙江省卫生健康委员会", "浙卫网审〔2024〕第0012号"),
+    PreApproval("药品和医疗器械", "drugs", "互联网药品信息服务资格证书", "浙江省药品监督管理局",
+                "（浙）-非经营性-2024-0012", r"\([\u4e00-\u9fff]\)-(经营性|非经营性)-\d{4}-\d{4}"),
+    PreApproval("文化", "culture", "网络文化经营许可证", "浙江省文化和旅游厅", "浙网文〔2024〕1234-056号",
+                r"[\u4e00-\u9fff]网文[〔\[【]\d{4}[〕\]】]\d{3,5}-\d{2,4}号"),
+    PreApproval("广播电影电视节目", "broadcast", "信息网络传播视听节目许可证", "浙江省广播电视局", "1109364",
+                r"\d{7}"),
+    PreApproval("电子公告", "bbs", "电子公告服务专项备案", "浙江省通信管理局", "浙通电公备〔2024〕012号"),
+]
 # The 前置审批 items the platform offers on the website form.
-PRE_APPROVAL_ITEMS = ["新闻", "出版", "教育", "医疗保健", "药品和医疗器械", "文化",
-                      "广播电影电视节目", "电子公告"]
+PRE_APPROVAL_ITEMS = [approval.item for approval in PRE_APPROVALS]
+PRE_APPROVAL_BY_ITEM = {approval.item: approval for approval in PRE_APPROVALS}
+# Words in a site name that need a 前置审批 (seed 002: 新闻, 出版, 教育, 卫生, 药监, 文化, 广电).
+NAME_KEYWORDS = [(("新闻",), "新闻"), (("出版",), "出版"), (("教育", "学校", "培训"), "教育"),
+                 (("医疗", "医院", "卫生", "健康"), "医疗保健"), (("药",), "药品和医疗器械"),
+                 (("文化",), "文化"), (("广播", "电视", "广电", "视听"), "广播电影电视节目")]
 
 # MIIT writes three provinces differently in ICP numbers (蜀ICP备, 黔ICP备, 陇ICP备).
 ICP_PROVINCE_ABBR: dict[str, str] = {**PROVINCE_ABBR, "51": "蜀", "52": "黔", "62": "陇"}
@@ -742,14 +773,41 @@ def check_site_name(name, domains: Iterable[str] = (), subject_nature="单位",
         word = next((w for w in PUBLIC_AFFAIRS_WORDS if w in text), None)
         if word:
             return f"非政府机构的网站名称不能使用“{word}”等党政机关用语"
-    if "新闻" in text and "新闻" not in approvals:
-        return "网站名称含“新闻”，须先取得“新闻”前置审批"
+    for words, item in NAME_KEYWORDS:
+        word = next((w for w in words if w in text), None)
+        if word and item not in approvals:
+            return f"网站名称含“{word}”，须先取得“{item}”前置审批：请在【前置审批】中勾选“{item}”并填写审批文号"
     if "电子公告" not in approvals:
         word = next((w for w in _BBS_WORDS if w.lower() in lowered), None)
         if word:
             return f"网站名称含“{word}”，须先取得“电子公告”前置审批"
         if any("bbs" in _safe_domain(d) for d in domains):
             return "域名含“bbs”，须先取得“电子公告”前置审批"
+    return None
+
+
+def check_approval_number(value, item: str) -> str | None:
+    """A ticked 前置审批 item's 文号: present, with digits, in its public format where it has one."""
+    approval = PRE_APPROVAL_BY_ITEM[item]
+    text = _half_width(value)
+    message = _basic(text, f"“{item}”的审批文号")
+    if message:
+        return message
+    if len(text) > 60 or not re.search(r"\d", text):
+        return f"请填写{approval.licence}上的编号，如 {approval.example}"
+    if approval.pattern and not re.fullmatch(approval.pattern, text):
+        return f"{approval.licence}编号格式不正确，应如 {approval.example}"
+    return None
+
+
+def check_approval_authority(value) -> str | None:
+    """The department that granted a 前置审批: a Chinese name of at least four characters."""
+    text = _half_width(value)
+    message = _basic(text, "审批机关")
+    if message:
+        return message
+    if _cjk_count(text) < 4 or len(text) > 50:
+        return "请填写审批机关的中文全称，如 浙江省教育厅"
     return None
 
 
@@ -923,6 +981,11 @@ def _example_ip_range(example: str) -> str | None:
     return check_ip_range(start, end)
 
 
+def _example_approval(example: str) -> str | None:
+    item, number = _split_context(example, PRE_APPROVAL_ITEMS, PRE_APPROVAL_ITEMS[0])
+    return check_approval_number(number, item)
+
+
 _ICP_CONTEXTS = {"网站": "website", "APP": "app", "小程序": "miniprogram"}
 
 
@@ -1009,13 +1072,26 @@ RULES: list[Rule] = [
     Rule("site_name", "网站名称",
          "至少3个汉字，不能只有字母数字，不能使用域名；个人网站不能叫“……公司”“……集团”；"
          "非政府机构的网站不能以“中国”“中华”“中央”“国家”“人民”“维权”开头，不能使用“人民政府”"
-         "“公安”“监察”“信访”等党政机关用语；名称含“新闻”须有新闻前置审批，含“论坛”“社区”“BBS”"
+         "“公安”“监察”“信访”等党政机关用语。名称含领域关键词的，须勾选相应前置审批并填写文号："
+         "“新闻”须有新闻审批，“出版”须有出版审批，“教育”“学校”“培训”须有教育审批，"
+         "“医疗”“医院”“卫生”“健康”须有医疗保健审批，“药”须有药品和医疗器械审批，“文化”须有文化审批，"
+         "“广播”“电视”“广电”“视听”须有广播电影电视节目审批；含“论坛”“社区”“BBS”"
          "或域名含bbs须有电子公告前置审批。示例假定网站域名为 lsly.cn、未取得任何前置审批，"
          "格式为“主体性质：网站名称”（不写主体性质即企业单位）。",
          good=["丽水旅游资讯网", "个人：小明的摄影日记", "政府机构：丽水市人民政府网"],
          bad=["lsly.cn", "www.lsly.cn官网", "LSLY", "旅游", "个人：丽水旅游有限公司",
-              "中国旅游网", "丽水公安服务网", "丽水新闻网", "丽水论坛"],
+              "中国旅游网", "丽水公安服务网", "丽水新闻网", "丽水论坛", "丽水教育在线", "丽水医疗健康网",
+              "丽水药品商城", "丽水广播电视网", "丽水文化出版网"],
          check=_example_site_name),
+    Rule("pre_approval_number", "前置审批文号",
+         "勾选的每一项前置审批都要分别填写审批文号和审批机关。有公开格式的按格式填写："
+         "网络出版服务许可证如“（署）网出证（浙）字第045号”，互联网药品信息服务资格证书如"
+         "“（浙）-非经营性-2024-0012”，网络文化经营许可证如“浙网文〔2024〕1234-056号”，"
+         "信息网络传播视听节目许可证为7位数字。示例格式：“审批项目：文号”。",
+         good=[f"{a.item}：{a.example}" for a in PRE_APPROVALS],
+         bad=["出版：12345", "药品和医疗器械：浙药审2024-12", "文化：浙文化〔2024〕12号", "广播电影电视节目：110936",
+              "教育：教育厅批复"],
+         check=_example_approval),
     Rule("domain", "域名",
          "只填写域名，如 abc.com 或中文域名 例子.公司；不要带 http://、路径或端口，不能用通配符“*”，"
          "不能填IP地址；后缀须是已开放注册的域名后缀（以公共后缀列表为准）。每个域名只能备案一次，"

@@ -4,7 +4,7 @@ import json
 
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from flask_wtf.file import FileField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 import divisions
 import models
@@ -29,6 +29,18 @@ def _lines(text):
 
 def _choices(items):
     return [(item, item) for item in items]
+
+
+def _approval_fields():
+    """A 审批文号 and a 审批机关 field for each 前置审批 item (checked only when the item is ticked)."""
+    fields = {}
+    for approval in rules.PRE_APPROVALS:
+        fields[f"approval_{approval.key}_number"] = StringField(
+            f"{approval.item}·审批文号", filters=[strip], render_kw={"autocomplete": "off"},
+            description=f"{approval.licence}上的编号，如 {approval.example}")
+        fields[f"approval_{approval.key}_authority"] = StringField(
+            f"{approval.item}·审批机关", filters=[strip], description=f"如 {approval.authority}")
+    return fields
 
 
 def interactive_reason(items):
@@ -80,13 +92,17 @@ class WebsiteBasicForm(FilingForm):
                                      description="网站有留言板、购物车、会员登录、商城或标价等功能的，都属于交互式服务")
     pre_approvals = CheckboxList("前置审批", choices=_choices(rules.PRE_APPROVAL_ITEMS),
                                  description="只在网站提供相应服务并已取得审批时勾选")
-    pre_approval_numbers = StringField("前置审批文号", filters=[strip], validators=[Length(max=200)],
-                                       description="勾选前置审批时必填，多个文号用分号隔开")
+    # Declared here so the summary lists them right after 前置审批 (a class body's namespace is a dict).
+    vars().update(_approval_fields())
     dangerous_goods = BooleanField("发布互联网危险物品信息", description="须持有相应许可证")
     dangerous_licence = StringField("危险物品信息发布许可证号", filters=[strip], validators=[Length(max=60)])
     languages = CheckboxList("网站语种", choices=_choices(LANGUAGES))
     icp_number = StringField("ICP备案号", filters=[strip], validators=[
         required("ICP备案号"), rule(rules.check_icp_number)], description="工业和信息化部的备案号，如 京ICP备12345678号-1")
+
+    # Fields whose message depends on another field: checked again (when filled in) as that one changes.
+    DEPENDS = {"domain": ("site_name", "home_url"), "other_domains": ("site_name", "home_url"),
+               "pre_approvals": ("site_name",)}
 
     LOOKUPS = {"access": (models.Provider.ACCESS, "access_provider"),
                "registrar": (models.Provider.REGISTRAR, "registrar")}
@@ -97,6 +113,13 @@ class WebsiteBasicForm(FilingForm):
         self.access_region.choices = self.registrar_region.choices = provinces
         for name in ("access_region", "access_query", "registrar_region", "registrar_query"):
             self[name].summary_skip = True
+        for approval in rules.PRE_APPROVALS:
+            number, authority = self.approval_fields(approval)
+            ticked = approval.item in (self.pre_approvals.data or [])
+            number.validators = [self._ticked_check(ticked, rules.check_approval_number, approval.item)]
+            authority.validators = [self._ticked_check(ticked, rules.check_approval_authority)]
+            number.summary_skip = authority.summary_skip = not ticked
+            number.flags.required = authority.flags.required = True
         # Checked by validate_* methods; flagged for the red *.
         self.service_types.flags.required = self.languages.flags.required = True
 
@@ -104,12 +127,37 @@ class WebsiteBasicForm(FilingForm):
         """Ticking an interactive item says at once that the site is 交互式; typing a
         provider's name (or choosing its region) searches as you go."""
         refresh_on_change(self.interactive_items, url, target, ["interactive-note"])
+        # Ticking a 前置审批 item asks for its 文号 and 审批机关, and may settle the 网站名称's message.
+        refresh_on_change(self.pre_approvals, url, target, ["pre-approval-details", "field-site_name"])
         for which in self.LOOKUPS:
             search = {"hx-post": url, "hx-vals": json.dumps({"action": f"lookup_{which}"}),
                       "hx-swap": "none", "hx-select-oob": f"#found-{which}"}
             self[f"{which}_query"].render_kw = {**search, "hx-trigger": "input changed delay:500ms",
                                                 "autocomplete": "off"}
             self[f"{which}_region"].render_kw = {**search, "hx-trigger": "change"}
+
+    def approval_fields(self, approval):
+        """(文号 field, 审批机关 field) of a 前置审批 item."""
+        return self[f"approval_{approval.key}_number"], self[f"approval_{approval.key}_authority"]
+
+    def ticked_approvals(self):
+        """(item, 文号 field, 审批机关 field) of each ticked 前置审批 item, for the step and the filing."""
+        ticked = self.pre_approvals.data or []
+        return [(a.item, *self.approval_fields(a)) for a in rules.PRE_APPROVALS if a.item in ticked]
+
+    def approval_details(self):
+        """{item: {"number", "authority"}} of the ticked items, as the filing keeps them."""
+        return {item: {"number": number.data, "authority": authority.data}
+                for item, number, authority in self.ticked_approvals()}
+
+    @staticmethod
+    def _ticked_check(ticked, check, *context):
+        """A validator that runs a rule only for a ticked item (an unticked item's fields are ignored)."""
+        def validator(_form, field):
+            message = check(field.data, *context) if ticked else None
+            if message:
+                raise StopValidation(message)
+        return validator
 
     def interactive_note(self):
         return interactive_reason(self.interactive_items.data)
@@ -202,10 +250,6 @@ class WebsiteBasicForm(FilingForm):
     def validate_languages(self, field):
         if not field.data:
             raise ValidationError("请至少选择一种网站语种")
-
-    def validate_pre_approval_numbers(self, field):
-        if self.pre_approvals.data and not field.data:
-            raise ValidationError("勾选了前置审批，请填写审批文号")
 
     def validate_dangerous_licence(self, field):
         if self.dangerous_goods.data and not field.data:

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, get_template_attribute, make_response, redirect, render_template, request, \
     url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 import models
 from forms.subject import subject_facts
@@ -115,13 +116,17 @@ def take_up(imported_id):
                  subject, first, step, imported=imported)
 
 
+def _step_action(flow, draft, step_name):
+    """Where a step's form posts (keeping the way back to 核对信息)."""
+    return step_url(flow, draft, step_name, **({"return": "review"} if request.args.get("return") else {}))
+
+
 def _render(flow, draft, nav, form, action=None, subject=None, **context):
     """A step as a page, or only the step to htmx; templates get the navigator.
 
     draft is None for the first step before anything is stored (subject given instead).
     """
-    action = action or step_url(flow, draft, nav.current.name,
-                                **({"return": "review"} if request.args.get("return") else {}))
+    action = action or _step_action(flow, draft, nav.current.name)
     if form is not None:
         # Inline checks go through the step, so they judge in the draft's context as 【下一步】 does.
         form.check_inline_at(action)
@@ -188,9 +193,13 @@ def step(flow_name, draft_id, step_name):
             nav = Navigator(steps, current.name, flow.reached(state))
     checked = action[len("check:"):] if action.startswith("check:") else None
     if form is not None and checked in form.inline_fields:
-        # One field checked while typing, against this draft's subject and site, as 【下一步】 would.
+        # One field checked while typing, against this draft's subject and site, as 【下一步】 would;
+        # the fields whose message depends on it come along out of band.
         form.check_field(checked)
-        return get_template_attribute("_macros.html", "field")(form[checked])
+        form.check_inline_at(_step_action(flow, draft, current.name))   # the swapped-in fields check here too
+        render = get_template_attribute("_macros.html", "field")
+        return render(form[checked]) + Markup().join(render(other, oob=True)
+                                                     for other in form.recheck_dependents(checked))
     if action == "autosave":
         return render_template("_autosaved.html", draft=draft)
     if action == "back" and nav.prev:
@@ -202,6 +211,9 @@ def step(flow_name, draft_id, step_name):
         form.fill_ticked()
         state.put(current.name, raw_from_form(form))
         draft.store(state.as_data(), current.name)
+    elif action == "refresh" and form is not None:
+        # htmx names the field that changed: what depends on it is shown as it stands now.
+        form.recheck_dependents(request.headers.get("HX-Trigger-Name", ""))
     elif action.startswith("lookup_") and action[len("lookup_"):] in getattr(form, "LOOKUPS", {}):
         which = action[len("lookup_"):]
         extra["found"] = (which, form.lookup(which))

@@ -45,7 +45,7 @@ class WebsiteFlow(Flow):
             "registrar": basic.registrar.data, "service_types": basic.service_types.data,
             "interactive_items": basic.interactive_items.data, "interactive": basic.interactive,
             "pre_approvals": basic.pre_approvals.data,
-            "pre_approval_numbers": basic.pre_approval_numbers.data,
+            "pre_approval_details": basic.approval_details(),
             "dangerous_goods": basic.dangerous_goods.data, "dangerous_licence": basic.dangerous_licence.data,
             "languages": basic.languages.data, "icp_number": basic.icp_number.data,
             "people": {name: {k: v for k, v in people[name].data.items() if k != "same_as_subject"}

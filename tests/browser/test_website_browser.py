@@ -118,3 +118,24 @@ def test_new_user_files_a_site_whose_home_page_is_www_of_its_domain(page):
     agree_and_submit(page)
     page.get_by_role("link", name="我的申请").first.click()
     expect(page.get_by_role("row", name=re.compile("丽水山居旅游网"))).to_contain_text("待审核")
+
+
+def test_a_field_keyword_in_the_name_asks_for_that_pre_approval_and_its_own_number(page):
+    """丽水教育在线 needs 教育: ticking it brings its 文号 and 审批机关 fields, and the name's message goes."""
+    register_and_login(page, "walk_edu", "13912360008")
+    person_subject(page, "钱立群", 621, "13905790031")
+    page.goto("/apply/website")
+    page.get_by_role("button", name="下一步").click()
+    fill_basic(page, "lsjyzx.cn")
+    field(page, "网站名称").fill("丽水教育在线")
+    field(page, "网络接入服务商").fill("中国电信股份有限公司丽水分公司")
+    settled(page)
+    expect(page.locator("#field-site_name .error")).to_contain_text("须先取得“教育”前置审批")
+    expect(field(page, "教育·审批文号")).to_have_count(0)
+    page.locator("#field-pre_approvals").get_by_label("教育", exact=True).check()
+    settled(page)
+    expect(page.locator("#field-site_name .error")).to_have_count(0)
+    field(page, "教育·审批文号").fill("浙教函〔2024〕12号")
+    field(page, "教育·审批机关").fill("浙江省教育厅")
+    page.get_by_role("button", name="下一步").click()
+    expect(page.get_by_role("heading", name="网站负责人")).to_be_visible()
