@@ -43,8 +43,8 @@ class Business:
     def give_back(self, application, values):
         """退回 or 撤销: undo what filing started; values is the payload (with the step to reopen)."""
 
-    def check_withdraw(self, application):
-        """Raise TransitionError when 撤销申请 must not happen now."""
+    def check_give_back(self, application):
+        """Raise TransitionError when 撤销 or 退回 must not happen now."""
 
     def still_possible(self, application):
         """Raise TransitionError when what happened since submission forbids 通过."""
@@ -72,17 +72,16 @@ class NewSubject(Business):
 
     def give_back(self, application, values):
         # Never reviewed: it stops counting (its certificate can be filed again)
-        # and what was typed comes back as a 新增主体 draft. Not while a filing under it waits:
-        # that filing would be left open under a cancelled subject.
-        self.check_withdraw(application)
+        # and what was typed comes back as a 新增主体 draft.
         subject = application.subject
         subject.status = Subject.CANCELLED
         subject.save()
         Draft.create(owner=application.owner, kind=Draft.NEW_SUBJECT, data=values.get("form", {}))
 
-    def check_withdraw(self, application):
+    def check_give_back(self, application):
+        # A filing still open under it (待审核, 待面审 …) would be left under a cancelled subject.
         if application.subject.applications.where(Application.id != application.id,
-                                                  Application.status == Application.PENDING).exists():
+                                                  Application.status.in_(Application.OPEN)).exists():
             raise TransitionError("该主体下还有审核中的业务，请先撤销这些业务申请")
 
 
@@ -133,6 +132,9 @@ class Filing(Business):
         subject, service = application.subject, application.service
         if subject.status in (Subject.CANCELLING, Subject.CANCELLED):
             raise TransitionError(f"开办主体{subject.status}，不能通过{self.kind}申请，请退回")
+        if subject.status == Subject.PENDING and application.bureau_id != subject.bureau_id:
+            # Its 通过 would approve the subject too, which only the subject's own bureau may review.
+            raise TransitionError("开办主体尚待其属地公安机关审核，主体审核通过后才能通过本申请")
         if self.needs_filed_service and service.status != Service.FILED:
             raise TransitionError(f"{service.kind_label}当前状态为“{service.status}”，不能通过，请退回")
         if self.filing:

@@ -11,6 +11,7 @@ from playhouse.migrate import SchemaMigrator
 
 import domains
 import models
+from forms import rules
 
 
 class SchemaVersion(models.BaseModel):
@@ -84,17 +85,36 @@ def m0007_website_after_filing(migrator):
                                     on_delete="SET NULL"))
 
 
+def _approvals_per_item(wizard):
+    """Old wizard data kept one 前置审批文号 for all ticked items: give each ticked item that number."""
+    basic = (wizard or {}).get("steps", {}).get("basic")
+    if not basic or "pre_approval_numbers" not in basic:
+        return wizard
+    number = basic.pop("pre_approval_numbers")
+    for item in basic.get("pre_approvals", []):
+        if item in rules.PRE_APPROVAL_BY_ITEM:
+            basic[f"approval_{rules.PRE_APPROVAL_BY_ITEM[item].key}_number"] = number
+    return wizard
+
+
 def m0008_filing_core(migrator):
     """One filed-service table (website gains a kind), a Domain table replacing JSON scans, the
-    注销 attachment as a foreign key, and one payload key ("filed") for what a filing puts on record."""
+    注销 attachment as a foreign key, one payload key ("filed") for what a filing puts on record,
+    and a 文号 per ticked 前置审批 item."""
     database = migrator.database
     if not database.table_exists("website"):
         return []
-    apply_operations(*_add_columns(migrator, "website", kind=CharField(max_length=16, default="website",
-                                                                       index=True)),
+    apply_operations(*_add_columns(migrator, "website", kind=CharField(max_length=16, default="website")),
                      *_add_columns(migrator, "application", attachment_id=ForeignKeyField(
                          models.Upload, field=models.Upload.id, null=True, on_delete="SET NULL")))
+    # The model is Service now: its indexes are named service_* (created with the new tables below).
+    for column in ("domain", "owner_id", "subject_id", "record_number"):
+        database.execute_sql(f"DROP INDEX IF EXISTS website_{column}")
     database.create_tables([models.Domain])
+    drafts = models.Draft.select().where(models.Draft.kind.in_(
+        [models.Application.NEW_WEBSITE, models.Application.CHANGE_WEBSITE, models.Application.CLAIM_WEBSITE]))
+    for draft in drafts if database.table_exists("draft") else []:
+        models.Draft.update(data=_approvals_per_item(dict(draft.data))).where(models.Draft.id == draft.id).execute()
     application = models.Application
     for row in application.select().where(application.kind.in_(
             [models.Application.NEW_WEBSITE, models.Application.CHANGE_WEBSITE, models.Application.CLAIM_WEBSITE,
@@ -102,6 +122,14 @@ def m0008_filing_core(migrator):
         data = dict(row.data)
         if "website" in data:
             data["filed"] = data.pop("website")
+        for key in ("wizard", "before"):
+            if key in data:
+                data[key] = _approvals_per_item(data[key])
+        filed = data.get("filed", {})
+        if "pre_approval_numbers" in filed:
+            number = filed.pop("pre_approval_numbers")
+            filed["pre_approval_details"] = {item: {"number": number, "authority": ""}
+                                             for item in filed.get("pre_approvals", [])}
         attachment = data.pop("attachment", None)
         application.update(data=data, attachment=attachment).where(application.id == row.id).execute()
     for service in models.Service.select():

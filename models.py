@@ -893,7 +893,7 @@ class Application(BaseModel):
         if not self.withdrawable():
             raise TransitionError("已超过提交后30分钟，不能撤销申请")
         with db.atomic():
-            self.business.check_withdraw(self)
+            self.business.check_give_back(self)
             self._close(self.WITHDRAWN)
             self.business.give_back(self, self.data)
 
@@ -912,6 +912,7 @@ class Application(BaseModel):
                 if approved:
                     self.business.approve(self)
                 else:
+                    self.business.check_give_back(self)
                     self.business.give_back(self, {**self.data, **({"last_step": reopen_at} if reopen_at else {})})
         except IntegrityError:
             # Another service's 通过 took one of these domains a moment ago (the database refused).
@@ -980,11 +981,12 @@ class Domain(BaseModel):
 
     @classmethod
     def conflicts(cls, application):
-        """(host, other service) for each host this filing asks for that another service
-        (not cancelled) also holds or asks for: flagged to the officer, never refused at filing."""
+        """(host, other service) for each host this filing asks for that another pending filing
+        also asks for: flagged to the officer, never refused at filing (a host another service
+        holds live is a rule broken, which the re-run form check reports)."""
         mine = cls.select(cls.domain).where(cls.application == application.id)
         rows = (cls.select(cls, Service).join(Service)
-                .where(cls.domain.in_(mine), cls.service != application.service_id,
+                .where(cls.domain.in_(mine), cls.service != application.service_id, cls.live == False,  # noqa: E712
                        Service.status != Service.CANCELLED).order_by(cls.domain))
         return [(row.domain, row.service) for row in rows]
 

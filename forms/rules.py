@@ -618,7 +618,7 @@ def check_domain(value) -> str | None:
     return None
 
 
-def _host_of(url: str) -> str:
+def host_of(url: str) -> str:
     """The host part of a home-page address, with or without scheme, path or port."""
     host = re.sub(r"(?i)^[a-z][a-z0-9+.-]*://", "", _text(url))
     return re.split(r"[/?#:]", host, maxsplit=1)[0]
@@ -626,7 +626,7 @@ def _host_of(url: str) -> str:
 
 def check_home_in_domains(home, domains: Iterable[str]) -> str | None:
     """The home page's host is one of the site's listed domains, or www. in front of one."""
-    host = _host_of(home)
+    host = host_of(home)
     if not host:
         return "请填写网站首页"
     listed, wanted = {_safe_domain(d) for d in domains}, _safe_domain(host)

@@ -167,8 +167,19 @@ class WebsiteBasicForm(FilingForm):
     def all_domains(self):
         return [d for d in [self.domain.data, *_lines(self.other_domains.data)] if d]
 
+    def home_host(self):
+        """The 网站首页's host, normalized (None when it cannot be read)."""
+        try:
+            return rules.normalize_domain(rules.host_of(self.home_url.data or ""))
+        except ValueError:
+            return None
+
     def normalized_domains(self):
-        return list(dict.fromkeys(rules.normalize_domain(d) for d in self.all_domains()))
+        """The listed domains, and the 首页's host when it is www. + one of them: a host the site
+        uses is filed (and held) like the others."""
+        listed = list(dict.fromkeys(rules.normalize_domain(d) for d in self.all_domains()))
+        home = self.home_host()
+        return listed + ([home] if home and home not in listed else [])
 
     def ip_lines(self):
         return _lines(self.ips.data)
@@ -235,6 +246,9 @@ class WebsiteBasicForm(FilingForm):
         message = rules.check_home_in_domains(field.data, self.all_domains())
         if message:
             raise ValidationError(message)
+        home = self.home_host()
+        if home and home not in {rules.normalize_domain(d) for d in self.all_domains()}:
+            self._check_taken([home])
 
     def validate_ips(self, field):
         for line in self.ip_lines():

@@ -36,7 +36,7 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 SLUG = re.compile(r"[a-z][a-z0-9-]*")
 # Routes beside /apply/<flow>/<draft>/<step>: a step of these names could never be reached.
 RESERVED_STEP_NAMES = {"review", "submit"}
-PROTOCOL = ("file", "approve", "give_back", "check_withdraw", "still_possible", "review_days", "facts")
+PROTOCOL = ("file", "approve", "give_back", "check_give_back", "still_possible", "review_days", "facts")
 
 
 # -- What a person types into each step form (a new step form adds its values here) -----------

@@ -91,3 +91,60 @@ def test_upgrade_from_release_five_with_bureaus_in_use(tmp_path):
         assert models.Bureau.get().guide_text()["faq"] and models.Holiday.select().count() > 200
         assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
         assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()
+
+
+def test_upgrade_to_the_filing_core_moves_domains_attachments_and_approval_numbers(tmp_path):
+    """Release seven's shapes: JSON domains, an attachment id inside the data, one 前置审批文号 for all."""
+    database = models.open_database(f"sqlite:///{tmp_path / 'v7.db'}")
+    with database.connection_context():
+        migrations.upgrade(database)
+        owner = models.User.create(username="u", password_hash="x", mobile="13900000001", email="u@e.com")
+        subject = models.Subject.create(owner=owner, status="有效", nature="单位", name="丽水市云岭科技有限公司",
+                                        region_code="331102", leader_name="张建国", leader_id_type="居民身份证",
+                                        leader_id_number="x", leader_residence="x", leader_office_phone="x",
+                                        leader_mobile="13900000001", leader_email="z@e.com")
+        upload = models.Upload.create(owner=owner, purpose="cancel_attachment", stored_name="a.png",
+                                      content_type="image/png", size=1, sha256="0")
+        # Back to release seven: no Domain table, no kind column, the old index names (SQLite cannot drop
+        # the attachment column, a foreign key; the migration leaves a present column alone).
+        database.execute_sql("DROP TABLE domain")
+        for name in ("service_kind", "service_owner_id", "service_subject_id", "service_domain",
+                     "service_record_number"):
+            database.execute_sql(f"DROP INDEX {name}")
+        for statement in ("ALTER TABLE website DROP COLUMN kind",
+                          "CREATE INDEX website_domain ON website (domain)",
+                          "CREATE UNIQUE INDEX website_record_number ON website (record_number)"):
+            database.execute_sql(statement)
+        database.execute_sql("DELETE FROM schemaversion WHERE version > 7")
+        old = ('{"website": {"site_name": "丽水新闻资讯网", "domains": ["lsxw.cn", "www.lsxw.cn"], '
+               '"pre_approvals": ["新闻"], "pre_approval_numbers": "33120180001"}, '
+               '"wizard": {"steps": {"basic": {"pre_approvals": ["新闻"], "pre_approval_numbers": ["33120180001"]}}, '
+               '"reached": 3}}')
+        database.execute_sql("INSERT INTO website (id, created_at, owner_id, subject_id, name, domain, status, "
+                             "record_number, interactive, data) VALUES (1, '2026-11-01', ?, ?, '丽水新闻资讯网', "
+                             "'lsxw.cn', '已备案', '浙公网安备 33110002000001号', 0, "
+                             "'{\"domains\": [\"lsxw.cn\", \"www.lsxw.cn\"]}')", (owner.id, subject.id))
+        for kind, status, data in (("新办网站", "已通过", old),
+                                   ("注销网站", "待审核", '{"reason": "关了", "attachment": %d}' % upload.id)):
+            database.execute_sql("INSERT INTO application (created_at, owner_id, subject_id, kind, status, data, "
+                                 "submitted_at, website_id, reason, appointment) VALUES ('2026-11-01', ?, ?, ?, ?, ?, "
+                                 "'2026-11-01', 1, '', '{}')", (owner.id, subject.id, kind, status, data))
+        database.execute_sql("INSERT INTO draft (created_at, owner_id, kind, subject_id, data, step, updated_at) "
+                             "VALUES ('2026-11-01', ?, '新办网站', ?, ?, 'basic', '2026-11-01')",
+                             (owner.id, subject.id, '{"steps": {"basic": {"pre_approvals": ["出版", "新闻"], '
+                                                    '"pre_approval_numbers": ["（署）网出证（浙）字第045号"]}}, '
+                                                    '"reached": 1}'))
+
+        assert migrations.upgrade(database) == ["m0008_filing_core"]
+        indexes = {row[0] for row in database.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'website'").fetchall()}
+        assert not {i for i in indexes if i.startswith("website_")} and "service_record_number" in indexes
+        assert {(d.domain, d.live) for d in models.Domain.select()} == {("lsxw.cn", True), ("www.lsxw.cn", True)}
+        filed = models.Application.get(models.Application.kind == "新办网站").data
+        assert filed["filed"]["pre_approval_details"] == {"新闻": {"number": "33120180001", "authority": ""}}
+        assert filed["wizard"]["steps"]["basic"]["approval_news_number"] == ["33120180001"]
+        assert models.Application.get(models.Application.kind == "注销网站").attachment_id == upload.id
+        draft = models.Draft.get().data["steps"]["basic"]
+        assert draft["approval_publishing_number"] == draft["approval_news_number"] == ["（署）网出证（浙）字第045号"]
+        assert "pre_approval_numbers" not in draft
+        assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()

@@ -70,7 +70,7 @@ def test_another_subjects_pending_filing_of_the_domain_is_flagged_not_refused(cl
         owner=other.owner, subject=other, kind="新办网站", service=pending)).where(
         models.Domain.service == pending).execute()
     page = client.get(f"/review/{filed.id}").get_data(as_text=True)
-    assert "域名www.lsly.cn另有网站“别人的站”（待审核）在用或在申请" in page and "已有网站申请过此域名" not in page
+    assert "域名www.lsly.cn另有网站“别人的站”（待审核）也在申请，先通过者有效" in page and "已有网站申请过此域名" not in page
 
 
 def test_approve_issues_the_number_and_tells_the_applicant(client, filed):

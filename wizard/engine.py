@@ -306,8 +306,7 @@ def recheck(application):
         form.validate()
         problems += [f"【{step.title}】{message}" for field in form for message in _messages(field)]
     for host, other in models.Domain.conflicts(application):
-        problems.append(f"域名{host}另有{other.kind_label}“{other.name}”（{other.status}"
-                        + (f"，{other.record_number}" if other.record_number else "") + "）在用或在申请，先通过者有效")
+        problems.append(f"域名{host}另有{other.kind_label}“{other.name}”（{other.status}）也在申请，先通过者有效")
     return problems
 
 
