@@ -456,3 +456,17 @@ def test_holiday_year_out_of_range_is_not_found(client, app):
     make_user("root", mobile="13700000001", role=models.User.ADMIN)
     client.login("root", "Secret2026x")
     assert client.get("/admin/holidays?year=0").status_code == 404
+
+
+def test_a_cancel_refused_by_a_race_stores_no_picture(client, site, monkeypatch):
+    client.post(f"/websites/{site.id}/cancel", {**CANCEL, "action": "send_code"})
+    code = code_for("13905781234")
+    # A 变更 was filed a moment after the page's own check: the database refuses the second open one.
+    models.Application.create(owner=site.owner, subject=site.subject, kind="变更网站", service=site)
+    monkeypatch.setattr(models.Service, "change_problem", lambda self: None)
+    data = {**CANCEL, "code": code, "action": "submit", "attachment": (io.BytesIO(picture()), "closed.png")}
+    response = client.raw.post(f"/websites/{site.id}/cancel", data={**data, "csrf_token": client.token()},
+                               content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert not models.Application.select().where(models.Application.kind == "注销网站").exists()
+    assert not models.Upload.select().exists()

@@ -90,13 +90,16 @@ def _file_cancel(website, form, picture, result, checked_at):
     if problem:
         flash(problem, "error")
         return finish(url_for("workspace.website", website_id=website.id))
-    upload_id = models.Upload.store(current_user.id, "cancel_attachment", *picture,
-                                    current_app.config["UPLOAD_FOLDER"]).id if picture else None
     try:
-        application = models.BUSINESSES[models.Application.CANCEL_WEBSITE].file(
-            website.subject, {"reason": form.reason.data, "leader_name": form.leader_name.data,
-                              "site_check": result.detail, "site_checked_at": checked_at},
-            service=website, attachment=upload_id)
+        with models.db.atomic():
+            application = models.BUSINESSES[models.Application.CANCEL_WEBSITE].file(
+                website.subject, {"reason": form.reason.data, "leader_name": form.leader_name.data,
+                                  "site_check": result.detail, "site_checked_at": checked_at}, service=website)
+            if picture:
+                # Stored only once the filing stands: a refused one leaves no picture behind.
+                application.attachment = models.Upload.store(current_user.id, "cancel_attachment", *picture,
+                                                             current_app.config["UPLOAD_FOLDER"])
+                application.save()
     except models.TransitionError:
         # Another 变更 or 注销 of this site was filed a moment ago.
         flash("存在审核中的单据", "error")
