@@ -317,13 +317,22 @@ _LANDLINE_TYPES = (phonenumbers.PhoneNumberType.FIXED_LINE,
                    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
+def _is_run_like(digits: str) -> bool:
+    """True for digit runs that wrap around, such as 12345678901 / 01234567890 / 98765432109."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:])}
+    return steps in ({1}, {9})
+
+
 def check_mobile(value) -> str | None:
     """CN mobile number: 11 digits starting with 1 in an allocated range."""
     message = _basic(_text(value), "手机号码")
     if message:
         return message
     number = normalize_mobile(value)
-    if number.startswith("0"):
+    if re.fullmatch(r"\d{11}", number) and (len(set(number)) == 1 or _is_run_like(number)):
+        return "请填写真实的手机号码，不能是全部相同或连续的数字"
+    # Only a number that really is a landline is called one (00000000000 is not).
+    if number.startswith("0") and _is_type(number, *_LANDLINE_TYPES):
         return "这是固定电话号码，手机号码应为11位数字，以1开头"
     if not re.fullmatch(r"1\d{10}", number):
         return "手机号码应为11位数字，以1开头"
@@ -967,9 +976,10 @@ RULES: list[Rule] = [
               "企业单位：统一社会信用代码 12330000470051726F"],
          check=_example_cert),
     Rule("mobile", "手机号码",
-         "填写11位中国大陆手机号码，以1开头，号段须真实存在；可带+86。",
+         "填写11位中国大陆手机号码，以1开头，号段须真实存在；可带+86。不能是全部相同或连续的数字"
+         "（如 00000000000、12345678901）。",
          good=["13800138000", "+86 138 0013 8000", "19912345678"],
-         bad=["12345678901", "1380013800", "0578-2786359"],
+         bad=["12345678901", "1380013800", "0578-2786359", "00000000000", "11111111111"],
          check=check_mobile),
     Rule("landline", "办公电话",
          "填写带区号的固定电话，如“0578-2786359”，分机号写在最后（如 -123）；不能填手机号码，"

@@ -306,8 +306,16 @@ def test_check_cert_type_fits(nature, kind, cert_type, number, expected):
     ("138 0013 8000", None),
     ("138-0013-8000", None),
     ("１３８００１３８０００", None),
-    ("12345678901", "号段不存在"),
+    ("12345678901", "请填写真实的手机号码"),          # a run, not an unknown range
     ("10012345678", "号段不存在"),
+    ("00000000000", "请填写真实的手机号码"),
+    ("11111111111", "请填写真实的手机号码"),
+    ("01234567890", "请填写真实的手机号码"),
+    ("98765432109", "请填写真实的手机号码"),
+    ("05782786359", "固定电话"),
+    ("010-62751234", "固定电话"),
+    ("0000", "11位"),
+    ("0578-278635", "11位"),                         # not a landline either
     ("1380013800", "11位"),
     ("138001380001", "11位"),
     ("0578-2786359", "固定电话"),
@@ -317,6 +325,11 @@ def test_check_cert_type_fits(nature, kind, cert_type, number, expected):
 ])
 def test_check_mobile(value, expected):
     assert_result(check_mobile(value), expected)
+
+
+@pytest.mark.parametrize("value", ["00000000000", "01234567890", "0000", "0578-278635"])
+def test_mobile_called_landline_only_when_it_is_one(value):
+    assert "固定电话" not in check_mobile(value)
 
 
 @pytest.mark.parametrize("value,expected", [
