@@ -51,11 +51,11 @@ def check_row(values, kind, today, seen, bureau, held=None):
     if problem:
         problems.append(f"域名：{problem}")
     elif clean["domain"] in seen:
-        problems.append(f"域名：{clean['domain']} 在本次导入中重复")
+        problems.append(f"域名：{rules.shorten(clean['domain'])} 在本次导入中重复")
     elif (clean["domain"] in held if held is not None else models.Domain.held([clean["domain"]])) \
             or models.ImportedSite.select().where(
             models.ImportedSite.domain == clean["domain"], models.ImportedSite.service.is_null()).exists():
-        problems.append(f"域名：{clean['domain']} 已备案或已在待办名单中")
+        problems.append(f"域名：{rules.shorten(clean['domain'])} 已备案或已在待办名单中")
     for key, label in (("name", "网站名称"), ("subject_name", "主体名称")):
         clean[key] = (values.get(key) or "").strip()
         if not clean[key] or len(clean[key]) > 100:

@@ -77,6 +77,12 @@ def _half_width(value) -> str:
     return unicodedata.normalize("NFKC", _text(value)).strip()
 
 
+def shorten(value, limit: int = 30) -> str:
+    """What the user typed, cut to limit characters with "…", for echoing in a message."""
+    text = _text(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _basic(text: str, label: str) -> str | None:
     """The checks every text field shares: present and free of invisible characters."""
     if not text:
@@ -523,7 +529,7 @@ def _encode_label(label: str) -> str:
             raise ValueError("域名每一段不能超过63个字符") from error
         if "hyphen" in reason:
             raise ValueError("域名各段不能以连字符“-”开头或结尾") from error
-        raise ValueError(f"域名“{label}”中含有不允许的字符") from error
+        raise ValueError(f"域名“{shorten(label)}”中含有不允许的字符") from error
 
 
 def normalize_domain(value) -> str:
@@ -588,11 +594,11 @@ def check_domain(value) -> str | None:
     if not re.fullmatch(r"[a-z]{2,63}|xn--[a-z0-9-]+", labels[-1]):
         return "域名的后缀（顶级域）不正确，如 .com、.cn、.中国"
     if domains.is_public_suffix(domain):
-        return f"“{text[:40]}”是域名后缀本身，请填写完整的域名，如 abc.{text[:40]}"
+        return f"“{shorten(text)}”是域名后缀本身，请填写完整的域名，如 abc.{shorten(text)}"
     if not domains.has_public_suffix(domain):
         # Only a name under a suffix of the Public Suffix List can be registered and filed.
         suffix = text.rsplit(".", 1)[-1]
-        return f"“.{suffix[:20]}”不是已开放注册的域名后缀，请检查拼写，如 .com、.cn、.中国"
+        return f"“.{shorten(suffix, 20)}”不是已开放注册的域名后缀，请检查拼写，如 .com、.cn、.中国"
     return None
 
 
@@ -610,13 +616,13 @@ def check_home_in_domains(home, domains: Iterable[str]) -> str | None:
     listed, wanted = {_safe_domain(d) for d in domains}, _safe_domain(host)
     # www.abc.com is abc.com's usual home page: filing abc.com covers it.
     if wanted not in listed and not (wanted.startswith("www.") and wanted[4:] in listed):
-        return f"网站首页的域名“{host}”不在网站域名列表中，请先把它加入域名列表"
+        return f"网站首页的域名“{shorten(host)}”不在网站域名列表中，请先把它加入域名列表"
     return None
 
 
 def domain_filed_message(domain) -> str:
     """What the applicant is told when a domain they typed is already filed."""
-    return f"您已经申请过此域名（{_text(domain)}）的备案，请勿重复申请"
+    return f"您已经申请过此域名（{shorten(domain)}）的备案，请勿重复申请"
 
 
 def check_domain_not_filed(domain, filed_domains: set[str]) -> str | None:
@@ -702,6 +708,15 @@ def check_ip_range(start, end) -> str | None:
         if reason:
             return f"IP地址段中包含{reason}，请只填写公网IP地址"
     return None
+
+
+def check_ip_line(line) -> str | None:
+    """One line of the IP地址 box: an address, or a range "start-end" (～ or ~ also separate);
+    the message names the line, shortened."""
+    text = _half_width(line)
+    start, dash, end = text.replace("~", "-").partition("-")
+    message = check_ip_range(start.strip(), end.strip()) if dash else check_ip(text)
+    return f"{shorten(text)}：{message}" if message else None
 
 
 # ---------------------------------------------------------------------------
@@ -927,11 +942,6 @@ def _example_home(example: str) -> str | None:
     return check_home_in_domains(home, domains.split("、"))
 
 
-def _example_ip_range(example: str) -> str | None:
-    start, _, end = example.partition("-")
-    return check_ip_range(start, end)
-
-
 _ICP_CONTEXTS = {"网站": "website", "APP": "app", "小程序": "miniprogram"}
 
 
@@ -1053,7 +1063,7 @@ RULES: list[Rule] = [
          good=["114.114.114.0-114.114.114.255", "2400:3200::1-2400:3200::ff"],
          bad=["114.114.114.255-114.114.114.0", "8.8.8.8-2400:3200::1", "1.0.0.0-1.2.0.0",
               "9.255.255.0-10.0.0.5"],
-         check=_example_ip_range),
+         check=check_ip_line),
     Rule("icp_number", "ICP备案号",
          "填写工信部的ICP备案号，如“京ICP备12345678号-1”；APP的备案号以A结尾（如“浙ICP备20018325号-12A”），"
          "小程序以X结尾。不是公安备案号，也不是ICP经营许可证号。示例格式：“类型：备案号”（不写类型即网站）。",

@@ -15,9 +15,9 @@ from forms.rules import (
     USCC_AUTHORITIES, check_address_detail, check_cert_type_fits, check_domain,
     check_domain_not_filed, check_home_in_domains, check_icp_number, check_id_number,
     check_image, check_ip, check_ip_range, check_landline, check_mobile, check_person_name,
-    check_site_name, check_unit_name, check_unit_name_fits_nature, check_uscc, id_check_digit,
+    check_ip_line, check_site_name, check_unit_name, check_unit_name_fits_nature, check_uscc, id_check_digit,
     mask_id_number, normalize_domain, normalize_id_number, normalize_mobile,
-    normalize_person_name, normalize_uscc, reencode_image, uscc_check_digit,
+    normalize_person_name, normalize_uscc, reencode_image, shorten, uscc_check_digit,
 )
 
 TODAY = datetime.date(2025, 6, 1)
@@ -707,6 +707,47 @@ def test_check_ip(value, expected):
 ])
 def test_check_ip_range(start, end, expected):
     assert_result(check_ip_range(start, end), expected)
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("114.114.114.114", None),
+    ("114.114.114.0-114.114.114.255", None),
+    ("114.114.114.0 - 114.114.114.255", None),
+    ("114.114.114.0～114.114.114.255", None),
+    ("114.114.114.0~114.114.114.255", None),
+    ("192.168.1.1", "192.168.1.1：IP地址不能是内网"),
+    ("114.114.114.255-114.114.114.0", "114.114.114.255-114.114.114.0：起始IP地址不能大于"),
+    ("abc", "abc：IP地址格式不正确"),
+])
+def test_check_ip_line_names_the_line(line, expected):
+    assert_result(check_ip_line(line), expected)
+
+
+# ---------------------------------------------------------------------------
+# What the user typed, echoed in a message, is cut to a readable length
+# ---------------------------------------------------------------------------
+
+def test_shorten():
+    assert shorten("lsly.cn") == "lsly.cn"
+    assert shorten("a" * 30) == "a" * 30
+    assert shorten("a" * 31) == "a" * 29 + "…"
+    assert shorten("  a  ") == "a" and shorten(None) == ""
+    assert shorten("例" * 50, 10) == "例" * 9 + "…"
+
+
+LONG_LABEL = "a" * 300
+
+
+@pytest.mark.parametrize("message", [
+    check_domain("a_" + "b" * 60 + ".com"),                            # a bad label
+    check_domain("abc." + "x" * 60),                                   # an unknown suffix
+    check_home_in_domains("www." + LONG_LABEL + ".com", ["lsly.cn"]),
+    rules.domain_filed_message(".".join(["a" * 60] * 4) + ".com"),
+    check_ip_line("8.8.8.8-" + "1" * 300),
+    check_ip_line("1" * 300),
+], ids=["label", "suffix", "home", "filed", "ip-range", "ip"])
+def test_long_typed_values_are_shortened_in_messages(message):
+    assert message and "…" in message and len(message) < 100, message
 
 
 # ---------------------------------------------------------------------------

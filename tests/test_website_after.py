@@ -9,6 +9,7 @@ import pytest
 
 import models
 import sitecheck
+from forms.imports import check_row
 from tests.conftest import Client, make_user
 from tests.factories import USCC, make_bureau, make_id, make_subject, picture
 from tests.test_wizard import BASIC, PEOPLE, go_through, start
@@ -240,6 +241,14 @@ def test_csv_import_reports_each_bad_row_and_imports_nothing(bureau_and_officer)
     assert upload_csv(officer, good, encoding="gb18030").status_code == 303
     assert models.ImportedSite.select().count() == 2
     assert models.AuditEntry.select().where(models.AuditEntry.action == "导入未备案网站").count() == 2
+
+
+def test_an_import_problem_shortens_a_long_domain(app):
+    domain = ".".join(["a" * 60] * 4) + ".cn"
+    row = {"domain": domain, "name": "站", "subject_name": "丽水市云岭科技有限公司", "cert_number": USCC,
+           "deadline": "2099-03-31"}
+    _, problems = check_row(row, models.ImportedSite.UNFILED, dt.date(2025, 6, 1), {domain}, None, held=set())
+    assert problems == [f"域名：{'a' * 29}… 在本次导入中重复"]
 
 
 def test_unfiled_site_is_completed_through_the_wizard(client, app, bureau_and_officer):
