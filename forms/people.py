@@ -5,10 +5,10 @@ from typing import NamedTuple
 
 from wtforms import BooleanField, EmailField, FormField, SelectField, StringField
 from wtforms import Form as PlainForm
-from wtforms.validators import Email, Length, ValidationError
+from wtforms.validators import Email, ValidationError
 
 from forms import rules
-from forms.base import refresh_on_change, required, rule, strip
+from forms.base import max_length, refresh_on_change, required, rule, strip
 
 RESIDENT_ID = "居民身份证"
 ID_TYPES = [RESIDENT_ID, "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
@@ -73,7 +73,7 @@ class PersonForm(PlainForm):
     office_phone = StringField("办公电话", filters=[strip], validators=[
         required("办公电话"), rule(rules.check_landline)], description="带区号的固定电话")
     email = EmailField("电子邮箱", filters=[strip], validators=[
-        required("电子邮箱"), Length(max=120, message="电子邮箱过长"), Email(message="电子邮箱格式不正确")],
+        required("电子邮箱"), max_length(120), Email(message="电子邮箱格式不正确")],
         render_kw={"maxlength": 120})
 
     def fill_from(self, subject):

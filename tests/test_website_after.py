@@ -356,7 +356,7 @@ def test_people_step_speaks_chinese(client, site):
     draft, base = open_change(client, site)
     page = client.post(f"{base}/people", {**PEOPLE, "owner-email": "a" * 120 + "@x.cn", "owner-id_type": "护照x",
                                           "action": "next"}).get_data(as_text=True)
-    assert "电子邮箱过长" in page and "不是有效的选择" in page and "Field cannot" not in page
+    assert "电子邮箱不能超过120个字" in page and "不是有效的选择" in page and "Field cannot" not in page
 
 
 def test_duplicate_domain_points_to_the_existing_record(client, site):

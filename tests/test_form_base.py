@@ -1,0 +1,109 @@
+"""forms/base.py: what every form gets at its root, whatever it declares (length words …)."""
+from types import SimpleNamespace
+
+import pytest
+from werkzeug.datastructures import MultiDict
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length
+
+from forms.account import RegisterForm
+from forms.admin import BureauForm, HolidayForm
+from forms.base import Form, MaxLength, max_length
+from forms.imports import ImportedSiteForm
+from forms.people import PersonForm
+from forms.review import ReturnForm, ScheduleForm
+from forms.subject import CancelSubjectForm, SubjectForm, TransferForm
+from forms.website import CancelWebsiteForm, WebsiteBasicForm, WebsitePeopleForm
+from tests.conftest import make_user
+from tests.factories import make_bureau, make_subject, unit_form
+from tests.test_wizard import BASIC, start
+
+# Every page form, with the context it is built with.
+PAGE_FORMS = [
+    (SubjectForm, {}), (CancelSubjectForm, {"subject": None}), (TransferForm, {"subject": None}),
+    (RegisterForm, {}), (BureauForm, {}), (HolidayForm, {}), (ReturnForm, {}), (ScheduleForm, {}),
+    (ImportedSiteForm, {}), (WebsiteBasicForm, {"subject": None}), (WebsitePeopleForm, {"subject": None}),
+    (CancelWebsiteForm, {"website": SimpleNamespace(data={})}),
+]
+
+
+def build(form_class, data=None, **context):
+    return form_class(formdata=MultiDict(data or {}), meta={"csrf": False}, **context)
+
+
+def leaf_fields(form):
+    for field in form:
+        if field.type == "FormField":
+            yield from leaf_fields(field.form)
+        else:
+            yield field
+
+
+class Sample(Form):
+    plain = StringField("网站名称", validators=[Length(max=5)])
+    worded = TextAreaField("注销原因", validators=[max_length(5)])
+
+
+# ---------------------------------------------------------------------------
+# Length: the platform's words, and one message only
+# ---------------------------------------------------------------------------
+
+def test_max_length_words_and_stops(app):
+    with app.test_request_context():
+        form = build(Sample, {"plain": "六个字的名称", "worded": "六个字的原因"})
+        assert not form.validate()
+    assert form.plain.errors == ["网站名称不能超过5个字"]
+    assert form.worded.errors == ["注销原因不能超过5个字"]
+    assert MaxLength(60, "网站名称").message == "网站名称不能超过60个字"
+
+
+def test_max_length_keeps_the_browser_limit(app):
+    with app.test_request_context():
+        form = build(Sample)
+    assert 'maxlength="5"' in form.worded() and 'maxlength="5"' in form.plain()
+
+
+@pytest.mark.parametrize("form_class, context", PAGE_FORMS, ids=[f.__name__ for f, _ in PAGE_FORMS])
+def test_no_form_keeps_wtforms_own_length_message(app, form_class, context):
+    with app.test_request_context():
+        form = build(form_class, **context)
+    limits = [v for field in leaf_fields(form) for v in field.validators if isinstance(v, Length)]
+    assert all(type(v) is MaxLength for v in limits), [v.message for v in limits]
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("name", "丽水市云岭科技有限公司" * 10, "单位名称不能超过100个字"),
+    ("investor", "张" * 101, "投资或主管单位不能超过100个字"),
+    ("address", "浙江省丽水市莲都区人民街607号" * 20, "单位地址不能超过200个字"),
+    ("leader_residence", "浙江省丽水市莲都区人民街607号" * 20, "常住地址不能超过200个字"),
+    ("leader_email", "z" * 120 + "@example.com", "电子邮箱不能超过120个字"),
+])
+def test_a_too_long_subject_value_gets_one_message(app, field, value, message):
+    with app.test_request_context():
+        form = build(SubjectForm, unit_form(**{field: value}))
+        form.check_field(field)
+    assert form[field].errors == [message]
+
+
+def test_a_too_long_person_block_value_gets_one_message():
+    block = PersonForm(MultiDict({"email": "z" * 120 + "@example.com"}))
+    block.email.validate(block)
+    assert block.email.errors == ["电子邮箱不能超过120个字"]
+
+
+@pytest.fixture
+def filer(client, app):
+    """alice, logged in, with a valid subject under the 丽水 bureau."""
+    user = make_user()
+    make_subject(user, bureau=make_bureau())
+    client.login("alice", "Secret2026x")
+    return user
+
+
+def test_a_too_long_wizard_value_gets_one_message(client, filer):
+    # WebsiteBasicForm declares a bare Length(max=60): the root gives it the platform's words.
+    _, base = start(client)
+    client.post(f"{base}/subject", {"action": "next"})
+    page = client.post(f"{base}/basic", {**BASIC, "site_name": "中国旅游网" * 13, "action": "next"})
+    page = page.get_data(as_text=True)
+    assert page.count('id="err-site_name"') == 1 and "网站名称不能超过60个字" in page
