@@ -1,13 +1,14 @@
 """Pieces every form shares: rule validators and the image captcha."""
 from flask import current_app, request, session, url_for
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectMultipleField, StringField
+from wtforms import DateField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 import json
 
 import models
+from forms import rules
 
 
 def rule(check, **context):
@@ -59,6 +60,29 @@ def _in_platform_words(validators):
     with Length still says "…不能超过n个字" once, not WTForms' own words beside a rule's."""
     return [MaxLength(v.max) if type(v) is Length and v.min == -1 and v.max != -1 else v
             for v in validators]
+
+
+def _no_control_chars(multiline):
+    def no_control_chars(_form, field):
+        message = rules.check_control_chars(field.data, multiline) if isinstance(field.data, str) else None
+        if message:
+            raise StopValidation(message)
+    no_control_chars.__name__ = "no_control_chars" + ("_multiline" if multiline else "")
+    return no_control_chars
+
+
+_NO_CONTROL_CHARS = {False: _no_control_chars(False), True: _no_control_chars(True)}
+
+
+def _guarded(field):
+    """A field's validators as the root wants them: a text field refuses control characters before
+    anything else (one message, nothing stacked beside it; NUL never reaches the database), and
+    every bare Length speaks the platform's words."""
+    validators = _in_platform_words(field.validators)
+    if isinstance(field, StringField):
+        guard = _NO_CONTROL_CHARS[isinstance(field, TextAreaField)]
+        validators = [guard, *(v for v in validators if v is not guard)]
+    return validators
 
 
 def strip(value):
@@ -135,7 +159,7 @@ class Form(FlaskForm):
         super().__init__(*args, **kwargs)
         for field in _leaf_fields(self):
             # A new list: the declared one is shared by every instance of the form.
-            field.validators = _in_platform_words(field.validators)
+            field.validators = _guarded(field)
         for name in self.inline_fields:
             field = self[name]
             field.render_kw = {**(field.render_kw or {}),

@@ -58,8 +58,11 @@ def check_row(values, kind, today, seen, bureau, held=None):
         problems.append(f"域名：{rules.shorten(clean['domain'])} 已备案或已在待办名单中")
     for key, label in (("name", "网站名称"), ("subject_name", "主体名称")):
         clean[key] = (values.get(key) or "").strip()
+        hidden = rules.check_control_chars(clean[key])   # a NUL would not even store on PostgreSQL
         if not clean[key] or len(clean[key]) > 100:
             problems.append(f"{label}：请填写（不超过100字）")
+        elif hidden:
+            problems.append(f"{label}：{hidden}")
     clean["cert_number"] = (values.get("cert_number") or "").strip().upper()
     problem = _certificate_problem(clean["cert_number"])
     if problem:

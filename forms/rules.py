@@ -83,6 +83,20 @@ def shorten(value, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+CONTROL_CHARS_MESSAGE = "含有不可见的控制字符，请删除后重新输入"
+_LINE_CONTROLS = frozenset("\t\n\r")
+
+
+def check_control_chars(value, multiline: bool = False) -> str | None:
+    """Text free of control characters (Unicode Cc: NUL, ESC, DEL, C1 …); a multi-line text area
+    may keep tab, newline and carriage return. PostgreSQL cannot even store a NUL."""
+    text = "" if value is None else str(value)
+    allowed = _LINE_CONTROLS if multiline else frozenset()
+    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in text):
+        return CONTROL_CHARS_MESSAGE
+    return None
+
+
 def _basic(text: str, label: str) -> str | None:
     """The checks every text field shares: present and free of invisible characters."""
     if not text:
@@ -942,6 +956,16 @@ def _example_home(example: str) -> str | None:
     return check_home_in_domains(home, domains.split("、"))
 
 
+# The page shows control characters as their Unicode pictures (␀ for NUL …); the examples are
+# checked with the characters themselves. "多行文本：…" is a text area, anything else one line.
+_CONTROL_PICTURES = {**{0x2400 + code: code for code in range(0x20)}, 0x2421: 0x7F}
+
+
+def _example_control_chars(example: str) -> str | None:
+    context, text = _split_context(example, ("多行文本", "单行文本"), "单行文本")
+    return check_control_chars(text.translate(_CONTROL_PICTURES), multiline=context == "多行文本")
+
+
 _ICP_CONTEXTS = {"网站": "website", "APP": "app", "小程序": "miniprogram"}
 
 
@@ -1072,6 +1096,14 @@ RULES: list[Rule] = [
          bad=["京ICP证12345678号", "京ICP备12345678", "京公网安备11010502030143号",
               "港ICP备12345678号", "APP：浙ICP备20018325号-12", "浙ICP备20018325号-12A"],
          check=_example_icp),
+    Rule("control_chars", "不可见的控制字符",
+         "每一栏都不能含有不可见的控制字符，如从其他系统复制来的空字符NUL、ESC（示例中用␀、␛等符号表示"
+         "这些看不见的字符）；多行文本框可以换行（␊、␍）和使用制表符（␉），单行输入框不能。"
+         "示例格式：“多行文本：内容”（不写即单行输入框）。",
+         good=["丽水市云岭科技有限公司", "多行文本：47.96.1.10␍␊47.96.1.20", "多行文本：第一行␉备注"],
+         bad=["张建国␀", "丽水市␛云岭科技有限公司", "浙江省丽水市莲都区人民街607号␇", "张␉建国",
+              "多行文本：第一行␀第二行"],
+         check=_example_control_chars),
     Rule("image", "上传证件照片",
          "上传清晰的JPG或PNG图片，大小不超过512KB（以各地设置为准）。改了扩展名的其他文件、"
          "不完整的图片和尺寸超大的图片会被拒绝；上传后系统会重新保存图片，去掉拍摄时间、GPS位置等隐藏信息。",

@@ -3,6 +3,8 @@ from types import SimpleNamespace
 
 import pytest
 from werkzeug.datastructures import MultiDict
+
+import models
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -16,7 +18,7 @@ from forms.subject import CancelSubjectForm, SubjectForm, TransferForm
 from forms.website import CancelWebsiteForm, WebsiteBasicForm, WebsitePeopleForm
 from tests.conftest import make_user
 from tests.factories import make_bureau, make_subject, unit_form
-from tests.test_wizard import BASIC, start
+from tests.test_wizard import BASIC, PEOPLE, start
 
 # Every page form, with the context it is built with.
 PAGE_FORMS = [
@@ -107,3 +109,81 @@ def test_a_too_long_wizard_value_gets_one_message(client, filer):
     page = client.post(f"{base}/basic", {**BASIC, "site_name": "中国旅游网" * 13, "action": "next"})
     page = page.get_data(as_text=True)
     assert page.count('id="err-site_name"') == 1 and "网站名称不能超过60个字" in page
+
+
+# ---------------------------------------------------------------------------
+# Control characters: refused at the root, in every text field, with one message
+# ---------------------------------------------------------------------------
+
+CONTROL = "含有不可见的控制字符，请删除后重新输入"
+
+
+@pytest.mark.parametrize("form_class, context", PAGE_FORMS, ids=[f.__name__ for f, _ in PAGE_FORMS])
+def test_every_text_field_refuses_control_characters_first(app, form_class, context):
+    with app.test_request_context():
+        form = build(form_class, **context)
+    texts = [f for f in leaf_fields(form) if isinstance(f, StringField)]
+    assert texts
+    for field in texts:
+        field.data = "丽水\x00"
+        assert not field.validate(form), field.name
+        assert field.errors == [CONTROL], (field.name, field.errors)
+
+
+def test_a_text_area_keeps_its_line_breaks(app):
+    with app.test_request_context():
+        form = build(Sample, {"worded": "一\r\n\t二"})
+        assert form.worded.validate(form) and not form.worded.errors
+        form = build(Sample, {"plain": "一\t二"})
+        assert not form.plain.validate(form) and form.plain.errors == [CONTROL]
+
+
+def test_guarding_twice_adds_nothing(app):
+    with app.test_request_context():
+        first, second = build(Sample), build(Sample)
+    assert first.plain.validators[0] is second.plain.validators[0]
+    assert len(first.plain.validators) == len(Sample.plain.kwargs["validators"]) + 1
+
+
+@pytest.fixture
+def newcomer(client, app):
+    """alice, logged in, with no subject yet."""
+    make_bureau()
+    user = make_user()
+    client.login("alice", "Secret2026x")
+    return user
+
+
+def test_a_subject_field_with_nul_is_refused_once_inline_and_on_submit(client, newcomer):
+    data = {**unit_form(investor="张建国\x00"), "action": "submit"}
+    page = client.post("/subject/new", data).get_data(as_text=True)
+    assert page.count('id="err-investor"') == 1 and page.count(CONTROL) == 1
+    assert models.Subject.select().count() == 0
+    inline = client.post("/validate/subject/investor", unit_form(investor="张建国\x00"),
+                         headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert inline.count('id="err-investor"') == 1 and inline.count(CONTROL) == 1
+
+
+def test_a_person_block_field_with_nul_is_refused_once(client, filer):
+    _, base = start(client)
+    client.post(f"{base}/subject", {"action": "next"})
+    assert client.post(f"{base}/basic", {**BASIC, "action": "next"}).status_code == 303
+    page = client.post(f"{base}/people", {**PEOPLE, "owner-name": "张建国\x00", "action": "next"})
+    page = page.get_data(as_text=True)
+    assert page.count('id="err-owner-name"') == 1 and page.count(CONTROL) == 1
+    assert page.count('class="error"') == 1
+
+
+def test_a_wizard_field_with_nul_is_refused_once(client, filer):
+    _, base = start(client)
+    client.post(f"{base}/subject", {"action": "next"})
+    page = client.post(f"{base}/basic", {**BASIC, "site_name": "丽水山居旅游网\x00", "action": "next"})
+    page = page.get_data(as_text=True)
+    assert page.count('id="err-site_name"') == 1 and page.count(CONTROL) == 1
+    assert page.count('class="error"') == 1
+    checked = client.post(f"{base}/basic", {**BASIC, "site_name": "丽水山居旅游网\x00",
+                                            "action": "check:site_name"}, headers={"HX-Request": "true"})
+    assert checked.get_data(as_text=True).count(CONTROL) == 1
+    # A text area keeps its line breaks: CR LF between IP lines passes.
+    assert client.post(f"{base}/basic", {**BASIC, "ips": "47.96.1.10\r\n47.96.1.20-47.96.1.30",
+                                         "action": "next"}).status_code == 303

@@ -12,12 +12,13 @@ from stdnum.cn import uscc as stdnum_uscc
 from forms import rules
 from forms.rules import (
     CERT_TYPES, ICP_PROVINCE_ABBR, PRE_APPROVAL_ITEMS, PROVINCE_ABBR, RULES, USCC_ALPHABET,
-    USCC_AUTHORITIES, check_address_detail, check_cert_type_fits, check_domain,
-    check_domain_not_filed, check_home_in_domains, check_icp_number, check_id_number,
-    check_image, check_ip, check_ip_range, check_landline, check_mobile, check_person_name,
-    check_ip_line, check_site_name, check_unit_name, check_unit_name_fits_nature, check_uscc, id_check_digit,
-    mask_id_number, normalize_domain, normalize_id_number, normalize_mobile,
-    normalize_person_name, normalize_uscc, reencode_image, shorten, uscc_check_digit,
+    USCC_AUTHORITIES, check_address_detail, check_cert_type_fits, check_control_chars,
+    check_domain, check_domain_not_filed, check_home_in_domains, check_icp_number,
+    check_id_number, check_image, check_ip, check_ip_line, check_ip_range, check_landline,
+    check_mobile, check_person_name, check_site_name, check_unit_name,
+    check_unit_name_fits_nature, check_uscc, id_check_digit, mask_id_number, normalize_domain,
+    normalize_id_number, normalize_mobile, normalize_person_name, normalize_uscc,
+    reencode_image, shorten, uscc_check_digit,
 )
 
 TODAY = datetime.date(2025, 6, 1)
@@ -67,7 +68,7 @@ def test_rules_table_is_complete():
     assert len(codes) == len(set(codes))
     assert {"id_number", "uscc", "cert_type", "mobile", "landline", "person_name", "unit_name",
             "unit_name_nature", "address", "site_name", "domain", "ip", "ip_range",
-            "icp_number", "image"} <= set(codes)
+            "icp_number", "image", "control_chars"} <= set(codes)
     for rule in RULES:
         assert rule.title and rule.text and rule.good and rule.bad, rule.code
     # Only the upload rule has descriptive examples instead of checkable ones.
@@ -80,6 +81,32 @@ def test_every_public_function_has_a_docstring():
     assert functions
     for function in functions:
         assert function.__doc__ and function.__doc__.strip(), function.__name__
+
+
+# ---------------------------------------------------------------------------
+# Control characters: refused in every text field
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,multiline,expected", [
+    ("丽水市云岭科技有限公司", False, None),
+    ("张建国\x00", False, "控制字符"),
+    ("\x00", False, "控制字符"),
+    ("丽水\x1b云岭", False, "控制字符"),
+    ("丽水\x07", True, "控制字符"),
+    ("丽水\x7f", False, "控制字符"),
+    ("丽水\x85", False, "控制字符"),                     # NEL, a C1 control
+    ("张\t建国", False, "控制字符"),                      # a single-line input has no tab
+    ("第一行\n第二行", False, "控制字符"),
+    ("第一行\r\n第二行\t注", True, None),              # a text area keeps lines and tabs
+    ("第一行\x00", True, "控制字符"),
+    ("张\u200b伟", False, None),                         # not Cc: the rules' invisible-character check
+    ("", False, None),
+    (None, False, None),
+])
+def test_check_control_chars(value, multiline, expected):
+    assert_result(check_control_chars(value, multiline=multiline), expected)
+    if expected:
+        assert check_control_chars(value, multiline=multiline) == "含有不可见的控制字符，请删除后重新输入"
 
 
 # ---------------------------------------------------------------------------

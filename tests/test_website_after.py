@@ -251,6 +251,13 @@ def test_an_import_problem_shortens_a_long_domain(app):
     assert problems == [f"域名：{'a' * 29}… 在本次导入中重复"]
 
 
+def test_an_imported_name_with_a_control_character_is_refused(app):
+    row = {"domain": "lsly.cn", "name": "丽水山居\x00旅游网", "subject_name": "丽水市云岭科技有限公司",
+           "cert_number": USCC, "deadline": "2099-03-31"}
+    _, problems = check_row(row, models.ImportedSite.UNFILED, dt.date(2025, 6, 1), set(), None, held=set())
+    assert problems == ["网站名称：含有不可见的控制字符，请删除后重新输入"]
+
+
 def test_unfiled_site_is_completed_through_the_wizard(client, app, bureau_and_officer):
     bureau, officer = bureau_and_officer
     alice = make_user()
