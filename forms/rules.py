@@ -397,7 +397,8 @@ def check_landline(value) -> str | None:
 # ---------------------------------------------------------------------------
 
 _NAME_DOTS = re.compile("[\u00b7\u2022\u2027\u2219\u30fb\uff65]")  # · • ‧ ∙ ・ ･
-_PLACEHOLDER_NAMES = frozenset({"个人", "本人", "无", "测试", "某某", "匿名", "未知"})
+# Stand-ins typed where a real name belongs; refused as a person's name and as a unit's.
+PLACEHOLDER_NAMES = ("无名氏", "佚名", "不详", "未知", "匿名", "测试", "某某", "个人", "本人", "无")
 _APPELLATIONS = ("先生", "小姐", "女士", "老师", "同志", "经理", "总")
 
 
@@ -418,7 +419,7 @@ def check_person_name(value) -> str | None:
         return "姓名中不能包含英文字母，请填写身份证上的中文姓名"
     if re.search(r"\s", name):
         return "姓名中不能有空格"
-    if name in _PLACEHOLDER_NAMES or name.startswith("某") or name.endswith(_APPELLATIONS):
+    if name in PLACEHOLDER_NAMES or name.startswith("某") or name.endswith(_APPELLATIONS):
         return "请填写真实全名，不能填写“王先生”“李小姐”“个人”这类称呼或代称"
     if any(not (_is_cjk(c) or c == "·") for c in name):
         return "姓名只能由汉字组成，少数民族姓名各部分之间可用间隔号“·”"
@@ -458,6 +459,14 @@ def _looks_like_person_name(text: str) -> bool:
             and not text.endswith(_ORG_ENDINGS))
 
 
+def _is_placeholder_unit(name: str) -> bool:
+    """某某…, or a stand-in name (测试, 未知 …) alone or before an organisation ending (测试公司)."""
+    if name.startswith("某") or "某某" in name:
+        return True
+    ending = max((e for e in _ORG_ENDINGS + ("单位",) if name.endswith(e)), key=len, default="")
+    return name in PLACEHOLDER_NAMES or name[:len(name) - len(ending)] in PLACEHOLDER_NAMES
+
+
 def check_unit_name(value, unit_kind: str = "企业单位") -> str | None:
     """Unit name: the full registered name, not a domain, number, code or site name."""
     name = _half_width(value)
@@ -473,8 +482,11 @@ def check_unit_name(value, unit_kind: str = "企业单位") -> str | None:
         return f"单位名称不能是数字或编号，请填写{source}上的单位全称"
     if _only_digits_or_latin(name):
         return f"单位名称不能只有英文字母和数字，请填写{source}上的中文全称"
-    if name.startswith("某") or "某某" in name:
-        return f"请填写真实的单位全称（{source}上的名称），不能用“某某”代替"
+    # No kind of unit in this product is registered abroad: its full name has Chinese characters.
+    if not _cjk_count(name):
+        return f"单位名称应为中文全称（须含汉字），请填写{source}上的中文全称"
+    if _is_placeholder_unit(name):
+        return f"请填写真实的单位全称（{source}上的名称），不能用“某某”“测试”“未知”这类代称"
     if name.endswith(_SITE_ENDINGS):
         return f"单位名称不能填写网站名称，请填写{source}上的单位全称"
     if len(name) < 4:
@@ -1024,16 +1036,19 @@ RULES: list[Rule] = [
          check=check_landline),
     Rule("person_name", "姓名",
          "填写身份证上的真实全名，2至20个汉字（生僻字可以）；少数民族姓名各部分之间用间隔号“·”。"
-         "不能有数字、字母或空格，不能填“王先生”“李小姐”“个人”“某某”这类称呼或代称。",
+         "不能有数字、字母或空格，不能填“王先生”“李小姐”这类称呼，也不能填“无名氏”“佚名”“不详”“未知”"
+         "“匿名”“测试”“某某”“个人”“本人”“无”这类代称。",
          good=["张伟", "欧阳建国", "阿依古丽·买买提", "买买提•艾力", "王𠮷"],
-         bad=["王先生", "李小姐", "刘总", "个人", "某某", "测试", "张3", "Zhang Wei", "张 伟",
-              "·张伟", "张"],
+         bad=["王先生", "李小姐", "刘总", "个人", "某某", "测试", "无名氏", "佚名", "张3", "Zhang Wei",
+              "张 伟", "·张伟", "张"],
          check=check_person_name),
     Rule("unit_name", "单位名称",
-         "填写证件上的单位全称（至少4个字），不能填域名、数字编号、证件号码、英文缩写或网站名称。",
-         good=["阿里巴巴（中国）有限公司", "丽水市莲都区人民政府", "中国石油天然气集团有限公司"],
-         bad=["lsly.cn", "12345678", "Alibaba", "91330106673959654P", "丽水旅游网",
-              "某某科技有限公司", "公司"],
+         "填写证件上的单位中文全称（至少4个字，须含汉字），不能填域名、数字编号、证件号码、英文名称或缩写、"
+         "网站名称，也不能用“某某”“测试”“未知”等代称。",
+         good=["阿里巴巴（中国）有限公司", "丽水市莲都区人民政府", "中国石油天然气集团有限公司",
+               "TCL科技集团股份有限公司"],
+         bad=["lsly.cn", "12345678", "Alibaba", "Alibaba!", "91330106673959654P", "丽水旅游网",
+              "某某科技有限公司", "测试公司", "未知单位", "公司"],
          check=check_unit_name),
     Rule("unit_name_nature", "名称与主体性质相符",
          "个人主体的名称是本人姓名，不能是“……有限公司”等单位名称；单位的名称不能是个人姓名或域名；"

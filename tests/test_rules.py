@@ -422,6 +422,11 @@ def test_check_landline(value, expected):
     ("测试", "称呼"),
     ("某某", "称呼"),
     ("某人", "称呼"),
+    ("无名氏", "称呼"),
+    ("佚名", "称呼"),
+    ("不详", "称呼"),
+    ("未知", "称呼"),
+    ("匿名", "称呼"),
     ("张3", "数字"),
     ("张３", "数字"),
     ("Zhang Wei", "英文字母"),
@@ -441,6 +446,15 @@ def test_check_person_name(value, expected):
     assert_result(check_person_name(value), expected)
 
 
+def test_one_placeholder_list_for_people_and_units():
+    assert set(rules.PLACEHOLDER_NAMES) == {"无名氏", "佚名", "不详", "未知", "匿名", "测试", "某某", "个人",
+                                            "本人", "无"}
+    for name in rules.PLACEHOLDER_NAMES:
+        assert check_person_name(name), name
+        assert check_unit_name(name), name
+        assert check_unit_name(name + "有限公司"), name
+
+
 def test_normalize_person_name():
     assert normalize_person_name(" 买买提•艾力 ") == "买买提·艾力"
 
@@ -457,6 +471,17 @@ def test_normalize_person_name():
     ("12345678", "企业单位", "数字或编号"),
     ("Alibaba", "企业单位", "英文字母"),
     ("Apple Inc.", "企业单位", "英文字母"),
+    ("Alibaba!", "企业单位", "中文全称"),             # punctuation made it pass before
+    ("ＡＬＩＢＡＢＡ", "企业单位", "中文全称"),
+    ("Alibaba (China) Co., Ltd.", "企业单位", "中文全称"),
+    ("#@!~", "企业单位", "中文全称"),
+    ("测试公司", "企业单位", "代称"),
+    ("未知单位", "企业单位", "代称"),
+    ("无名氏有限公司", "企业单位", "代称"),
+    ("匿名", "企业单位", "代称"),
+    ("个人", "企业单位", "代称"),
+    ("不详", "事业单位", "代称"),
+    ("丽水市测试技术有限公司", "企业单位", None),      # 测试 inside a real name is fine
     ("91330106673959654P", "企业单位", "证件号码"),
     ("11010519491231002X", "企业单位", "证件号码"),
     ("丽水旅游网", "企业单位", "网站名称"),
