@@ -10,8 +10,8 @@ from wtforms.validators import Email, ValidationError
 from forms import rules
 from forms.base import max_length, refresh_on_change, required, rule, strip
 
-RESIDENT_ID = "居民身份证"
-ID_TYPES = [RESIDENT_ID, "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
+RESIDENT_ID = rules.RESIDENT_ID_CARD
+ID_TYPES = list(rules.PERSON_ID_TYPES)
 
 # A subject's 负责人 (Subject columns and SubjectForm fields) and the same facts in a person block.
 LEADER_AS_PERSON = {"leader_name": "name", "leader_id_type": "id_type", "leader_id_number": "id_number",
@@ -27,13 +27,13 @@ def leader_as_person(subject):
 def check_person_id(id_type, number, holder_is_subject=False):
     """Why a person's 证件号码 does not fit its 证件类型, or None.
 
-    A 居民身份证 must be a real one; other documents have no number the platform can check.
-    When the person is a 个人 subject itself, the number is the subject's certificate and
-    must suit a 个人 (a 居民身份证; a company's code typed there is named as such).
+    The number follows its document's format (a 居民身份证 must be a real one, a 护照 5–17
+    letters or digits …). When the person is a 个人 subject itself, the number is the subject's
+    certificate and must suit a 个人 (a 居民身份证; a company's code typed there is named as such).
     """
     if holder_is_subject:
         return rules.check_cert_type_fits("个人", None, id_type, number)
-    return rules.check_id_number(number) if id_type == RESIDENT_ID else None
+    return rules.check_id_document(id_type, number)
 
 
 def id_type_field(label="证件类型", **kwargs):

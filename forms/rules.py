@@ -184,6 +184,102 @@ def mask_id_number(value) -> str:
 
 
 # ---------------------------------------------------------------------------
+# The other documents a person may hold
+# ---------------------------------------------------------------------------
+
+RESIDENT_ID_CARD = "居民身份证"
+# The documents a 负责人 may identify with; the first is the mainland resident's.
+PERSON_ID_TYPES = (RESIDENT_ID_CARD, "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证",
+                   "外国人永久居留身份证")
+
+
+def _document_number(value, label: str) -> tuple[str, str | None]:
+    """A document number half-width and upper case, and what every document refuses alike."""
+    number = _half_width(value).upper()
+    message = _basic(number, label)
+    if message:
+        return number, message
+    if re.search(r"\s", number):
+        return number, f"{label}中间不能有空格，请删除空格后重新输入"
+    if _is_valid_id(number):
+        return number, "您填写的是居民身份证号码，持居民身份证的请将证件类型选为“居民身份证”"
+    return number, None
+
+
+def check_passport(value) -> str | None:
+    """护照号码: 5–17 letters or digits with at least one digit (Chinese passports: E/G + 8 digits)."""
+    number, message = _document_number(value, "护照号码")
+    if message:
+        return message
+    if not re.fullmatch(r"[A-Z0-9]+", number):
+        return "护照号码只能由字母和数字组成，如中国护照 E12345678"
+    if not 5 <= len(number) <= 17:
+        return f"护照号码应为5至17位字母或数字（您填写了{len(number)}位），如中国护照 E12345678"
+    if not re.search(r"\d", number):
+        return "护照号码中应含有数字，请按护照资料页填写，如中国护照 E12345678"
+    return None
+
+
+def check_hk_macao_permit(value) -> str | None:
+    """港澳居民来往内地通行证: H (Hong Kong) or M (Macao) and 8 or 10 digits."""
+    number, message = _document_number(value, "通行证号码")
+    if message:
+        return message
+    if not re.fullmatch(r"[A-Z]?\d+", number) or number[:1] not in ("H", "M"):
+        return "港澳居民来往内地通行证号码以H（香港）或M（澳门）开头，后跟8位或10位数字，如 H12345678"
+    if len(number) not in (9, 11):
+        return "港澳居民来往内地通行证号码应为H或M加8位或10位数字，如 H12345678 或 M1234567890"
+    return None
+
+
+def check_taiwan_permit(value) -> str | None:
+    """台湾居民来往大陆通行证: 8 or 10 digits."""
+    number, message = _document_number(value, "通行证号码")
+    if message:
+        return message
+    if not re.fullmatch(r"\d{8}|\d{10}", number):
+        return "台湾居民来往大陆通行证号码应为8位或10位数字，如 12345678"
+    return None
+
+
+FOREIGN_PR_EXAMPLE = "933840198506011236"
+
+
+def check_foreign_permanent_residence(value) -> str | None:
+    """外国人永久居留身份证: the 2023 card's 18 characters (9 first, GB 11643 check digit last)
+    or the older card's 15 (3 letters and 12 digits)."""
+    number, message = _document_number(value, "外国人永久居留身份证号码")
+    if message:
+        return message
+    if re.fullmatch(r"[A-Z]{3}\d{12}", number):
+        return None
+    if re.fullmatch(r"\d{17}[\dX]", number):
+        if number[0] != "9":
+            return f"18位的外国人永久居留身份证号码以9开头，如 {FOREIGN_PR_EXAMPLE}"
+        if number[-1] != id_check_digit(number):
+            return "外国人永久居留身份证号码校验位错误，请核对后重新输入"
+        return None
+    return (f"外国人永久居留身份证号码应为18位（以9开头，如 {FOREIGN_PR_EXAMPLE}）"
+            "或旧版15位（3位字母加12位数字，如 USA110185060123）")
+
+
+_ID_DOCUMENT_CHECKS: dict[str, Callable[[str], str | None]] = {
+    RESIDENT_ID_CARD: check_id_number,
+    "护照": check_passport,
+    "港澳居民来往内地通行证": check_hk_macao_permit,
+    "台湾居民来往大陆通行证": check_taiwan_permit,
+    "外国人永久居留身份证": check_foreign_permanent_residence,
+}
+
+
+def check_id_document(id_type, value) -> str | None:
+    """A person's 证件号码 in the format of the document chosen; None for a type not offered
+    (the 证件类型 field refuses that itself)."""
+    check = _ID_DOCUMENT_CHECKS.get(_text(id_type))
+    return check(value) if check else None
+
+
+# ---------------------------------------------------------------------------
 # 统一社会信用代码 (GB 32100)
 # ---------------------------------------------------------------------------
 
@@ -948,6 +1044,11 @@ def _example_cert(example: str) -> str | None:
     return check_cert_type_fits(*_nature_kind(context), cert_type, number)
 
 
+def _example_id_document(example: str) -> str | None:
+    id_type, number = _split_context(example, PERSON_ID_TYPES, "护照")
+    return check_id_document(id_type, number)
+
+
 def _example_unit_nature(example: str) -> str | None:
     context, name = _split_context(example, _CONTEXTS, "企业单位")
     return check_unit_name_fits_nature(name, *_nature_kind(context))
@@ -996,6 +1097,18 @@ RULES: list[Rule] = [
               "440524188001010014", "110105209901011234", "999999199001011238",
               "330106199002301239"],
          check=check_id_number),
+    Rule("id_document", "其他证件号码",
+         "负责人持护照、港澳居民来往内地通行证、台湾居民来往大陆通行证或外国人永久居留身份证的，按所选证件填写号码："
+         "护照为5至17位字母或数字（须含数字），中国护照如 E12345678；港澳居民来往内地通行证为H（香港）或M（澳门）"
+         "加8位或10位数字，如 H12345678；台湾居民来往大陆通行证为8位或10位数字，如 12345678；外国人永久居留身份证为"
+         f"18位（以9开头，最后一位是校验码，如 {FOREIGN_PR_EXAMPLE}）或旧版15位（3位字母加12位数字）。"
+         "个人主体只能使用居民身份证。示例格式：“证件类型：号码”。",
+         good=["护照：E12345678", "护照：123456789", "港澳居民来往内地通行证：H12345678",
+               "港澳居民来往内地通行证：M1234567890", "台湾居民来往大陆通行证：12345678",
+               f"外国人永久居留身份证：{FOREIGN_PR_EXAMPLE}", "外国人永久居留身份证：USA110185060123"],
+         bad=["护照：E123", "护照：ABCDEFGH", "护照：11010519491231002X", "港澳居民来往内地通行证：12345678",
+              "台湾居民来往大陆通行证：H12345678", "外国人永久居留身份证：933840198506011237"],
+         check=_example_id_document),
     Rule("uscc", "统一社会信用代码",
          "填写营业执照等证书上的18位统一社会信用代码：由数字和大写字母组成（不用I、O、Z、S、V），"
          "第1位是登记管理部门代码（如9、1、5、N、Y），第3至8位是行政区划码，最后一位是校验码。",

@@ -216,9 +216,8 @@ class SubjectForm(RegionMixin, Form):
     def subject_data(self):
         """The validated values as Subject columns."""
         unit = self.is_unit
-        leader_id = self.leader_id_number.data
-        if self.leader_id_type.data == "居民身份证":
-            leader_id = rules.normalize_id_number(leader_id)
+        # Every document's number is checked half-width and upper case: keep it as checked.
+        leader_id = rules.normalize_id_number(self.leader_id_number.data)
         cert_number = self.cert_number.data.upper() if unit else leader_id
         return {
             "nature": self.nature.data,

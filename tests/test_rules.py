@@ -1,6 +1,7 @@
 """Table tests for forms/rules.py: pure functions, no Flask, no database."""
 import datetime
 import io
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +14,7 @@ from forms import rules
 from forms.rules import (
     CERT_TYPES, ICP_PROVINCE_ABBR, PRE_APPROVAL_ITEMS, PROVINCE_ABBR, RULES, USCC_ALPHABET,
     USCC_AUTHORITIES, check_address_detail, check_cert_type_fits, check_control_chars,
-    check_domain, check_domain_not_filed, check_home_in_domains, check_icp_number,
+    check_domain, check_id_document, check_domain_not_filed, check_home_in_domains, check_icp_number,
     check_id_number, check_image, check_ip, check_ip_line, check_ip_range, check_landline,
     check_mobile, check_person_name, check_site_name, check_unit_name,
     check_unit_name_fits_nature, check_uscc, id_check_digit, mask_id_number, normalize_domain,
@@ -68,7 +69,7 @@ def test_rules_table_is_complete():
     assert len(codes) == len(set(codes))
     assert {"id_number", "uscc", "cert_type", "mobile", "landline", "person_name", "unit_name",
             "unit_name_nature", "address", "site_name", "domain", "ip", "ip_range",
-            "icp_number", "image", "control_chars"} <= set(codes)
+            "icp_number", "image", "control_chars", "id_document"} <= set(codes)
     for rule in RULES:
         assert rule.title and rule.text and rule.good and rule.bad, rule.code
     # Only the upload rule has descriptive examples instead of checkable ones.
@@ -195,6 +196,62 @@ def test_id_number_checksum_property(number, position, char):
     if char != number[position]:
         changed = number[:position] + char + number[position + 1:]
         assert check_id_number(changed, today=TODAY) is not None, changed
+
+
+# ---------------------------------------------------------------------------
+# The other documents a person may hold: 护照, 港澳/台湾 permits, 外国人永久居留身份证
+# ---------------------------------------------------------------------------
+
+FOREIGN_PR = "933840198506011236"     # 2023 card: 9, province 33, country 840, 1985-06-01, 123, check 6
+
+
+@pytest.mark.parametrize("id_type,value,expected", [
+    ("护照", "E12345678", None),
+    ("护照", "G12345678", None),
+    ("护照", "e12345678", None),
+    ("护照", "ＥＡ１２３４５６７", None),                  # full-width
+    ("护照", "123456789", None),                         # many countries: digits only
+    ("护照", "C03005988", None),
+    ("护照", "AB12", "5至17位"),
+    ("护照", "A" * 17 + "1", "5至17位"),
+    ("护照", "ABCDEFGH", "含有数字"),
+    ("护照", "E-12345678", "字母和数字"),
+    ("护照", "E 12345678", "空格"),
+    ("护照", "11010519491231002X", "居民身份证号码"),
+    ("护照", "", "请填写护照号码"),
+    ("港澳居民来往内地通行证", "H12345678", None),
+    ("港澳居民来往内地通行证", "M1234567890", None),
+    ("港澳居民来往内地通行证", "h12345678", None),
+    ("港澳居民来往内地通行证", "12345678", "H12345678"),
+    ("港澳居民来往内地通行证", "H1234567", "8位或10位"),
+    ("港澳居民来往内地通行证", "H123456789", "8位或10位"),
+    ("港澳居民来往内地通行证", "K12345678", "H（香港）或M（澳门）"),
+    ("台湾居民来往大陆通行证", "12345678", None),
+    ("台湾居民来往大陆通行证", "1234567890", None),
+    ("台湾居民来往大陆通行证", "H12345678", "8位或10位数字"),
+    ("台湾居民来往大陆通行证", "123456789", "8位或10位数字"),
+    ("外国人永久居留身份证", FOREIGN_PR, None),
+    ("外国人永久居留身份证", "USA110185060123", None),
+    ("外国人永久居留身份证", "usa110185060123", None),
+    ("外国人永久居留身份证", FOREIGN_PR[:-1] + "7", "校验位"),
+    ("外国人永久居留身份证", "833840198506011236", "以9开头"),
+    ("外国人永久居留身份证", "US1110185060123", "3位字母加12位数字"),
+    ("外国人永久居留身份证", "USA11018506012", "3位字母加12位数字"),
+    ("外国人永久居留身份证", "11010519491231002X", "居民身份证号码"),
+    ("居民身份证", "11010519491231002X", None),
+    ("居民身份证", "110105194912310021", "校验位"),
+    ("居民身份证", "E12345678", "18位"),
+    ("其他证件", "E12345678", None),                      # an unknown type is its own field's error
+])
+def test_check_id_document(id_type, value, expected):
+    assert_result(check_id_document(id_type, value), expected)
+
+
+@pytest.mark.parametrize("id_type", rules.PERSON_ID_TYPES[1:])
+def test_a_document_message_shows_a_number_that_passes(id_type):
+    message = check_id_document(id_type, "？")
+    examples = re.findall(r"[A-Z0-9]{5,}", message)
+    assert examples and all(check_id_document(id_type, e) is None for e in examples), message
 
 
 # ---------------------------------------------------------------------------

@@ -94,6 +94,27 @@ def test_a_person_named_like_a_company_is_still_refused(client, alice):
     assert models.Subject.select().count() == 0
 
 
+def test_a_unit_leader_may_hold_a_permit_stored_as_its_number_reads(client, alice):
+    data = unit_form(leader_name="陳大文", leader_id_type="港澳居民来往内地通行证", leader_id_number="ｈ12345678")
+    assert submit_new(client, with_pictures(data)).status_code == 303
+    subject = models.Subject.get()
+    assert (subject.leader_id_type, subject.leader_id_number) == ("港澳居民来往内地通行证", "H12345678")
+
+
+@pytest.mark.parametrize("id_type, number, message", [
+    ("港澳居民来往内地通行证", "12345678", "如 H12345678"),
+    ("护照", "ABCDEFGH", "如中国护照 E12345678"),
+    ("外国人永久居留身份证", "933840198506011237", "校验位"),
+])
+def test_a_leader_document_number_follows_its_format(client, alice, id_type, number, message):
+    data = unit_form(leader_id_type=id_type, leader_id_number=number)
+    page = submit_new(client, with_pictures(data)).get_data(as_text=True)
+    assert page.count('id="err-leader_id_number"') == 1 and message in page
+    assert models.Subject.select().count() == 0
+    inline = client.post("/validate/subject/leader_id_number", data, headers={"HX-Request": "true"})
+    assert message in inline.get_data(as_text=True)
+
+
 def test_duplicate_certificate_is_refused(client, alice):
     make_subject(make_user("bob", mobile="13800001111"))
     response = submit_new(client, with_pictures(unit_form()))
