@@ -56,6 +56,18 @@ def id_number_field(label="证件号码", type_field="id_type"):
                        render_kw={"autocomplete": "off"})
 
 
+def person_name_field(label="姓名", type_field="id_type"):
+    """姓名 judged with the form's 证件类型 field type_field: Latin letters only for holders of a
+    document other than the 居民身份证. Being a field validator, the inline check (which posts the
+    whole form) and the full submit judge it alike."""
+    def fits_document(form, field):
+        message = rules.check_person_name(field.data, id_type=form[type_field].data)
+        if message:
+            raise ValidationError(message)
+
+    return StringField(label, filters=[strip], validators=[required(label), fits_document])
+
+
 class PersonForm(PlainForm):
     """One person block (网站负责人 …); same_as_subject fills it from the subject's 负责人."""
 
@@ -65,7 +77,7 @@ class PersonForm(PlainForm):
     holder_is_subject = False  # a block's person is never the subject itself
 
     same_as_subject = BooleanField("同主体负责人信息")
-    name = StringField("姓名", filters=[strip], validators=[required("姓名"), rule(rules.check_person_name)])
+    name = person_name_field("姓名", "id_type")
     id_type = id_type_field("证件类型")
     id_number = id_number_field("证件号码", "id_type")
     mobile = StringField("手机号码", filters=[strip], validators=[required("手机号码"), rule(rules.check_mobile)],

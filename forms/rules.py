@@ -498,21 +498,57 @@ PLACEHOLDER_NAMES = ("无名氏", "佚名", "不详", "未知", "匿名", "测�
 _APPELLATIONS = ("先生", "小姐", "女士", "老师", "同志", "经理", "总")
 
 
+# Full-width ASCII (Ｊｏｈｎ) to ASCII; other characters, CJK compatibility ideographs included, stay.
+_FULL_WIDTH_ASCII = {0xFF01 + i: 0x21 + i for i in range(94)}
+# A name in Latin letters: parts joined by one space, hyphen, apostrophe or dot (J.R.R. Tolkien).
+_LATIN_NAME = re.compile(r"[^\W\d_]+(?:(?:[-'’]|\.? |\.)[^\W\d_]+)*\.?")
+_LATIN_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "madam", "mister"})
+_LATIN_PLACEHOLDERS = frozenset({"test", "unknown", "anonymous", "none", "null", "nil", "na", "xxx",
+                                 "john doe", "jane doe"})
+
+
 def normalize_person_name(value) -> str:
-    """Strip surrounding whitespace and unify middle-dot variants (•・) to ·."""
-    return _NAME_DOTS.sub("·", _text(value))
+    """Strip surrounding whitespace, collapse inner runs of it to one space, full-width Latin
+    letters to half-width, and unify middle-dot variants (•・) to ·."""
+    text = re.sub(r"\s+", " ", _text(value)).translate(_FULL_WIDTH_ASCII)
+    return _NAME_DOTS.sub("·", text)
 
 
-def check_person_name(value) -> str | None:
-    """Real full name: 2–20 CJK characters, minority names joined by ·, no appellations."""
+def _latin_name_problem(name: str) -> str | None:
+    """What is wrong with a name written in Latin letters, as a 护照 or permit shows it."""
+    if _cjk_count(name):
+        return "姓名请按证件填写：全部用中文，或全部用证件上的英文字母，不要混写"
+    if any(c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") for c in name):
+        return "英文姓名只能用拉丁字母，请按证件上的拼写填写"
+    if not _LATIN_NAME.fullmatch(name):
+        return ("英文姓名由字母组成，各部分之间用一个空格、连字符“-”、撇号“'”或点“.”隔开，"
+                "如 John Smith、Mary-Jane O'Neil")
+    if sum(c.isalpha() for c in name) < 2 or len(name) > 60:
+        return "英文姓名应为2至60个字符，请按证件填写全名"
+    words = re.split(r"[\s.'’\-]+", name.lower())
+    if words[0] in _LATIN_TITLES or " ".join(words) in _LATIN_PLACEHOLDERS:
+        return "请填写证件上的真实姓名，不能填写“Mr”“Ms”这类称呼或“Test”“Unknown”这类代称"
+    return None
+
+
+def check_person_name(value, id_type=None) -> str | None:
+    """Real full name. With a 居民身份证 (or no id_type given): 2–20 CJK characters, minority
+    names joined by ·, no appellations. With another document (护照, 港澳/台湾 permits,
+    外国人永久居留身份证) the name may also be the Latin-letter one the document shows."""
     name = normalize_person_name(value)
     message = _basic(name, "姓名")
     if message:
         return message
     if any(unicodedata.category(c) == "Nd" for c in name):
         return "姓名中不能包含数字，请填写真实姓名"
-    if re.search(r"[A-Za-z]", unicodedata.normalize("NFKC", name)):
-        return "姓名中不能包含英文字母，请填写身份证上的中文姓名"
+    letters = unicodedata.normalize("NFKC", name)
+    other_document = _text(id_type) in PERSON_ID_TYPES[1:]
+    if other_document and any(c.isalpha() and not _is_cjk(c) for c in letters):
+        return _latin_name_problem(letters)
+    if re.search(r"[A-Za-z]", letters):
+        hint = "；持护照、港澳台通行证或外国人永久居留身份证的，请先选择相应的证件类型" \
+            if _text(id_type) == RESIDENT_ID_CARD else ""
+        return "姓名中不能包含英文字母，请填写身份证上的中文姓名" + hint
     if re.search(r"\s", name):
         return "姓名中不能有空格"
     if name in PLACEHOLDER_NAMES or name.startswith("某") or name.endswith(_APPELLATIONS):
@@ -1049,6 +1085,11 @@ def _example_id_document(example: str) -> str | None:
     return check_id_document(id_type, number)
 
 
+def _example_person_name(example: str) -> str | None:
+    id_type, name = _split_context(example, PERSON_ID_TYPES, RESIDENT_ID_CARD)
+    return check_person_name(name, id_type=id_type)
+
+
 def _example_unit_nature(example: str) -> str | None:
     context, name = _split_context(example, _CONTEXTS, "企业单位")
     return check_unit_name_fits_nature(name, *_nature_kind(context))
@@ -1148,13 +1189,19 @@ RULES: list[Rule] = [
               "13800138000", "2786359", "0578-278635"],
          check=check_landline),
     Rule("person_name", "姓名",
-         "填写身份证上的真实全名，2至20个汉字（生僻字可以）；少数民族姓名各部分之间用间隔号“·”。"
-         "不能有数字、字母或空格，不能填“王先生”“李小姐”这类称呼，也不能填“无名氏”“佚名”“不详”“未知”"
-         "“匿名”“测试”“某某”“个人”“本人”“无”这类代称。",
-         good=["张伟", "欧阳建国", "阿依古丽·买买提", "买买提•艾力", "王𠮷"],
+         "填写证件上的真实全名。持居民身份证的填身份证上的姓名，2至20个汉字（生僻字可以），少数民族姓名各部分"
+         "之间用间隔号“·”，不能有字母或空格。持护照、港澳居民来往内地通行证、台湾居民来往大陆通行证或外国人永久"
+         "居留身份证的，可按证件填写英文姓名（各部分之间用一个空格、连字符、撇号或点隔开），也可填写中文姓名。"
+         "都不能有数字，不能填“王先生”“李小姐”“Mr Smith”这类称呼，也不能填“无名氏”“佚名”“不详”“未知”"
+         "“匿名”“测试”“某某”“个人”“本人”“无”这类代称。示例格式：“证件类型：姓名”（不写即居民身份证）。",
+         good=["张伟", "欧阳建国", "阿依古丽·买买提", "买买提•艾力", "王𠮷", "护照：John Smith",
+               "护照：Mary-Jane O'Neil", "外国人永久居留身份证：Jean-Luc Picard",
+               "港澳居民来往内地通行证：Chan Tai Man", "港澳居民来往内地通行证：陳大文",
+               "台湾居民来往大陆通行证：林志明"],
          bad=["王先生", "李小姐", "刘总", "个人", "某某", "测试", "无名氏", "佚名", "张3", "Zhang Wei",
-              "张 伟", "·张伟", "张"],
-         check=check_person_name),
+              "张 伟", "·张伟", "张", "护照：John Smith 2", "护照：Mr Smith", "护照：John_Smith",
+              "护照：陳Tai Man", "护照：Unknown"],
+         check=_example_person_name),
     Rule("unit_name", "单位名称",
          "填写证件上的单位中文全称（至少4个字，须含汉字），不能填域名、数字编号、证件号码、英文名称或缩写、"
          "网站名称，也不能用“某某”“测试”“未知”等代称。",

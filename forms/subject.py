@@ -9,7 +9,7 @@ from wtforms.validators import Email, Regexp, StopValidation, ValidationError
 import models
 from forms import rules
 from forms.base import Form, RadioList, inline, max_length, refresh_on_change, required, rule, strip
-from forms.people import id_number_field, id_type_field
+from forms.people import id_number_field, id_type_field, person_name_field
 from forms.regions import RegionMixin
 
 ALL_CERT_TYPES = sorted({t for types in rules.CERT_TYPES.values() for t in types})
@@ -51,7 +51,7 @@ class SubjectForm(RegionMixin, Form):
     cert_photo = FileField("证件图片", description="营业执照等证件的清晰图片，JPG或PNG格式")
     cert_photo_id = HiddenField()
 
-    leader_name = text("负责人姓名", rule(rules.check_person_name))
+    leader_name = person_name_field("负责人姓名", "leader_id_type")
     leader_id_type = id_type_field("负责人证件类型", validators=[required("负责人证件类型")])
     leader_id_number = id_number_field("负责人证件号码", "leader_id_type")
     leader_residence = text("常住地址", max_length(200), rule(rules.check_address_detail),

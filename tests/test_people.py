@@ -104,5 +104,27 @@ def test_a_block_and_a_units_leader_judge_an_id_alike(app, id_type, number):
     assert len(block.id_number.errors) <= 1
 
 
+@pytest.mark.parametrize("id_type, name, message", [
+    ("护照", "John Smith", None),
+    ("港澳居民来往内地通行证", "Chan Tai Man", None),
+    ("港澳居民来往内地通行证", "陳大文", None),
+    ("外国人永久居留身份证", "Mary-Jane O'Neil", None),
+    ("居民身份证", "John Smith", "英文字母"),
+    ("护照", "Mr Smith", "称呼"),
+    ("护照", "无名氏", "称呼"),
+])
+def test_a_block_and_a_units_leader_judge_a_name_by_the_document(app, id_type, name, message):
+    with app.test_request_context():
+        block = PersonForm(MultiDict({"name": name, "id_type": id_type}))
+        subject = build(SubjectForm, unit_form(leader_name=name, leader_id_type=id_type))
+        block.name.validate(block)
+        subject.check_field("leader_name")
+    assert block.name.errors == subject.leader_name.errors
+    if message is None:
+        assert block.name.errors == []
+    else:
+        assert len(block.name.errors) == 1 and message in block.name.errors[0]
+
+
 def test_the_documents_offered_are_the_ones_the_rules_know():
     assert ID_TYPES == list(rules.PERSON_ID_TYPES) and ID_TYPES[0] == "居民身份证"

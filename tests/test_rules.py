@@ -503,6 +503,50 @@ def test_check_person_name(value, expected):
     assert_result(check_person_name(value), expected)
 
 
+OTHER_DOCUMENTS = ["护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
+
+
+@pytest.mark.parametrize("id_type", OTHER_DOCUMENTS)
+@pytest.mark.parametrize("value,expected", [
+    ("John Smith", None),
+    ("Mary-Jane O'Neil", None),
+    ("Jean-Luc Picard", None),
+    ("J.R.R. Tolkien", None),
+    ("John F. Kennedy", None),
+    ("D’Angelo Russo", None),                         # typographic apostrophe
+    ("JOHN SMITH", None),                             # as the passport's machine line has it
+    ("José Núñez", None),
+    ("Ｊｏｈｎ Ｓｍｉｔｈ", None),                       # full-width letters
+    ("  John   Smith ", None),                        # spaces collapse
+    ("陳大文", None),                                  # HK and TW holders often have a Chinese name
+    ("约翰·史密斯", None),
+    ("John Smith 2", "数字"),
+    ("John_Smith", "隔开"),
+    ("John--Smith", "隔开"),
+    ("-John", "隔开"),
+    ("John Smith!", "隔开"),
+    ("J", "2至60"),
+    ("John " * 13 + "Smith", "2至60"),
+    ("陳Tai Man", "不要混写"),
+    ("Иван Петров", "拉丁字母"),
+    ("Mr Smith", "称呼"),
+    ("Ms. Mary Lee", "称呼"),
+    ("Test", "代称"),
+    ("unknown", "代称"),
+    ("无名氏", "称呼"),
+    ("王先生", "称呼"),
+    ("", "请填写姓名"),
+])
+def test_a_name_follows_the_holders_document(value, id_type, expected):
+    assert_result(check_person_name(value, id_type=id_type), expected)
+
+
+@pytest.mark.parametrize("id_type", [None, "", "居民身份证", "其他证件"])
+@pytest.mark.parametrize("value", ["John Smith", "Mary-Jane O'Neil", "张Wei"])
+def test_latin_letters_are_for_other_documents_only(value, id_type):
+    assert "英文字母" in check_person_name(value, id_type=id_type)
+
+
 def test_one_placeholder_list_for_people_and_units():
     assert set(rules.PLACEHOLDER_NAMES) == {"无名氏", "佚名", "不详", "未知", "匿名", "测试", "某某", "个人",
                                             "本人", "无"}
@@ -514,6 +558,7 @@ def test_one_placeholder_list_for_people_and_units():
 
 def test_normalize_person_name():
     assert normalize_person_name(" 买买提•艾力 ") == "买买提·艾力"
+    assert normalize_person_name(" John \u3000 Smith ") == "John Smith"
 
 
 @pytest.mark.parametrize("value,kind,expected", [

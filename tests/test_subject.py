@@ -115,6 +115,36 @@ def test_a_leader_document_number_follows_its_format(client, alice, id_type, num
     assert message in inline.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("id_type, number, name", [
+    ("护照", "E12345678", "John Smith"),
+    ("外国人永久居留身份证", "933840198506011236", "Jean-Luc Picard"),
+    ("台湾居民来往大陆通行证", "12345678", "林志明"),
+])
+def test_a_unit_leader_with_another_document_may_write_the_name_it_shows(client, alice, id_type, number, name):
+    data = unit_form(leader_id_type=id_type, leader_id_number=number, leader_name=name)
+    inline = client.post("/validate/subject/leader_name", data, headers={"HX-Request": "true"})
+    assert 'class="error"' not in inline.get_data(as_text=True)
+    assert submit_new(client, with_pictures(data)).status_code == 303
+    assert models.Subject.get().leader_name == name
+
+
+def test_a_latin_name_with_a_resident_id_is_refused_inline_and_on_submit(client, alice):
+    data = unit_form(leader_name="John Smith")
+    inline = client.post("/validate/subject/leader_name", data, headers={"HX-Request": "true"}).get_data(as_text=True)
+    page = submit_new(client, with_pictures(data)).get_data(as_text=True)
+    for html in (inline, page):
+        assert html.count('id="err-leader_name"') == 1 and "姓名中不能包含英文字母" in html
+    assert models.Subject.select().count() == 0
+
+
+def test_a_person_subject_stays_resident_id_only(client, alice):
+    data = person_form(leader_id_type="护照", leader_id_number="E12345678", leader_name="John Smith")
+    page = submit_new(client, with_pictures(data, unit=False)).get_data(as_text=True)
+    assert "个人的证件类型只能是：居民身份证" in page
+    assert page.count('id="err-leader_name"') == 1 and "英文字母" in page
+    assert models.Subject.select().count() == 0
+
+
 def test_duplicate_certificate_is_refused(client, alice):
     make_subject(make_user("bob", mobile="13800001111"))
     response = submit_new(client, with_pictures(unit_form()))
