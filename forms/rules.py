@@ -535,6 +535,14 @@ def check_person_name(value, id_type=None) -> str | None:
     """Real full name. With a 居民身份证 (or no id_type given): 2–20 CJK characters, minority
     names joined by ·, no appellations. With another document (护照, 港澳/台湾 permits,
     外国人永久居留身份证) the name may also be the Latin-letter one the document shows."""
+    document = _text(id_type)
+    return _name_problem(value, latin_allowed=document in PERSON_ID_TYPES[1:],
+                         hint=document == RESIDENT_ID_CARD)
+
+
+def _name_problem(value, latin_allowed: bool, hint: bool = False) -> str | None:
+    """check_person_name's rules; latin_allowed: a name in Latin letters may be right; hint: say
+    that holders of other documents should pick theirs first."""
     name = normalize_person_name(value)
     message = _basic(name, "姓名")
     if message:
@@ -542,13 +550,11 @@ def check_person_name(value, id_type=None) -> str | None:
     if any(unicodedata.category(c) == "Nd" for c in name):
         return "姓名中不能包含数字，请填写真实姓名"
     letters = unicodedata.normalize("NFKC", name)
-    other_document = _text(id_type) in PERSON_ID_TYPES[1:]
-    if other_document and any(c.isalpha() and not _is_cjk(c) for c in letters):
+    if latin_allowed and any(c.isalpha() and not _is_cjk(c) for c in letters):
         return _latin_name_problem(letters)
     if re.search(r"[A-Za-z]", letters):
-        hint = "；持护照、港澳台通行证或外国人永久居留身份证的，请先选择相应的证件类型" \
-            if _text(id_type) == RESIDENT_ID_CARD else ""
-        return "姓名中不能包含英文字母，请填写身份证上的中文姓名" + hint
+        return "姓名中不能包含英文字母，请填写身份证上的中文姓名" + \
+            ("；持护照、港澳台通行证或外国人永久居留身份证的，请先选择相应的证件类型" if hint else "")
     if re.search(r"\s", name):
         return "姓名中不能有空格"
     if name in PLACEHOLDER_NAMES or name.startswith("某") or name.endswith(_APPELLATIONS):
@@ -624,6 +630,22 @@ def check_unit_name(value, unit_kind: str = "企业单位") -> str | None:
     if len(name) < 4:
         return f"单位名称过短，请填写{source}上的单位全称"
     return None
+
+
+def check_investor(value) -> str | None:
+    """投资或主管单位: the 法定代表人's or top manager's name, judged as a person's name."""
+    # Seed 002 (填写注意事项 5) says this field holds "法人姓名或单位最高负责人姓名", a person's
+    # name; the issue asked for the unit-name rule, and the seed is the authority. No document is
+    # asked for this person, and a foreign-invested company's 法定代表人 may be a foreigner, so a
+    # name in Latin letters is allowed here.
+    name = normalize_person_name(value)
+    message = _basic(name, "投资或主管单位")
+    if message:
+        return message
+    if name.endswith(ORG_SUFFIXES) or (len(name) > 4 and name.endswith(_ORG_ENDINGS)) \
+            or _looks_like_domain(name):
+        return "投资或主管单位处请填写法定代表人或单位最高负责人的姓名，不填单位名称"
+    return _name_problem(name, latin_allowed=True)
 
 
 def check_unit_name_fits_nature(name, subject_nature, unit_kind=None) -> str | None:
@@ -1219,6 +1241,12 @@ RULES: list[Rule] = [
          bad=["个人：浙江大华技术股份有限公司", "企业单位：欧阳建国", "企业单位：www.lsly.cn",
               "政府机构：阿里巴巴（中国）有限公司"],
          check=_example_unit_nature),
+    Rule("investor", "投资或主管单位",
+         "网站所属者为企业、事业单位、社会团体、政府机关、军队的，填写法定代表人姓名或单位最高负责人姓名"
+         "（按姓名的规范填写），不填单位名称。法定代表人为外籍人士的，可填写证件上的英文姓名。",
+         good=["张建国", "阿依古丽·买买提", "John Smith"],
+         bad=["丽水市云岭科技有限公司", "丽水市国有资产监督管理委员会", "王先生", "无名氏", "张3"],
+         check=check_investor),
     Rule("address", "详细地址（常住地）",
          "农村地址须详细到村（组）；城镇地址须详细到街道（路）和门牌号，也可以填信箱。",
          good=["浙江省丽水市莲都区人民街607号", "某某乡下村村12号", "北京市100081信箱",

@@ -44,8 +44,8 @@ class SubjectForm(RegionMixin, Form):
     cert_type = SelectField("证件类型", choices=[("", "请选择")] + [(t, t) for t in ALL_CERT_TYPES],
                             validators=[unit_only, required("证件类型")])
     cert_number = text("证件号码", unit=True, render_kw={"autocomplete": "off"})
-    investor = text("投资或主管单位", max_length(100), unit=True,
-                    description="法定代表人或单位主要负责人姓名，或主管单位名称")
+    investor = text("投资或主管单位", max_length(100), rule(rules.check_investor), unit=True,
+                    description="填写法定代表人或单位最高负责人的姓名")
     address = text("单位地址", max_length(200), rule(rules.check_address_detail), unit=True,
                    description="城镇填写到街道门牌号或信箱，农村填写到村")
     cert_photo = FileField("证件图片", description="营业执照等证件的清晰图片，JPG或PNG格式")

@@ -14,7 +14,7 @@ from forms import rules
 from forms.rules import (
     CERT_TYPES, ICP_PROVINCE_ABBR, PRE_APPROVAL_ITEMS, PROVINCE_ABBR, RULES, USCC_ALPHABET,
     USCC_AUTHORITIES, check_address_detail, check_cert_type_fits, check_control_chars,
-    check_domain, check_id_document, check_domain_not_filed, check_home_in_domains, check_icp_number,
+    check_domain, check_id_document, check_investor, check_domain_not_filed, check_home_in_domains, check_icp_number,
     check_id_number, check_image, check_ip, check_ip_line, check_ip_range, check_landline,
     check_mobile, check_person_name, check_site_name, check_unit_name,
     check_unit_name_fits_nature, check_uscc, id_check_digit, mask_id_number, normalize_domain,
@@ -69,7 +69,7 @@ def test_rules_table_is_complete():
     assert len(codes) == len(set(codes))
     assert {"id_number", "uscc", "cert_type", "mobile", "landline", "person_name", "unit_name",
             "unit_name_nature", "address", "site_name", "domain", "ip", "ip_range",
-            "icp_number", "image", "control_chars", "id_document"} <= set(codes)
+            "icp_number", "image", "control_chars", "id_document", "investor"} <= set(codes)
     for rule in RULES:
         assert rule.title and rule.text and rule.good and rule.bad, rule.code
     # Only the upload rule has descriptive examples instead of checkable ones.
@@ -545,6 +545,25 @@ def test_a_name_follows_the_holders_document(value, id_type, expected):
 @pytest.mark.parametrize("value", ["John Smith", "Mary-Jane O'Neil", "张Wei"])
 def test_latin_letters_are_for_other_documents_only(value, id_type):
     assert "英文字母" in check_person_name(value, id_type=id_type)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("张建国", None),
+    ("陈立新", None),
+    ("阿依古丽·买买提", None),
+    ("John Smith", None),             # a foreign-invested company's 法定代表人; no document is asked
+    ("丽水市云岭科技有限公司", "不填单位名称"),
+    ("丽水市国有资产监督管理委员会", "不填单位名称"),
+    ("阿里巴巴集团", "不填单位名称"),
+    ("lsly.cn", "不填单位名称"),
+    ("王先生", "称呼"),
+    ("无名氏", "称呼"),
+    ("张3", "数字"),
+    ("张建国\x00", "只能由汉字组成"),              # the forms refuse it first, at their root
+    ("", "请填写投资或主管单位"),
+])
+def test_check_investor_is_a_persons_name(value, expected):
+    assert_result(check_investor(value), expected)
 
 
 def test_one_placeholder_list_for_people_and_units():

@@ -1,9 +1,12 @@
 """开办主体 through the test client: new, drafts, uploads, change, cancel, transfer, switch."""
 import io
+import json
+import os
 
 import pytest
 
 import models
+from forms import rules
 from tests.conftest import make_user
 from tests.factories import (LISHUI_COUNTY, USCC, make_bureau, make_id, make_subject, noisy_jpeg,
                              person_form, picture, unit_form)
@@ -143,6 +146,33 @@ def test_a_person_subject_stays_resident_id_only(client, alice):
     assert "个人的证件类型只能是：居民身份证" in page
     assert page.count('id="err-leader_name"') == 1 and "英文字母" in page
     assert models.Subject.select().count() == 0
+
+
+@pytest.mark.parametrize("investor, message", [
+    ("丽水市云岭科技有限公司", "法定代表人或单位最高负责人的姓名"),
+    ("王先生", "称呼"),
+])
+def test_investor_is_the_legal_representatives_name(client, alice, investor, message):
+    data = unit_form(investor=investor)
+    page = submit_new(client, with_pictures(data)).get_data(as_text=True)
+    inline = client.post("/validate/subject/investor", data, headers={"HX-Request": "true"}).get_data(as_text=True)
+    for html in (page, inline):
+        assert html.count('id="err-investor"') == 1 and message in html
+    assert models.Subject.select().count() == 0
+
+
+def test_demo_and_test_subjects_meet_the_name_rules():
+    with open(os.path.join(os.path.dirname(models.__file__), "data", "demo.json"), encoding="utf-8") as f:
+        subjects = json.load(f)["subjects"] + [unit_form()]
+    for values in subjects:
+        assert rules.check_investor(values["investor"]) is None, values["investor"]
+        assert rules.check_unit_name(values["name"], values["unit_kind"]) is None, values["name"]
+        assert rules.check_person_name(values["leader_name"], id_type=values["leader_id_type"]) is None
+
+
+def test_the_investor_field_says_whose_name_it_wants(client, alice):
+    page = client.get("/subject/new?fresh=1").get_data(as_text=True)
+    assert "法定代表人或单位最高负责人的姓名" in page and "主管单位名称" not in page
 
 
 def test_duplicate_certificate_is_refused(client, alice):
