@@ -62,27 +62,24 @@ def _in_platform_words(validators):
             for v in validators]
 
 
-def _no_control_chars(multiline):
-    def no_control_chars(_form, field):
+def _refuse_control_chars(field):
+    """Make a text field refuse control characters before any of its checks (rules.check_control_chars;
+    a text area keeps tab and line breaks): one message, nothing stacked beside it, and no NUL ever
+    reaches the database.
+
+    It runs as the field's pre_validate, which stops the chain like a first validator would, but
+    stays in place when a form sets the field's validators anew after building it.
+    """
+    multiline = isinstance(field, TextAreaField)
+    declared = field.pre_validate
+
+    def pre_validate(form):
         message = rules.check_control_chars(field.data, multiline) if isinstance(field.data, str) else None
         if message:
             raise StopValidation(message)
-    no_control_chars.__name__ = "no_control_chars" + ("_multiline" if multiline else "")
-    return no_control_chars
+        declared(form)
 
-
-_NO_CONTROL_CHARS = {False: _no_control_chars(False), True: _no_control_chars(True)}
-
-
-def _guarded(field):
-    """A field's validators as the root wants them: a text field refuses control characters before
-    anything else (one message, nothing stacked beside it; NUL never reaches the database), and
-    every bare Length speaks the platform's words."""
-    validators = _in_platform_words(field.validators)
-    if isinstance(field, StringField):
-        guard = _NO_CONTROL_CHARS[isinstance(field, TextAreaField)]
-        validators = [guard, *(v for v in validators if v is not guard)]
-    return validators
+    field.pre_validate = pre_validate
 
 
 def strip(value):
@@ -159,7 +156,9 @@ class Form(FlaskForm):
         super().__init__(*args, **kwargs)
         for field in _leaf_fields(self):
             # A new list: the declared one is shared by every instance of the form.
-            field.validators = _guarded(field)
+            field.validators = _in_platform_words(field.validators)
+            if isinstance(field, StringField):
+                _refuse_control_chars(field)
         for name in self.inline_fields:
             field = self[name]
             field.render_kw = {**(field.render_kw or {}),
