@@ -2,11 +2,11 @@
 import re
 
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, Length, Regexp, ValidationError
+from wtforms.validators import Email, EqualTo, Regexp, ValidationError
 
 import models
 from forms import rules
-from forms.base import CaptchaForm, Form, inline, required, rule, strip
+from forms.base import CaptchaForm, Form, inline, max_length, required, rule, strip
 
 USERNAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{3,19}$"
 _COMMON_PASSWORDS = {"password1", "abc12345", "a1234567", "qwerty123", "1qaz2wsx",
@@ -62,7 +62,7 @@ class AccountFields:
         render_kw={"autocomplete": "username", "maxlength": 20})
     mobile = mobile_field(description="涉及信用认证，请谨慎填写")
     email = EmailField("电子邮箱", filters=[strip], description="涉及信用认证，请谨慎填写",
-                       validators=[required("电子邮箱"), Length(max=120, message="电子邮箱过长"),
+                       validators=[required("电子邮箱"), max_length(120),
                                    Email(message="电子邮箱格式不正确")],
                        render_kw={"autocomplete": "email", "maxlength": 120})
 

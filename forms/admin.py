@@ -2,13 +2,13 @@
 import datetime
 
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 import divisions
 import models
 import workdays
 from forms.account import AccountFields, PasswordPair
-from forms.base import DateInput, Form, WholeNumber, required, strip
+from forms.base import DateInput, Form, WholeNumber, max_length, required, strip
 
 
 def _days(label):
@@ -19,18 +19,18 @@ def _days(label):
 class BureauForm(Form):
     """A 公安机关: its division, contact facts, review settings and the 办事指南 it publishes."""
 
-    name = StringField("机关名称", filters=[strip], validators=[required("机关名称"), Length(max=100)],
+    name = StringField("机关名称", filters=[strip], validators=[required("机关名称"), max_length(100)],
                        description="如 丽水市公安局网络警察支队")
     division_code = StringField("管辖区划代码", filters=[strip], validators=[required("管辖区划代码")],
                                 description="6位行政区划代码：县级机关填县代码，市级机关填市代码（如 331100），省级填省代码",
                                 render_kw={"inputmode": "numeric", "maxlength": 6})
-    address = StringField("办公地址", filters=[strip], validators=[Length(max=200)])
-    phone = StringField("咨询电话", filters=[strip], validators=[required("咨询电话"), Length(max=60)],
+    address = StringField("办公地址", filters=[strip], validators=[max_length(200)])
+    phone = StringField("咨询电话", filters=[strip], validators=[required("咨询电话"), max_length(60)],
                         description="审核通过的短信中会告知此电话")
-    complaint_phone = StringField("投诉电话", filters=[strip], validators=[Length(max=60)])
-    office_hours = StringField("办公时间", filters=[strip], validators=[Length(max=200)],
+    complaint_phone = StringField("投诉电话", filters=[strip], validators=[max_length(60)])
+    office_hours = StringField("办公时间", filters=[strip], validators=[max_length(200)],
                                description="如 工作日，上午8:30-12:00，下午14:00-17:00；分冬夏令时的填冬令时")
-    office_hours_summer = StringField("夏令时办公时间", filters=[strip], validators=[Length(max=200)],
+    office_hours_summer = StringField("夏令时办公时间", filters=[strip], validators=[max_length(200)],
                                       description="不分冬夏令时的请留空")
     instant_approval = BooleanField("非交互式网站即审即办")
     review_days = _days("审核时限（工作日）")
@@ -68,7 +68,7 @@ for _name, _kind in KIND_DAY_FIELDS:
 
 for _key, _title in models.Bureau.GUIDE_SECTIONS:
     setattr(BureauForm, f"guide_{_key}", TextAreaField(
-        f"办事指南：{_title}", filters=[strip], validators=[Length(max=4000)], render_kw={"rows": 4},
+        f"办事指南：{_title}", filters=[strip], validators=[max_length(4000)], render_kw={"rows": 4},
         description=("每个问题一段：第一行是问题，下面是解答，段与段之间空一行" if _key == "faq" else "")))
 
 
@@ -97,7 +97,7 @@ class HolidayForm(Form):
                     description="只有一天的请留空")
     kind = RadioField("类型", choices=[("off", "放假"), ("work", "调休上班")], default="off",
                       validators=[required("类型")])
-    name = StringField("节日名称", filters=[strip], validators=[required("节日名称"), Length(max=60)],
+    name = StringField("节日名称", filters=[strip], validators=[required("节日名称"), max_length(60)],
                        description="如 春节、国庆节")
 
     def validate_start(self, field):

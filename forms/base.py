@@ -1,13 +1,14 @@
 """Pieces every form shares: rule validators and the image captcha."""
 from flask import current_app, request, session, url_for
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectMultipleField, StringField
+from wtforms import DateField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 import json
 
 import models
+from forms import rules
 
 
 def rule(check, **context):
@@ -25,6 +26,60 @@ def rule(check, **context):
 def required(label):
     """DataRequired with the platform's wording."""
     return DataRequired(message=f"请填写{label}")
+
+
+class MaxLength(Length):
+    """At most n characters, in the platform's words ("网站名称不能超过60个字", the field's label
+    unless one is given). It stops the field's other checks: a too-long value gets this one
+    message, never a rule's message beside it. Being a Length, it still sets the input's maxlength."""
+
+    def __init__(self, n, label=None):
+        super().__init__(max=n, message=f"{label}不能超过{n}个字" if label else None)
+
+    def __call__(self, form, field):
+        if field.data is not None and len(field.data) > self.max:
+            raise StopValidation(self.message or f"{field.label.text}不能超过{self.max}个字")
+
+
+def max_length(n, label=None):
+    """A field's length limit in the platform's words; put it before the field's rules."""
+    return MaxLength(n, label)
+
+
+def _leaf_fields(form):
+    """Every field of a form, descending into FormField sub-forms (the person blocks)."""
+    for field in form:
+        if field.type == "FormField":
+            yield from _leaf_fields(field.form)
+        else:
+            yield field
+
+
+def _in_platform_words(validators):
+    """validators with each bare WTForms Length(max=n) turned into MaxLength(n): a form declared
+    with Length still says "…不能超过n个字" once, not WTForms' own words beside a rule's."""
+    return [MaxLength(v.max) if type(v) is Length and v.min == -1 and v.max != -1 else v
+            for v in validators]
+
+
+def _refuse_control_chars(field):
+    """Make a text field refuse control characters before any of its checks (rules.check_control_chars;
+    a text area keeps tab and line breaks): one message, nothing stacked beside it, and no NUL ever
+    reaches the database.
+
+    It runs as the field's pre_validate, which stops the chain like a first validator would, but
+    stays in place when a form sets the field's validators anew after building it.
+    """
+    multiline = isinstance(field, TextAreaField)
+    declared = field.pre_validate
+
+    def pre_validate(form):
+        message = rules.check_control_chars(field.data, multiline) if isinstance(field.data, str) else None
+        if message:
+            raise StopValidation(message)
+        declared(form)
+
+    field.pre_validate = pre_validate
 
 
 def strip(value):
@@ -99,6 +154,11 @@ class Form(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in _leaf_fields(self):
+            # A new list: the declared one is shared by every instance of the form.
+            field.validators = _in_platform_words(field.validators)
+            if isinstance(field, StringField):
+                _refuse_control_chars(field)
         for name in self.inline_fields:
             field = self[name]
             field.render_kw = {**(field.render_kw or {}),

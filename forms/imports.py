@@ -7,13 +7,13 @@ import re
 
 from flask_wtf.file import FileField
 from wtforms import RadioField, StringField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 import divisions
 import models
 from divisions import PROVINCE_ABBR
 from forms import rules
-from forms.base import DateInput, Form, required, strip
+from forms.base import DateInput, Form, max_length, required, strip
 
 KINDS = [(models.ImportedSite.UNFILED, "未备案网站（通知开办主体限期备案）"),
          (models.ImportedSite.OFFLINE, "线下已备案网站（供开办主体认领，保留原备案号）")]
@@ -51,15 +51,18 @@ def check_row(values, kind, today, seen, bureau, held=None):
     if problem:
         problems.append(f"域名：{problem}")
     elif clean["domain"] in seen:
-        problems.append(f"域名：{clean['domain']} 在本次导入中重复")
+        problems.append(f"域名：{rules.shorten(clean['domain'])} 在本次导入中重复")
     elif (clean["domain"] in held if held is not None else models.Domain.held([clean["domain"]])) \
             or models.ImportedSite.select().where(
             models.ImportedSite.domain == clean["domain"], models.ImportedSite.service.is_null()).exists():
-        problems.append(f"域名：{clean['domain']} 已备案或已在待办名单中")
+        problems.append(f"域名：{rules.shorten(clean['domain'])} 已备案或已在待办名单中")
     for key, label in (("name", "网站名称"), ("subject_name", "主体名称")):
         clean[key] = (values.get(key) or "").strip()
+        hidden = rules.check_control_chars(clean[key])   # a NUL would not even store on PostgreSQL
         if not clean[key] or len(clean[key]) > 100:
             problems.append(f"{label}：请填写（不超过100字）")
+        elif hidden:
+            problems.append(f"{label}：{hidden}")
     clean["cert_number"] = (values.get("cert_number") or "").strip().upper()
     problem = _certificate_problem(clean["cert_number"])
     if problem:
@@ -151,8 +154,8 @@ class ImportedSiteForm(Form):
 
     kind = RadioField("名单类型", choices=KINDS, default=models.ImportedSite.UNFILED)
     domain = StringField("域名", filters=[strip], validators=[required("域名")])
-    name = StringField("网站名称", filters=[strip], validators=[required("网站名称"), Length(max=100)])
-    subject_name = StringField("主体名称", filters=[strip], validators=[required("主体名称"), Length(max=100)])
+    name = StringField("网站名称", filters=[strip], validators=[required("网站名称"), max_length(100)])
+    subject_name = StringField("主体名称", filters=[strip], validators=[required("主体名称"), max_length(100)])
     cert_number = StringField("证件号码", filters=[strip], validators=[required("证件号码")],
                               description="开办主体的统一社会信用代码或身份证号码，用于匹配用户")
     deadline = DateInput("截止日期", validators=[required("截止日期")], render_kw={"type": "date"})

@@ -5,13 +5,13 @@ from typing import NamedTuple
 
 from wtforms import BooleanField, EmailField, FormField, SelectField, StringField
 from wtforms import Form as PlainForm
-from wtforms.validators import Email, Length, ValidationError
+from wtforms.validators import Email, ValidationError
 
 from forms import rules
-from forms.base import refresh_on_change, required, rule, strip
+from forms.base import max_length, refresh_on_change, required, rule, strip
 
-RESIDENT_ID = "居民身份证"
-ID_TYPES = [RESIDENT_ID, "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
+RESIDENT_ID = rules.RESIDENT_ID_CARD
+ID_TYPES = list(rules.PERSON_ID_TYPES)
 
 # A subject's 负责人 (Subject columns and SubjectForm fields) and the same facts in a person block.
 LEADER_AS_PERSON = {"leader_name": "name", "leader_id_type": "id_type", "leader_id_number": "id_number",
@@ -27,13 +27,13 @@ def leader_as_person(subject):
 def check_person_id(id_type, number, holder_is_subject=False):
     """Why a person's 证件号码 does not fit its 证件类型, or None.
 
-    A 居民身份证 must be a real one; other documents have no number the platform can check.
-    When the person is a 个人 subject itself, the number is the subject's certificate and
-    must suit a 个人 (a 居民身份证; a company's code typed there is named as such).
+    The number follows its document's format (a 居民身份证 must be a real one, a 护照 5–17
+    letters or digits …). When the person is a 个人 subject itself, the number is the subject's
+    certificate and must suit a 个人 (a 居民身份证; a company's code typed there is named as such).
     """
     if holder_is_subject:
         return rules.check_cert_type_fits("个人", None, id_type, number)
-    return rules.check_id_number(number) if id_type == RESIDENT_ID else None
+    return rules.check_id_document(id_type, number)
 
 
 def id_type_field(label="证件类型", **kwargs):
@@ -56,6 +56,18 @@ def id_number_field(label="证件号码", type_field="id_type"):
                        render_kw={"autocomplete": "off"})
 
 
+def person_name_field(label="姓名", type_field="id_type"):
+    """姓名 judged with the form's 证件类型 field type_field: Latin letters only for holders of a
+    document other than the 居民身份证. Being a field validator, the inline check (which posts the
+    whole form) and the full submit judge it alike."""
+    def fits_document(form, field):
+        message = rules.check_person_name(field.data, id_type=form[type_field].data)
+        if message:
+            raise ValidationError(message)
+
+    return StringField(label, filters=[strip], validators=[required(label), fits_document])
+
+
 class PersonForm(PlainForm):
     """One person block (网站负责人 …); same_as_subject fills it from the subject's 负责人."""
 
@@ -65,7 +77,7 @@ class PersonForm(PlainForm):
     holder_is_subject = False  # a block's person is never the subject itself
 
     same_as_subject = BooleanField("同主体负责人信息")
-    name = StringField("姓名", filters=[strip], validators=[required("姓名"), rule(rules.check_person_name)])
+    name = person_name_field("姓名", "id_type")
     id_type = id_type_field("证件类型")
     id_number = id_number_field("证件号码", "id_type")
     mobile = StringField("手机号码", filters=[strip], validators=[required("手机号码"), rule(rules.check_mobile)],
@@ -73,7 +85,7 @@ class PersonForm(PlainForm):
     office_phone = StringField("办公电话", filters=[strip], validators=[
         required("办公电话"), rule(rules.check_landline)], description="带区号的固定电话")
     email = EmailField("电子邮箱", filters=[strip], validators=[
-        required("电子邮箱"), Length(max=120, message="电子邮箱过长"), Email(message="电子邮箱格式不正确")],
+        required("电子邮箱"), max_length(120), Email(message="电子邮箱格式不正确")],
         render_kw={"maxlength": 120})
 
     def fill_from(self, subject):

@@ -1,11 +1,11 @@
 """The bureau's decision forms: 退回 with a reason, 面审 or 实地检查 with an appointment."""
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput
 
 import timeutil
 from forms import rules
-from forms.base import DateInput, Form, RadioList, required, strip
+from forms.base import DateInput, Form, RadioList, max_length, required, strip
 
 
 class ReturnForm(Form):
@@ -13,7 +13,7 @@ class ReturnForm(Form):
 
     rules_broken = SelectMultipleField("不符合的填写规范", widget=RadioList(), option_widget=CheckboxInput(),
                                        choices=[(r.title, r.title) for r in rules.RULES])
-    reason = TextAreaField("退回原因", filters=[strip], validators=[Length(max=500)],
+    reason = TextAreaField("退回原因", filters=[strip], validators=[max_length(500)],
                            description="将通过短信和系统通知告知申请人", render_kw={"rows": 3})
 
     def validate_reason(self, field):
@@ -31,11 +31,11 @@ class ScheduleForm(Form):
     mode = RadioField("审核方式", choices=[("面审", "面审"), ("实地检查", "实地检查")], default="面审",
                       validators=[required("审核方式")])
     day = DateInput("日期", validators=[required("日期")], render_kw={"type": "date"})
-    time = StringField("时间", filters=[strip], validators=[required("时间"), Length(max=40)],
+    time = StringField("时间", filters=[strip], validators=[required("时间"), max_length(40)],
                        description="如 上午10:00")
-    place = StringField("地点", filters=[strip], validators=[required("地点"), Length(max=120)],
+    place = StringField("地点", filters=[strip], validators=[required("地点"), max_length(120)],
                         description="面审填写办理窗口；实地检查填写检查的场所")
-    materials = TextAreaField("需携带或准备的材料", filters=[strip], validators=[Length(max=500)],
+    materials = TextAreaField("需携带或准备的材料", filters=[strip], validators=[max_length(500)],
                               render_kw={"rows": 2})
 
     def validate_day(self, field):

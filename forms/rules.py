@@ -108,6 +108,26 @@ def _half_width(value) -> str:
     return unicodedata.normalize("NFKC", _text(value)).strip()
 
 
+def shorten(value, limit: int = 30) -> str:
+    """What the user typed, cut to limit characters with "…", for echoing in a message."""
+    text = _text(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+CONTROL_CHARS_MESSAGE = "含有不可见的控制字符，请删除后重新输入"
+_LINE_CONTROLS = frozenset("\t\n\r")
+
+
+def check_control_chars(value, multiline: bool = False) -> str | None:
+    """Text free of control characters (Unicode Cc: NUL, ESC, DEL, C1 …); a multi-line text area
+    may keep tab, newline and carriage return. PostgreSQL cannot even store a NUL."""
+    text = "" if value is None else str(value)
+    allowed = _LINE_CONTROLS if multiline else frozenset()
+    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in text):
+        return CONTROL_CHARS_MESSAGE
+    return None
+
+
 def _basic(text: str, label: str) -> str | None:
     """The checks every text field shares: present and free of invisible characters."""
     if not text:
@@ -192,6 +212,102 @@ def mask_id_number(value) -> str:
     if len(number) <= 8:
         return "*" * len(number)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+# ---------------------------------------------------------------------------
+# The other documents a person may hold
+# ---------------------------------------------------------------------------
+
+RESIDENT_ID_CARD = "居民身份证"
+# The documents a 负责人 may identify with; the first is the mainland resident's.
+PERSON_ID_TYPES = (RESIDENT_ID_CARD, "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证",
+                   "外国人永久居留身份证")
+
+
+def _document_number(value, label: str) -> tuple[str, str | None]:
+    """A document number half-width and upper case, and what every document refuses alike."""
+    number = _half_width(value).upper()
+    message = _basic(number, label)
+    if message:
+        return number, message
+    if re.search(r"\s", number):
+        return number, f"{label}中间不能有空格，请删除空格后重新输入"
+    if _is_valid_id(number):
+        return number, "您填写的是居民身份证号码，持居民身份证的请将证件类型选为“居民身份证”"
+    return number, None
+
+
+def check_passport(value) -> str | None:
+    """护照号码: 5–17 letters or digits with at least one digit (Chinese passports: E/G + 8 digits)."""
+    number, message = _document_number(value, "护照号码")
+    if message:
+        return message
+    if not re.fullmatch(r"[A-Z0-9]+", number):
+        return "护照号码只能由字母和数字组成，如中国护照 E12345678"
+    if not 5 <= len(number) <= 17:
+        return f"护照号码应为5至17位字母或数字（您填写了{len(number)}位），如中国护照 E12345678"
+    if not re.search(r"\d", number):
+        return "护照号码中应含有数字，请按护照资料页填写，如中国护照 E12345678"
+    return None
+
+
+def check_hk_macao_permit(value) -> str | None:
+    """港澳居民来往内地通行证: H (Hong Kong) or M (Macao) and 8 or 10 digits."""
+    number, message = _document_number(value, "通行证号码")
+    if message:
+        return message
+    if not re.fullmatch(r"[A-Z]?\d+", number) or number[:1] not in ("H", "M"):
+        return "港澳居民来往内地通行证号码以H（香港）或M（澳门）开头，后跟8位或10位数字，如 H12345678"
+    if len(number) not in (9, 11):
+        return "港澳居民来往内地通行证号码应为H或M加8位或10位数字，如 H12345678 或 M1234567890"
+    return None
+
+
+def check_taiwan_permit(value) -> str | None:
+    """台湾居民来往大陆通行证: 8 or 10 digits."""
+    number, message = _document_number(value, "通行证号码")
+    if message:
+        return message
+    if not re.fullmatch(r"\d{8}|\d{10}", number):
+        return "台湾居民来往大陆通行证号码应为8位或10位数字，如 12345678"
+    return None
+
+
+FOREIGN_PR_EXAMPLE = "933840198506011236"
+
+
+def check_foreign_permanent_residence(value) -> str | None:
+    """外国人永久居留身份证: the 2023 card's 18 characters (9 first, GB 11643 check digit last)
+    or the older card's 15 (3 letters and 12 digits)."""
+    number, message = _document_number(value, "外国人永久居留身份证号码")
+    if message:
+        return message
+    if re.fullmatch(r"[A-Z]{3}\d{12}", number):
+        return None
+    if re.fullmatch(r"\d{17}[\dX]", number):
+        if number[0] != "9":
+            return f"18位的外国人永久居留身份证号码以9开头，如 {FOREIGN_PR_EXAMPLE}"
+        if number[-1] != id_check_digit(number):
+            return "外国人永久居留身份证号码校验位错误，请核对后重新输入"
+        return None
+    return (f"外国人永久居留身份证号码应为18位（以9开头，如 {FOREIGN_PR_EXAMPLE}）"
+            "或旧版15位（3位字母加12位数字，如 USA110185060123）")
+
+
+_ID_DOCUMENT_CHECKS: dict[str, Callable[[str], str | None]] = {
+    RESIDENT_ID_CARD: check_id_number,
+    "护照": check_passport,
+    "港澳居民来往内地通行证": check_hk_macao_permit,
+    "台湾居民来往大陆通行证": check_taiwan_permit,
+    "外国人永久居留身份证": check_foreign_permanent_residence,
+}
+
+
+def check_id_document(id_type, value) -> str | None:
+    """A person's 证件号码 in the format of the document chosen; None for a type not offered
+    (the 证件类型 field refuses that itself)."""
+    check = _ID_DOCUMENT_CHECKS.get(_text(id_type))
+    return check(value) if check else None
 
 
 # ---------------------------------------------------------------------------
@@ -348,13 +464,22 @@ _LANDLINE_TYPES = (phonenumbers.PhoneNumberType.FIXED_LINE,
                    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
+def _is_run_like(digits: str) -> bool:
+    """True for digit runs that wrap around, such as 12345678901 / 01234567890 / 98765432109."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:])}
+    return steps in ({1}, {9})
+
+
 def check_mobile(value) -> str | None:
     """CN mobile number: 11 digits starting with 1 in an allocated range."""
     message = _basic(_text(value), "手机号码")
     if message:
         return message
     number = normalize_mobile(value)
-    if number.startswith("0"):
+    if re.fullmatch(r"\d{11}", number) and (len(set(number)) == 1 or _is_run_like(number)):
+        return "请填写真实的手机号码，不能是全部相同或连续的数字"
+    # Only a number that really is a landline is called one (00000000000 is not).
+    if number.startswith("0") and _is_type(number, *_LANDLINE_TYPES):
         return "这是固定电话号码，手机号码应为11位数字，以1开头"
     if not re.fullmatch(r"1\d{10}", number):
         return "手机号码应为11位数字，以1开头"
@@ -399,28 +524,71 @@ def check_landline(value) -> str | None:
 # ---------------------------------------------------------------------------
 
 _NAME_DOTS = re.compile("[\u00b7\u2022\u2027\u2219\u30fb\uff65]")  # · • ‧ ∙ ・ ･
-_PLACEHOLDER_NAMES = frozenset({"个人", "本人", "无", "测试", "某某", "匿名", "未知"})
+# Stand-ins typed where a real name belongs; refused as a person's name and as a unit's.
+PLACEHOLDER_NAMES = ("无名氏", "佚名", "不详", "未知", "匿名", "测试", "某某", "个人", "本人", "无")
 _APPELLATIONS = ("先生", "小姐", "女士", "老师", "同志", "经理", "总")
 
 
+# Full-width ASCII (Ｊｏｈｎ) to ASCII; other characters, CJK compatibility ideographs included, stay.
+_FULL_WIDTH_ASCII = {0xFF01 + i: 0x21 + i for i in range(94)}
+# A name in Latin letters: parts joined by one space, hyphen, apostrophe or dot (J.R.R. Tolkien).
+_LATIN_NAME = re.compile(r"[^\W\d_]+(?:(?:[-'’]|\.? |\.)[^\W\d_]+)*\.?")
+_LATIN_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "madam", "mister"})
+_LATIN_PLACEHOLDERS = frozenset({"test", "unknown", "anonymous", "none", "null", "nil", "na", "xxx",
+                                 "john doe", "jane doe"})
+
+
 def normalize_person_name(value) -> str:
-    """Strip surrounding whitespace and unify middle-dot variants (•・) to ·."""
-    return _NAME_DOTS.sub("·", _text(value))
+    """Strip surrounding whitespace, collapse inner runs of it to one space, full-width Latin
+    letters to half-width, and unify middle-dot variants (•・) to ·."""
+    text = re.sub(r"\s+", " ", _text(value)).translate(_FULL_WIDTH_ASCII)
+    return _NAME_DOTS.sub("·", text)
 
 
-def check_person_name(value) -> str | None:
-    """Real full name: 2–20 CJK characters, minority names joined by ·, no appellations."""
+def _latin_name_problem(name: str) -> str | None:
+    """What is wrong with a name written in Latin letters, as a 护照 or permit shows it."""
+    if _cjk_count(name):
+        return "姓名请按证件填写：全部用中文，或全部用证件上的英文字母，不要混写"
+    if any(c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") for c in name):
+        return "英文姓名只能用拉丁字母，请按证件上的拼写填写"
+    if not _LATIN_NAME.fullmatch(name):
+        return ("英文姓名由字母组成，各部分之间用一个空格、连字符“-”、撇号“'”或点“.”隔开，"
+                "如 John Smith、Mary-Jane O'Neil")
+    if sum(c.isalpha() for c in name) < 2 or len(name) > 60:
+        return "英文姓名应为2至60个字符，请按证件填写全名"
+    words = re.split(r"[\s.'’\-]+", name.lower())
+    if words[0] in _LATIN_TITLES or " ".join(words) in _LATIN_PLACEHOLDERS:
+        return "请填写证件上的真实姓名，不能填写“Mr”“Ms”这类称呼或“Test”“Unknown”这类代称"
+    return None
+
+
+def check_person_name(value, id_type=None) -> str | None:
+    """Real full name. With a 居民身份证 (or no id_type given): 2–20 CJK characters, minority
+    names joined by ·, no appellations. With another document (护照, 港澳/台湾 permits,
+    外国人永久居留身份证) the name may also be the Latin-letter one the document shows."""
+    document = _text(id_type)
+    return _name_problem(value, latin_allowed=document in PERSON_ID_TYPES[1:],
+                         hint=document == RESIDENT_ID_CARD)
+
+
+def _name_problem(value, latin_allowed: bool, hint: bool = False) -> str | None:
+    """check_person_name's rules; latin_allowed: a name in Latin letters may be right; hint: say
+    that holders of other documents should pick theirs first."""
     name = normalize_person_name(value)
     message = _basic(name, "姓名")
     if message:
         return message
     if any(unicodedata.category(c) == "Nd" for c in name):
         return "姓名中不能包含数字，请填写真实姓名"
-    if re.search(r"[A-Za-z]", unicodedata.normalize("NFKC", name)):
-        return "姓名中不能包含英文字母，请填写身份证上的中文姓名"
+    letters = unicodedata.normalize("NFKC", name)
+    if latin_allowed and any(c.isalpha() and not _is_cjk(c) for c in letters):
+        return _latin_name_problem(letters)
+    if re.search(r"[A-Za-z]", letters):
+        return "姓名中不能包含英文字母，请填写身份证上的中文姓名" + \
+            ("；持护照、港澳台通行证或外国人永久居留身份证的，请先选择相应的证件类型" if hint else "")
     if re.search(r"\s", name):
         return "姓名中不能有空格"
-    if name in _PLACEHOLDER_NAMES or name.startswith("某") or name.endswith(_APPELLATIONS):
+    if name in PLACEHOLDER_NAMES or name.startswith("某") or name.endswith(_APPELLATIONS):
         return "请填写真实全名，不能填写“王先生”“李小姐”“个人”这类称呼或代称"
     if any(not (_is_cjk(c) or c == "·") for c in name):
         return "姓名只能由汉字组成，少数民族姓名各部分之间可用间隔号“·”"
@@ -460,6 +628,14 @@ def _looks_like_person_name(text: str) -> bool:
             and not text.endswith(_ORG_ENDINGS))
 
 
+def _is_placeholder_unit(name: str) -> bool:
+    """某某…, or a stand-in name (测试, 未知 …) alone or before an organisation ending (测试公司)."""
+    if name.startswith("某") or "某某" in name:
+        return True
+    ending = max((e for e in _ORG_ENDINGS + ("单位",) if name.endswith(e)), key=len, default="")
+    return name in PLACEHOLDER_NAMES or name[:len(name) - len(ending)] in PLACEHOLDER_NAMES
+
+
 def check_unit_name(value, unit_kind: str = "企业单位") -> str | None:
     """Unit name: the full registered name, not a domain, number, code or site name."""
     name = _half_width(value)
@@ -475,13 +651,32 @@ def check_unit_name(value, unit_kind: str = "企业单位") -> str | None:
         return f"单位名称不能是数字或编号，请填写{source}上的单位全称"
     if _only_digits_or_latin(name):
         return f"单位名称不能只有英文字母和数字，请填写{source}上的中文全称"
-    if name.startswith("某") or "某某" in name:
-        return f"请填写真实的单位全称（{source}上的名称），不能用“某某”代替"
+    # No kind of unit in this product is registered abroad: its full name has Chinese characters.
+    if not _cjk_count(name):
+        return f"单位名称应为中文全称（须含汉字），请填写{source}上的中文全称"
+    if _is_placeholder_unit(name):
+        return f"请填写真实的单位全称（{source}上的名称），不能用“某某”“测试”“未知”这类代称"
     if name.endswith(_SITE_ENDINGS):
         return f"单位名称不能填写网站名称，请填写{source}上的单位全称"
     if len(name) < 4:
         return f"单位名称过短，请填写{source}上的单位全称"
     return None
+
+
+def check_investor(value) -> str | None:
+    """投资或主管单位: the 法定代表人's or top manager's name, judged as a person's name."""
+    # Seed 002 (填写注意事项 5) says this field holds "法人姓名或单位最高负责人姓名", a person's
+    # name; the issue asked for the unit-name rule, and the seed is the authority. No document is
+    # asked for this person, and a foreign-invested company's 法定代表人 may be a foreigner, so a
+    # name in Latin letters is allowed here.
+    name = normalize_person_name(value)
+    message = _basic(name, "投资或主管单位")
+    if message:
+        return message
+    if name.endswith(ORG_SUFFIXES) or (len(name) > 4 and name.endswith(_ORG_ENDINGS)) \
+            or _looks_like_domain(name):
+        return "投资或主管单位处请填写法定代表人或单位最高负责人的姓名，不填单位名称"
+    return _name_problem(name, latin_allowed=True)
 
 
 def check_unit_name_fits_nature(name, subject_nature, unit_kind=None) -> str | None:
@@ -545,7 +740,7 @@ def _encode_label(label: str) -> str:
             raise ValueError("域名每一段不能超过63个字符") from error
         if "hyphen" in reason:
             raise ValueError("域名各段不能以连字符“-”开头或结尾") from error
-        raise ValueError(f"域名“{label}”中含有不允许的字符") from error
+        raise ValueError(f"域名“{shorten(label)}”中含有不允许的字符") from error
 
 
 def normalize_domain(value) -> str:
@@ -610,11 +805,11 @@ def check_domain(value) -> str | None:
     if not re.fullmatch(r"[a-z]{2,63}|xn--[a-z0-9-]+", labels[-1]):
         return "域名的后缀（顶级域）不正确，如 .com、.cn、.中国"
     if domains.is_public_suffix(domain):
-        return f"“{text[:40]}”是域名后缀本身，请填写完整的域名，如 abc.{text[:40]}"
+        return f"“{shorten(text)}”是域名后缀本身，请填写完整的域名，如 abc.{shorten(text)}"
     if not domains.has_public_suffix(domain):
         # Only a name under a suffix of the Public Suffix List can be registered and filed.
         suffix = text.rsplit(".", 1)[-1]
-        return f"“.{suffix[:20]}”不是已开放注册的域名后缀，请检查拼写，如 .com、.cn、.中国"
+        return f"“.{shorten(suffix, 20)}”不是已开放注册的域名后缀，请检查拼写，如 .com、.cn、.中国"
     return None
 
 
@@ -632,13 +827,13 @@ def check_home_in_domains(home, domains: Iterable[str]) -> str | None:
     listed, wanted = {_safe_domain(d) for d in domains}, _safe_domain(host)
     # www.abc.com is abc.com's usual home page: filing abc.com covers it.
     if wanted not in listed and not (wanted.startswith("www.") and wanted[4:] in listed):
-        return f"网站首页的域名“{host}”不在网站域名列表中，请先把它加入域名列表"
+        return f"网站首页的域名“{shorten(host)}”不在网站域名列表中，请先把它加入域名列表"
     return None
 
 
 def domain_filed_message(domain) -> str:
     """What the applicant is told when a domain they typed is already filed."""
-    return f"您已经申请过此域名（{_text(domain)}）的备案，请勿重复申请"
+    return f"您已经申请过此域名（{shorten(domain)}）的备案，请勿重复申请"
 
 
 def check_domain_not_filed(domain, filed_domains: set[str]) -> str | None:
@@ -724,6 +919,15 @@ def check_ip_range(start, end) -> str | None:
         if reason:
             return f"IP地址段中包含{reason}，请只填写公网IP地址"
     return None
+
+
+def check_ip_line(line) -> str | None:
+    """One line of the IP地址 box: an address, or a range "start-end" (～ or ~ also separate);
+    the message names the line, shortened."""
+    text = _half_width(line)
+    start, dash, end = text.replace("~", "-").partition("-")
+    message = check_ip_range(start.strip(), end.strip()) if dash else check_ip(text)
+    return f"{shorten(text)}：{message}" if message else None
 
 
 # ---------------------------------------------------------------------------
@@ -956,6 +1160,16 @@ def _example_cert(example: str) -> str | None:
     return check_cert_type_fits(*_nature_kind(context), cert_type, number)
 
 
+def _example_id_document(example: str) -> str | None:
+    id_type, number = _split_context(example, PERSON_ID_TYPES, "护照")
+    return check_id_document(id_type, number)
+
+
+def _example_person_name(example: str) -> str | None:
+    id_type, name = _split_context(example, PERSON_ID_TYPES, RESIDENT_ID_CARD)
+    return check_person_name(name, id_type=id_type)
+
+
 def _example_unit_nature(example: str) -> str | None:
     context, name = _split_context(example, _CONTEXTS, "企业单位")
     return check_unit_name_fits_nature(name, *_nature_kind(context))
@@ -976,9 +1190,14 @@ def _example_home(example: str) -> str | None:
     return check_home_in_domains(home, domains.split("、"))
 
 
-def _example_ip_range(example: str) -> str | None:
-    start, _, end = example.partition("-")
-    return check_ip_range(start, end)
+# The page shows control characters as their Unicode pictures (␀ for NUL …); the examples are
+# checked with the characters themselves. "多行文本：…" is a text area, anything else one line.
+_CONTROL_PICTURES = {**{0x2400 + code: code for code in range(0x20)}, 0x2421: 0x7F}
+
+
+def _example_control_chars(example: str) -> str | None:
+    context, text = _split_context(example, ("多行文本", "单行文本"), "单行文本")
+    return check_control_chars(text.translate(_CONTROL_PICTURES), multiline=context == "多行文本")
 
 
 def _example_approval(example: str) -> str | None:
@@ -1004,6 +1223,18 @@ RULES: list[Rule] = [
               "440524188001010014", "110105209901011234", "999999199001011238",
               "330106199002301239"],
          check=check_id_number),
+    Rule("id_document", "其他证件号码",
+         "负责人持护照、港澳居民来往内地通行证、台湾居民来往大陆通行证或外国人永久居留身份证的，按所选证件填写号码："
+         "护照为5至17位字母或数字（须含数字），中国护照如 E12345678；港澳居民来往内地通行证为H（香港）或M（澳门）"
+         "加8位或10位数字，如 H12345678；台湾居民来往大陆通行证为8位或10位数字，如 12345678；外国人永久居留身份证为"
+         f"18位（以9开头，最后一位是校验码，如 {FOREIGN_PR_EXAMPLE}）或旧版15位（3位字母加12位数字）。"
+         "个人主体只能使用居民身份证。示例格式：“证件类型：号码”。",
+         good=["护照：E12345678", "护照：123456789", "港澳居民来往内地通行证：H12345678",
+               "港澳居民来往内地通行证：M1234567890", "台湾居民来往大陆通行证：12345678",
+               f"外国人永久居留身份证：{FOREIGN_PR_EXAMPLE}", "外国人永久居留身份证：USA110185060123"],
+         bad=["护照：E123", "护照：ABCDEFGH", "护照：11010519491231002X", "港澳居民来往内地通行证：12345678",
+              "台湾居民来往大陆通行证：H12345678", "外国人永久居留身份证：933840198506011237"],
+         check=_example_id_document),
     Rule("uscc", "统一社会信用代码",
          "填写营业执照等证书上的18位统一社会信用代码：由数字和大写字母组成（不用I、O、Z、S、V），"
          "第1位是登记管理部门代码（如9、1、5、N、Y），第3至8位是行政区划码，最后一位是校验码。",
@@ -1030,9 +1261,10 @@ RULES: list[Rule] = [
               "企业单位：统一社会信用代码 12330000470051726F"],
          check=_example_cert),
     Rule("mobile", "手机号码",
-         "填写11位中国大陆手机号码，以1开头，号段须真实存在；可带+86。",
+         "填写11位中国大陆手机号码，以1开头，号段须真实存在；可带+86。不能是全部相同或连续的数字"
+         "（如 00000000000、12345678901）。",
          good=["13800138000", "+86 138 0013 8000", "19912345678"],
-         bad=["12345678901", "1380013800", "0578-2786359"],
+         bad=["12345678901", "1380013800", "0578-2786359", "00000000000", "11111111111"],
          check=check_mobile),
     Rule("landline", "办公电话",
          "填写带区号的固定电话，如“0578-2786359”，分机号写在最后（如 -123）；不能填手机号码，"
@@ -1042,17 +1274,26 @@ RULES: list[Rule] = [
               "13800138000", "2786359", "0578-278635"],
          check=check_landline),
     Rule("person_name", "姓名",
-         "填写身份证上的真实全名，2至20个汉字（生僻字可以）；少数民族姓名各部分之间用间隔号“·”。"
-         "不能有数字、字母或空格，不能填“王先生”“李小姐”“个人”“某某”这类称呼或代称。",
-         good=["张伟", "欧阳建国", "阿依古丽·买买提", "买买提•艾力", "王𠮷"],
-         bad=["王先生", "李小姐", "刘总", "个人", "某某", "测试", "张3", "Zhang Wei", "张 伟",
-              "·张伟", "张"],
-         check=check_person_name),
+         "填写证件上的真实全名。持居民身份证的填身份证上的姓名，2至20个汉字（生僻字可以），少数民族姓名各部分"
+         "之间用间隔号“·”，不能有字母或空格。持护照、港澳居民来往内地通行证、台湾居民来往大陆通行证或外国人永久"
+         "居留身份证的，可按证件填写英文姓名（各部分之间用一个空格、连字符、撇号或点隔开），也可填写中文姓名。"
+         "都不能有数字，不能填“王先生”“李小姐”“Mr Smith”这类称呼，也不能填“无名氏”“佚名”“不详”“未知”"
+         "“匿名”“测试”“某某”“个人”“本人”“无”这类代称。示例格式：“证件类型：姓名”（不写即居民身份证）。",
+         good=["张伟", "欧阳建国", "阿依古丽·买买提", "买买提•艾力", "王𠮷", "护照：John Smith",
+               "护照：Mary-Jane O'Neil", "外国人永久居留身份证：Jean-Luc Picard",
+               "港澳居民来往内地通行证：Chan Tai Man", "港澳居民来往内地通行证：陳大文",
+               "台湾居民来往大陆通行证：林志明"],
+         bad=["王先生", "李小姐", "刘总", "个人", "某某", "测试", "无名氏", "佚名", "张3", "Zhang Wei",
+              "张 伟", "·张伟", "张", "护照：John Smith 2", "护照：Mr Smith", "护照：John_Smith",
+              "护照：陳Tai Man", "护照：Unknown"],
+         check=_example_person_name),
     Rule("unit_name", "单位名称",
-         "填写证件上的单位全称（至少4个字），不能填域名、数字编号、证件号码、英文缩写或网站名称。",
-         good=["阿里巴巴（中国）有限公司", "丽水市莲都区人民政府", "中国石油天然气集团有限公司"],
-         bad=["lsly.cn", "12345678", "Alibaba", "91330106673959654P", "丽水旅游网",
-              "某某科技有限公司", "公司"],
+         "填写证件上的单位中文全称（至少4个字，须含汉字），不能填域名、数字编号、证件号码、英文名称或缩写、"
+         "网站名称，也不能用“某某”“测试”“未知”等代称。",
+         good=["阿里巴巴（中国）有限公司", "丽水市莲都区人民政府", "中国石油天然气集团有限公司",
+               "TCL科技集团股份有限公司"],
+         bad=["lsly.cn", "12345678", "Alibaba", "Alibaba!", "91330106673959654P", "丽水旅游网",
+              "某某科技有限公司", "测试公司", "未知单位", "公司"],
          check=check_unit_name),
     Rule("unit_name_nature", "名称与主体性质相符",
          "个人主体的名称是本人姓名，不能是“……有限公司”等单位名称；单位的名称不能是个人姓名或域名；"
@@ -1063,6 +1304,12 @@ RULES: list[Rule] = [
          bad=["个人：浙江大华技术股份有限公司", "企业单位：欧阳建国", "企业单位：www.lsly.cn",
               "政府机构：阿里巴巴（中国）有限公司"],
          check=_example_unit_nature),
+    Rule("investor", "投资或主管单位",
+         "网站所属者为企业、事业单位、社会团体、政府机关、军队的，填写法定代表人姓名或单位最高负责人姓名"
+         "（按姓名的规范填写），不填单位名称。法定代表人为外籍人士的，可填写证件上的英文姓名。",
+         good=["张建国", "阿依古丽·买买提", "John Smith"],
+         bad=["丽水市云岭科技有限公司", "丽水市国有资产监督管理委员会", "王先生", "无名氏", "张3"],
+         check=check_investor),
     Rule("address", "详细地址（常住地）",
          "农村地址须详细到村（组）；城镇地址须详细到街道（路）和门牌号，也可以填信箱。",
          good=["浙江省丽水市莲都区人民街607号", "某某乡下村村12号", "北京市100081信箱",
@@ -1119,7 +1366,7 @@ RULES: list[Rule] = [
          good=["114.114.114.0-114.114.114.255", "2400:3200::1-2400:3200::ff"],
          bad=["114.114.114.255-114.114.114.0", "8.8.8.8-2400:3200::1", "1.0.0.0-1.2.0.0",
               "9.255.255.0-10.0.0.5"],
-         check=_example_ip_range),
+         check=check_ip_line),
     Rule("icp_number", "ICP备案号",
          "填写工信部的ICP备案号，如“京ICP备12345678号-1”；APP的备案号以A结尾（如“浙ICP备20018325号-12A”），"
          "小程序以X结尾。不是公安备案号，也不是ICP经营许可证号。示例格式：“类型：备案号”（不写类型即网站）。",
@@ -1128,6 +1375,14 @@ RULES: list[Rule] = [
          bad=["京ICP证12345678号", "京ICP备12345678", "京公网安备11010502030143号",
               "港ICP备12345678号", "APP：浙ICP备20018325号-12", "浙ICP备20018325号-12A"],
          check=_example_icp),
+    Rule("control_chars", "不可见的控制字符",
+         "每一栏都不能含有不可见的控制字符，如从其他系统复制来的空字符NUL、ESC（示例中用␀、␛等符号表示"
+         "这些看不见的字符）；多行文本框可以换行（␊、␍）和使用制表符（␉），单行输入框不能。"
+         "示例格式：“多行文本：内容”（不写即单行输入框）。",
+         good=["丽水市云岭科技有限公司", "多行文本：47.96.1.10␍␊47.96.1.20", "多行文本：第一行␉备注"],
+         bad=["张建国␀", "丽水市␛云岭科技有限公司", "浙江省丽水市莲都区人民街607号␇", "张␉建国",
+              "多行文本：第一行␀第二行"],
+         check=_example_control_chars),
     Rule("image", "上传证件照片",
          "上传清晰的JPG或PNG图片，大小不超过512KB（以各地设置为准）。改了扩展名的其他文件、"
          "不完整的图片和尺寸超大的图片会被拒绝；上传后系统会重新保存图片，去掉拍摄时间、GPS位置等隐藏信息。",

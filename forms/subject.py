@@ -4,12 +4,12 @@ from flask_wtf.file import FileField
 import divisions
 
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, Length, Regexp, StopValidation, ValidationError
+from wtforms.validators import Email, Regexp, StopValidation, ValidationError
 
 import models
 from forms import rules
-from forms.base import Form, RadioList, inline, refresh_on_change, required, rule, strip
-from forms.people import id_number_field, id_type_field
+from forms.base import Form, RadioList, inline, max_length, refresh_on_change, required, rule, strip
+from forms.people import id_number_field, id_type_field, person_name_field
 from forms.regions import RegionMixin
 
 ALL_CERT_TYPES = sorted({t for types in rules.CERT_TYPES.values() for t in types})
@@ -39,28 +39,28 @@ class SubjectForm(RegionMixin, Form):
                         validators=[required("主体性质")])
     unit_kind = SelectField("单位性质", choices=[("", "请选择")] + [(k, k) for k in rules.UNIT_KINDS],
                             validators=[unit_only, required("单位性质")])
-    name = text("单位名称", Length(max=100, message="单位名称过长"), unit=True,
+    name = text("单位名称", max_length(100), unit=True,
                 description="填写证件上的单位全称，不能填域名或网站名称")
     cert_type = SelectField("证件类型", choices=[("", "请选择")] + [(t, t) for t in ALL_CERT_TYPES],
                             validators=[unit_only, required("证件类型")])
     cert_number = text("证件号码", unit=True, render_kw={"autocomplete": "off"})
-    investor = text("投资或主管单位", Length(max=100, message="内容过长"), unit=True,
-                    description="法定代表人或单位主要负责人姓名，或主管单位名称")
-    address = text("单位地址", rule(rules.check_address_detail), Length(max=200), unit=True,
+    investor = text("投资或主管单位", max_length(100), rule(rules.check_investor), unit=True,
+                    description="填写法定代表人或单位最高负责人的姓名")
+    address = text("单位地址", max_length(200), rule(rules.check_address_detail), unit=True,
                    description="城镇填写到街道门牌号或信箱，农村填写到村")
     cert_photo = FileField("证件图片", description="营业执照等证件的清晰图片，JPG或PNG格式")
     cert_photo_id = HiddenField()
 
-    leader_name = text("负责人姓名", rule(rules.check_person_name))
+    leader_name = person_name_field("负责人姓名", "leader_id_type")
     leader_id_type = id_type_field("负责人证件类型", validators=[required("负责人证件类型")])
     leader_id_number = id_number_field("负责人证件号码", "leader_id_type")
-    leader_residence = text("常住地址", rule(rules.check_address_detail), Length(max=200),
+    leader_residence = text("常住地址", max_length(200), rule(rules.check_address_detail),
                             description="城镇填写到街道门牌号或信箱，农村填写到村")
     leader_office_phone = text("办公电话", rule(rules.check_landline),
                                description="带区号的固定电话，如 0578-2786359")
     leader_mobile = text("手机号码", rule(rules.check_mobile), render_kw={"inputmode": "tel"})
     leader_email = EmailField("电子邮箱", filters=[strip], validators=[
-        required("电子邮箱"), Length(max=120), Email(message="电子邮箱格式不正确")])
+        required("电子邮箱"), max_length(120), Email(message="电子邮箱格式不正确")])
     id_photo_front = FileField("负责人证件正面", description="清晰图片，JPG或PNG格式")
     id_photo_front_id = HiddenField()
     id_photo_back = FileField("负责人证件背面", description="清晰图片，JPG或PNG格式")
@@ -216,9 +216,8 @@ class SubjectForm(RegionMixin, Form):
     def subject_data(self):
         """The validated values as Subject columns."""
         unit = self.is_unit
-        leader_id = self.leader_id_number.data
-        if self.leader_id_type.data == "居民身份证":
-            leader_id = rules.normalize_id_number(leader_id)
+        # Every document's number is checked half-width and upper case: keep it as checked.
+        leader_id = rules.normalize_id_number(self.leader_id_number.data)
         cert_number = self.cert_number.data.upper() if unit else leader_id
         return {
             "nature": self.nature.data,
@@ -344,7 +343,7 @@ class CancelSubjectForm(LeaderCheck, Form):
                          description="验证码将发送至主体登记的负责人手机")
     code = CodeField()
     reason = TextAreaField("注销原因", filters=[strip], validators=[
-        required("注销原因"), Length(max=300, message="注销原因不超过300字")])
+        required("注销原因"), max_length(300)])
 
     field_order = ("leader_name", "leader_mobile", "code", "reason")
 

@@ -5,7 +5,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 import models
-from forms.people import LEADER_AS_PERSON, PersonForm, check_person_id, leader_as_person, people_form
+from forms import rules
+from forms.people import ID_TYPES, LEADER_AS_PERSON, PersonForm, check_person_id, leader_as_person, people_form
 from forms.subject import SubjectForm
 from forms.website import FilingForm, WebsitePeopleForm
 from tests.factories import USCC, make_id, unit_form
@@ -71,6 +72,14 @@ def test_fill_from_keeps_what_was_typed():
     ("居民身份证", make_id(), False, None),
     ("居民身份证", "110105194912310021", False, "校验位"),
     ("护照", "E12345678", False, None),
+    ("护照", "E123", False, "5至17位"),
+    ("港澳居民来往内地通行证", "H12345678", False, None),
+    ("港澳居民来往内地通行证", "12345678", False, "H（香港）或M（澳门）"),
+    ("台湾居民来往大陆通行证", "12345678", False, None),
+    ("台湾居民来往大陆通行证", "H12345678", False, "8位或10位数字"),
+    ("外国人永久居留身份证", "933840198506011236", False, None),
+    ("外国人永久居留身份证", "933840198506011237", False, "校验位"),
+    ("护照", make_id(), False, "居民身份证号码"),
     ("居民身份证", make_id(), True, None),
     ("居民身份证", "110105194912310021", True, "校验位"),
     ("护照", "E12345678", True, "个人的证件类型只能是"),
@@ -82,7 +91,9 @@ def test_check_person_id(id_type, number, holder_is_subject, expected):
 
 
 @pytest.mark.parametrize("id_type, number", [("居民身份证", "110105194912310021"), ("居民身份证", make_id()),
-                                             ("护照", "E12345678"), ("居民身份证", USCC)])
+                                             ("护照", "E12345678"), ("居民身份证", USCC), ("护照", "ABCDEFGH"),
+                                             ("港澳居民来往内地通行证", "H1234567"),
+                                             ("外国人永久居留身份证", "USA110185060123")])
 def test_a_block_and_a_units_leader_judge_an_id_alike(app, id_type, number):
     with app.test_request_context():
         block = PersonForm(MultiDict({"id_type": id_type, "id_number": number}))
@@ -91,3 +102,29 @@ def test_a_block_and_a_units_leader_judge_an_id_alike(app, id_type, number):
         subject.check_field("leader_id_number")
     assert block.id_number.errors == subject.leader_id_number.errors
     assert len(block.id_number.errors) <= 1
+
+
+@pytest.mark.parametrize("id_type, name, message", [
+    ("护照", "John Smith", None),
+    ("港澳居民来往内地通行证", "Chan Tai Man", None),
+    ("港澳居民来往内地通行证", "陳大文", None),
+    ("外国人永久居留身份证", "Mary-Jane O'Neil", None),
+    ("居民身份证", "John Smith", "英文字母"),
+    ("护照", "Mr Smith", "称呼"),
+    ("护照", "无名氏", "称呼"),
+])
+def test_a_block_and_a_units_leader_judge_a_name_by_the_document(app, id_type, name, message):
+    with app.test_request_context():
+        block = PersonForm(MultiDict({"name": name, "id_type": id_type}))
+        subject = build(SubjectForm, unit_form(leader_name=name, leader_id_type=id_type))
+        block.name.validate(block)
+        subject.check_field("leader_name")
+    assert block.name.errors == subject.leader_name.errors
+    if message is None:
+        assert block.name.errors == []
+    else:
+        assert len(block.name.errors) == 1 and message in block.name.errors[0]
+
+
+def test_the_documents_offered_are_the_ones_the_rules_know():
+    assert ID_TYPES == list(rules.PERSON_ID_TYPES) and ID_TYPES[0] == "居民身份证"

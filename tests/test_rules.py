@@ -1,6 +1,7 @@
 """Table tests for forms/rules.py: pure functions, no Flask, no database."""
 import datetime
 import io
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -12,12 +13,13 @@ from stdnum.cn import uscc as stdnum_uscc
 from forms import rules
 from forms.rules import (
     CERT_TYPES, ICP_PROVINCE_ABBR, PRE_APPROVAL_ITEMS, PROVINCE_ABBR, RULES, USCC_ALPHABET,
-    USCC_AUTHORITIES, check_address_detail, check_cert_type_fits, check_domain,
-    check_domain_not_filed, check_home_in_domains, check_icp_number, check_id_number,
-    check_image, check_ip, check_ip_range, check_landline, check_mobile, check_person_name,
-    check_site_name, check_unit_name, check_unit_name_fits_nature, check_uscc, id_check_digit,
-    mask_id_number, normalize_domain, normalize_id_number, normalize_mobile,
-    normalize_person_name, normalize_uscc, reencode_image, uscc_check_digit,
+    USCC_AUTHORITIES, check_address_detail, check_cert_type_fits, check_control_chars,
+    check_domain, check_id_document, check_investor, check_domain_not_filed, check_home_in_domains, check_icp_number,
+    check_id_number, check_image, check_ip, check_ip_line, check_ip_range, check_landline,
+    check_mobile, check_person_name, check_site_name, check_unit_name,
+    check_unit_name_fits_nature, check_uscc, id_check_digit, mask_id_number, normalize_domain,
+    normalize_id_number, normalize_mobile, normalize_person_name, normalize_uscc,
+    reencode_image, shorten, uscc_check_digit,
 )
 
 TODAY = datetime.date(2025, 6, 1)
@@ -67,7 +69,7 @@ def test_rules_table_is_complete():
     assert len(codes) == len(set(codes))
     assert {"id_number", "uscc", "cert_type", "mobile", "landline", "person_name", "unit_name",
             "unit_name_nature", "address", "site_name", "domain", "ip", "ip_range",
-            "icp_number", "image"} <= set(codes)
+            "icp_number", "image", "control_chars", "id_document", "investor"} <= set(codes)
     for rule in RULES:
         assert rule.title and rule.text and rule.good and rule.bad, rule.code
     # Only the upload rule has descriptive examples instead of checkable ones.
@@ -80,6 +82,32 @@ def test_every_public_function_has_a_docstring():
     assert functions
     for function in functions:
         assert function.__doc__ and function.__doc__.strip(), function.__name__
+
+
+# ---------------------------------------------------------------------------
+# Control characters: refused in every text field
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,multiline,expected", [
+    ("丽水市云岭科技有限公司", False, None),
+    ("张建国\x00", False, "控制字符"),
+    ("\x00", False, "控制字符"),
+    ("丽水\x1b云岭", False, "控制字符"),
+    ("丽水\x07", True, "控制字符"),
+    ("丽水\x7f", False, "控制字符"),
+    ("丽水\x85", False, "控制字符"),                     # NEL, a C1 control
+    ("张\t建国", False, "控制字符"),                      # a single-line input has no tab
+    ("第一行\n第二行", False, "控制字符"),
+    ("第一行\r\n第二行\t注", True, None),              # a text area keeps lines and tabs
+    ("第一行\x00", True, "控制字符"),
+    ("张\u200b伟", False, None),                         # not Cc: the rules' invisible-character check
+    ("", False, None),
+    (None, False, None),
+])
+def test_check_control_chars(value, multiline, expected):
+    assert_result(check_control_chars(value, multiline=multiline), expected)
+    if expected:
+        assert check_control_chars(value, multiline=multiline) == "含有不可见的控制字符，请删除后重新输入"
 
 
 # ---------------------------------------------------------------------------
@@ -168,6 +196,62 @@ def test_id_number_checksum_property(number, position, char):
     if char != number[position]:
         changed = number[:position] + char + number[position + 1:]
         assert check_id_number(changed, today=TODAY) is not None, changed
+
+
+# ---------------------------------------------------------------------------
+# The other documents a person may hold: 护照, 港澳/台湾 permits, 外国人永久居留身份证
+# ---------------------------------------------------------------------------
+
+FOREIGN_PR = "933840198506011236"     # 2023 card: 9, province 33, country 840, 1985-06-01, 123, check 6
+
+
+@pytest.mark.parametrize("id_type,value,expected", [
+    ("护照", "E12345678", None),
+    ("护照", "G12345678", None),
+    ("护照", "e12345678", None),
+    ("护照", "ＥＡ１２３４５６７", None),                  # full-width
+    ("护照", "123456789", None),                         # many countries: digits only
+    ("护照", "C03005988", None),
+    ("护照", "AB12", "5至17位"),
+    ("护照", "A" * 17 + "1", "5至17位"),
+    ("护照", "ABCDEFGH", "含有数字"),
+    ("护照", "E-12345678", "字母和数字"),
+    ("护照", "E 12345678", "空格"),
+    ("护照", "11010519491231002X", "居民身份证号码"),
+    ("护照", "", "请填写护照号码"),
+    ("港澳居民来往内地通行证", "H12345678", None),
+    ("港澳居民来往内地通行证", "M1234567890", None),
+    ("港澳居民来往内地通行证", "h12345678", None),
+    ("港澳居民来往内地通行证", "12345678", "H12345678"),
+    ("港澳居民来往内地通行证", "H1234567", "8位或10位"),
+    ("港澳居民来往内地通行证", "H123456789", "8位或10位"),
+    ("港澳居民来往内地通行证", "K12345678", "H（香港）或M（澳门）"),
+    ("台湾居民来往大陆通行证", "12345678", None),
+    ("台湾居民来往大陆通行证", "1234567890", None),
+    ("台湾居民来往大陆通行证", "H12345678", "8位或10位数字"),
+    ("台湾居民来往大陆通行证", "123456789", "8位或10位数字"),
+    ("外国人永久居留身份证", FOREIGN_PR, None),
+    ("外国人永久居留身份证", "USA110185060123", None),
+    ("外国人永久居留身份证", "usa110185060123", None),
+    ("外国人永久居留身份证", FOREIGN_PR[:-1] + "7", "校验位"),
+    ("外国人永久居留身份证", "833840198506011236", "以9开头"),
+    ("外国人永久居留身份证", "US1110185060123", "3位字母加12位数字"),
+    ("外国人永久居留身份证", "USA11018506012", "3位字母加12位数字"),
+    ("外国人永久居留身份证", "11010519491231002X", "居民身份证号码"),
+    ("居民身份证", "11010519491231002X", None),
+    ("居民身份证", "110105194912310021", "校验位"),
+    ("居民身份证", "E12345678", "18位"),
+    ("其他证件", "E12345678", None),                      # an unknown type is its own field's error
+])
+def test_check_id_document(id_type, value, expected):
+    assert_result(check_id_document(id_type, value), expected)
+
+
+@pytest.mark.parametrize("id_type", rules.PERSON_ID_TYPES[1:])
+def test_a_document_message_shows_a_number_that_passes(id_type):
+    message = check_id_document(id_type, "？")
+    examples = re.findall(r"[A-Z0-9]{5,}", message)
+    assert examples and all(check_id_document(id_type, e) is None for e in examples), message
 
 
 # ---------------------------------------------------------------------------
@@ -306,8 +390,16 @@ def test_check_cert_type_fits(nature, kind, cert_type, number, expected):
     ("138 0013 8000", None),
     ("138-0013-8000", None),
     ("１３８００１３８０００", None),
-    ("12345678901", "号段不存在"),
+    ("12345678901", "请填写真实的手机号码"),          # a run, not an unknown range
     ("10012345678", "号段不存在"),
+    ("00000000000", "请填写真实的手机号码"),
+    ("11111111111", "请填写真实的手机号码"),
+    ("01234567890", "请填写真实的手机号码"),
+    ("98765432109", "请填写真实的手机号码"),
+    ("05782786359", "固定电话"),
+    ("010-62751234", "固定电话"),
+    ("0000", "11位"),
+    ("0578-278635", "11位"),                         # not a landline either
     ("1380013800", "11位"),
     ("138001380001", "11位"),
     ("0578-2786359", "固定电话"),
@@ -317,6 +409,11 @@ def test_check_cert_type_fits(nature, kind, cert_type, number, expected):
 ])
 def test_check_mobile(value, expected):
     assert_result(check_mobile(value), expected)
+
+
+@pytest.mark.parametrize("value", ["00000000000", "01234567890", "0000", "0578-278635"])
+def test_mobile_called_landline_only_when_it_is_one(value):
+    assert "固定电话" not in check_mobile(value)
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -382,6 +479,11 @@ def test_check_landline(value, expected):
     ("测试", "称呼"),
     ("某某", "称呼"),
     ("某人", "称呼"),
+    ("无名氏", "称呼"),
+    ("佚名", "称呼"),
+    ("不详", "称呼"),
+    ("未知", "称呼"),
+    ("匿名", "称呼"),
     ("张3", "数字"),
     ("张３", "数字"),
     ("Zhang Wei", "英文字母"),
@@ -401,8 +503,81 @@ def test_check_person_name(value, expected):
     assert_result(check_person_name(value), expected)
 
 
+OTHER_DOCUMENTS = ["护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
+
+
+@pytest.mark.parametrize("id_type", OTHER_DOCUMENTS)
+@pytest.mark.parametrize("value,expected", [
+    ("John Smith", None),
+    ("Mary-Jane O'Neil", None),
+    ("Jean-Luc Picard", None),
+    ("J.R.R. Tolkien", None),
+    ("John F. Kennedy", None),
+    ("D’Angelo Russo", None),                         # typographic apostrophe
+    ("JOHN SMITH", None),                             # as the passport's machine line has it
+    ("José Núñez", None),
+    ("Ｊｏｈｎ Ｓｍｉｔｈ", None),                       # full-width letters
+    ("  John   Smith ", None),                        # spaces collapse
+    ("陳大文", None),                                  # HK and TW holders often have a Chinese name
+    ("约翰·史密斯", None),
+    ("John Smith 2", "数字"),
+    ("John_Smith", "隔开"),
+    ("John--Smith", "隔开"),
+    ("-John", "隔开"),
+    ("John Smith!", "隔开"),
+    ("J", "2至60"),
+    ("John " * 13 + "Smith", "2至60"),
+    ("陳Tai Man", "不要混写"),
+    ("Иван Петров", "拉丁字母"),
+    ("Mr Smith", "称呼"),
+    ("Ms. Mary Lee", "称呼"),
+    ("Test", "代称"),
+    ("unknown", "代称"),
+    ("无名氏", "称呼"),
+    ("王先生", "称呼"),
+    ("", "请填写姓名"),
+])
+def test_a_name_follows_the_holders_document(value, id_type, expected):
+    assert_result(check_person_name(value, id_type=id_type), expected)
+
+
+@pytest.mark.parametrize("id_type", [None, "", "居民身份证", "其他证件"])
+@pytest.mark.parametrize("value", ["John Smith", "Mary-Jane O'Neil", "张Wei"])
+def test_latin_letters_are_for_other_documents_only(value, id_type):
+    assert "英文字母" in check_person_name(value, id_type=id_type)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("张建国", None),
+    ("陈立新", None),
+    ("阿依古丽·买买提", None),
+    ("John Smith", None),             # a foreign-invested company's 法定代表人; no document is asked
+    ("丽水市云岭科技有限公司", "不填单位名称"),
+    ("丽水市国有资产监督管理委员会", "不填单位名称"),
+    ("阿里巴巴集团", "不填单位名称"),
+    ("lsly.cn", "不填单位名称"),
+    ("王先生", "称呼"),
+    ("无名氏", "称呼"),
+    ("张3", "数字"),
+    ("张建国\x00", "只能由汉字组成"),              # the forms refuse it first, at their root
+    ("", "请填写投资或主管单位"),
+])
+def test_check_investor_is_a_persons_name(value, expected):
+    assert_result(check_investor(value), expected)
+
+
+def test_one_placeholder_list_for_people_and_units():
+    assert set(rules.PLACEHOLDER_NAMES) == {"无名氏", "佚名", "不详", "未知", "匿名", "测试", "某某", "个人",
+                                            "本人", "无"}
+    for name in rules.PLACEHOLDER_NAMES:
+        assert check_person_name(name), name
+        assert check_unit_name(name), name
+        assert check_unit_name(name + "有限公司"), name
+
+
 def test_normalize_person_name():
     assert normalize_person_name(" 买买提•艾力 ") == "买买提·艾力"
+    assert normalize_person_name(" John \u3000 Smith ") == "John Smith"
 
 
 @pytest.mark.parametrize("value,kind,expected", [
@@ -417,6 +592,17 @@ def test_normalize_person_name():
     ("12345678", "企业单位", "数字或编号"),
     ("Alibaba", "企业单位", "英文字母"),
     ("Apple Inc.", "企业单位", "英文字母"),
+    ("Alibaba!", "企业单位", "中文全称"),             # punctuation made it pass before
+    ("ＡＬＩＢＡＢＡ", "企业单位", "中文全称"),
+    ("Alibaba (China) Co., Ltd.", "企业单位", "中文全称"),
+    ("#@!~", "企业单位", "中文全称"),
+    ("测试公司", "企业单位", "代称"),
+    ("未知单位", "企业单位", "代称"),
+    ("无名氏有限公司", "企业单位", "代称"),
+    ("匿名", "企业单位", "代称"),
+    ("个人", "企业单位", "代称"),
+    ("不详", "事业单位", "代称"),
+    ("丽水市测试技术有限公司", "企业单位", None),      # 测试 inside a real name is fine
     ("91330106673959654P", "企业单位", "证件号码"),
     ("11010519491231002X", "企业单位", "证件号码"),
     ("丽水旅游网", "企业单位", "网站名称"),
@@ -694,6 +880,47 @@ def test_check_ip(value, expected):
 ])
 def test_check_ip_range(start, end, expected):
     assert_result(check_ip_range(start, end), expected)
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("114.114.114.114", None),
+    ("114.114.114.0-114.114.114.255", None),
+    ("114.114.114.0 - 114.114.114.255", None),
+    ("114.114.114.0～114.114.114.255", None),
+    ("114.114.114.0~114.114.114.255", None),
+    ("192.168.1.1", "192.168.1.1：IP地址不能是内网"),
+    ("114.114.114.255-114.114.114.0", "114.114.114.255-114.114.114.0：起始IP地址不能大于"),
+    ("abc", "abc：IP地址格式不正确"),
+])
+def test_check_ip_line_names_the_line(line, expected):
+    assert_result(check_ip_line(line), expected)
+
+
+# ---------------------------------------------------------------------------
+# What the user typed, echoed in a message, is cut to a readable length
+# ---------------------------------------------------------------------------
+
+def test_shorten():
+    assert shorten("lsly.cn") == "lsly.cn"
+    assert shorten("a" * 30) == "a" * 30
+    assert shorten("a" * 31) == "a" * 29 + "…"
+    assert shorten("  a  ") == "a" and shorten(None) == ""
+    assert shorten("例" * 50, 10) == "例" * 9 + "…"
+
+
+LONG_LABEL = "a" * 300
+
+
+@pytest.mark.parametrize("message", [
+    check_domain("a_" + "b" * 60 + ".com"),                            # a bad label
+    check_domain("abc." + "x" * 60),                                   # an unknown suffix
+    check_home_in_domains("www." + LONG_LABEL + ".com", ["lsly.cn"]),
+    rules.domain_filed_message(".".join(["a" * 60] * 4) + ".com"),
+    check_ip_line("8.8.8.8-" + "1" * 300),
+    check_ip_line("1" * 300),
+], ids=["label", "suffix", "home", "filed", "ip-range", "ip"])
+def test_long_typed_values_are_shortened_in_messages(message):
+    assert message and "…" in message and len(message) < 100, message
 
 
 # ---------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """开办主体 through the test client: new, drafts, uploads, change, cancel, transfer, switch."""
 import io
+import json
+import os
 
 import pytest
 
 import models
+from forms import rules
 from tests.conftest import make_user
 from tests.factories import (LISHUI_COUNTY, USCC, make_bureau, make_id, make_subject, noisy_jpeg,
                              person_form, picture, unit_form)
@@ -92,6 +95,84 @@ def test_a_person_named_like_a_company_is_still_refused(client, alice):
     page = page.get_data(as_text=True)
     assert page.count('id="err-leader_name"') == 1 and "个人主体请填写本人姓名" in page
     assert models.Subject.select().count() == 0
+
+
+def test_a_unit_leader_may_hold_a_permit_stored_as_its_number_reads(client, alice):
+    data = unit_form(leader_name="陳大文", leader_id_type="港澳居民来往内地通行证", leader_id_number="ｈ12345678")
+    assert submit_new(client, with_pictures(data)).status_code == 303
+    subject = models.Subject.get()
+    assert (subject.leader_id_type, subject.leader_id_number) == ("港澳居民来往内地通行证", "H12345678")
+
+
+@pytest.mark.parametrize("id_type, number, message", [
+    ("港澳居民来往内地通行证", "12345678", "如 H12345678"),
+    ("护照", "ABCDEFGH", "如中国护照 E12345678"),
+    ("外国人永久居留身份证", "933840198506011237", "校验位"),
+])
+def test_a_leader_document_number_follows_its_format(client, alice, id_type, number, message):
+    data = unit_form(leader_id_type=id_type, leader_id_number=number)
+    page = submit_new(client, with_pictures(data)).get_data(as_text=True)
+    assert page.count('id="err-leader_id_number"') == 1 and message in page
+    assert models.Subject.select().count() == 0
+    inline = client.post("/validate/subject/leader_id_number", data, headers={"HX-Request": "true"})
+    assert message in inline.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("id_type, number, name", [
+    ("护照", "E12345678", "John Smith"),
+    ("外国人永久居留身份证", "933840198506011236", "Jean-Luc Picard"),
+    ("台湾居民来往大陆通行证", "12345678", "林志明"),
+])
+def test_a_unit_leader_with_another_document_may_write_the_name_it_shows(client, alice, id_type, number, name):
+    data = unit_form(leader_id_type=id_type, leader_id_number=number, leader_name=name)
+    inline = client.post("/validate/subject/leader_name", data, headers={"HX-Request": "true"})
+    assert 'class="error"' not in inline.get_data(as_text=True)
+    assert submit_new(client, with_pictures(data)).status_code == 303
+    assert models.Subject.get().leader_name == name
+
+
+def test_a_latin_name_with_a_resident_id_is_refused_inline_and_on_submit(client, alice):
+    data = unit_form(leader_name="John Smith")
+    inline = client.post("/validate/subject/leader_name", data, headers={"HX-Request": "true"}).get_data(as_text=True)
+    page = submit_new(client, with_pictures(data)).get_data(as_text=True)
+    for html in (inline, page):
+        assert html.count('id="err-leader_name"') == 1 and "姓名中不能包含英文字母" in html
+    assert models.Subject.select().count() == 0
+
+
+def test_a_person_subject_stays_resident_id_only(client, alice):
+    data = person_form(leader_id_type="护照", leader_id_number="E12345678", leader_name="John Smith")
+    page = submit_new(client, with_pictures(data, unit=False)).get_data(as_text=True)
+    assert "个人的证件类型只能是：居民身份证" in page
+    assert page.count('id="err-leader_name"') == 1 and "英文字母" in page
+    assert models.Subject.select().count() == 0
+
+
+@pytest.mark.parametrize("investor, message", [
+    ("丽水市云岭科技有限公司", "法定代表人或单位最高负责人的姓名"),
+    ("王先生", "称呼"),
+])
+def test_investor_is_the_legal_representatives_name(client, alice, investor, message):
+    data = unit_form(investor=investor)
+    page = submit_new(client, with_pictures(data)).get_data(as_text=True)
+    inline = client.post("/validate/subject/investor", data, headers={"HX-Request": "true"}).get_data(as_text=True)
+    for html in (page, inline):
+        assert html.count('id="err-investor"') == 1 and message in html
+    assert models.Subject.select().count() == 0
+
+
+def test_demo_and_test_subjects_meet_the_name_rules():
+    with open(os.path.join(os.path.dirname(models.__file__), "data", "demo.json"), encoding="utf-8") as f:
+        subjects = json.load(f)["subjects"] + [unit_form()]
+    for values in subjects:
+        assert rules.check_investor(values["investor"]) is None, values["investor"]
+        assert rules.check_unit_name(values["name"], values["unit_kind"]) is None, values["name"]
+        assert rules.check_person_name(values["leader_name"], id_type=values["leader_id_type"]) is None
+
+
+def test_the_investor_field_says_whose_name_it_wants(client, alice):
+    page = client.get("/subject/new?fresh=1").get_data(as_text=True)
+    assert "法定代表人或单位最高负责人的姓名" in page and "主管单位名称" not in page
 
 
 def test_duplicate_certificate_is_refused(client, alice):

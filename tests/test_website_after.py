@@ -9,6 +9,7 @@ import pytest
 
 import models
 import sitecheck
+from forms.imports import check_row
 from tests.conftest import Client, make_user
 from tests.factories import USCC, make_bureau, make_id, make_subject, picture
 from tests.test_wizard import BASIC, PEOPLE, go_through, start
@@ -242,6 +243,21 @@ def test_csv_import_reports_each_bad_row_and_imports_nothing(bureau_and_officer)
     assert models.AuditEntry.select().where(models.AuditEntry.action == "导入未备案网站").count() == 2
 
 
+def test_an_import_problem_shortens_a_long_domain(app):
+    domain = ".".join(["a" * 60] * 4) + ".cn"
+    row = {"domain": domain, "name": "站", "subject_name": "丽水市云岭科技有限公司", "cert_number": USCC,
+           "deadline": "2099-03-31"}
+    _, problems = check_row(row, models.ImportedSite.UNFILED, dt.date(2025, 6, 1), {domain}, None, held=set())
+    assert problems == [f"域名：{'a' * 29}… 在本次导入中重复"]
+
+
+def test_an_imported_name_with_a_control_character_is_refused(app):
+    row = {"domain": "lsly.cn", "name": "丽水山居\x00旅游网", "subject_name": "丽水市云岭科技有限公司",
+           "cert_number": USCC, "deadline": "2099-03-31"}
+    _, problems = check_row(row, models.ImportedSite.UNFILED, dt.date(2025, 6, 1), set(), None, held=set())
+    assert problems == ["网站名称：含有不可见的控制字符，请删除后重新输入"]
+
+
 def test_unfiled_site_is_completed_through_the_wizard(client, app, bureau_and_officer):
     bureau, officer = bureau_and_officer
     alice = make_user()
@@ -347,7 +363,7 @@ def test_people_step_speaks_chinese(client, site):
     draft, base = open_change(client, site)
     page = client.post(f"{base}/people", {**PEOPLE, "owner-email": "a" * 120 + "@x.cn", "owner-id_type": "护照x",
                                           "action": "next"}).get_data(as_text=True)
-    assert "电子邮箱过长" in page and "不是有效的选择" in page and "Field cannot" not in page
+    assert "电子邮箱不能超过120个字" in page and "不是有效的选择" in page and "Field cannot" not in page
 
 
 def test_duplicate_domain_points_to_the_existing_record(client, site):

@@ -161,6 +161,20 @@ def test_same_person_as_emergency_contact_warns_but_passes(client, alice):
     assert "建议不与网站负责人为同一人" in client.get(f"{base}/review").get_data(as_text=True)
 
 
+def test_a_person_with_a_passport_may_write_a_latin_name(client, alice):
+    draft, base = start(client)
+    client.post(f"{base}/subject", {"action": "next"})
+    client.post(f"{base}/basic", {**BASIC, "action": "next"})
+    resident = client.post(f"{base}/people", {**PEOPLE, "owner-name": "John Smith", "action": "next"})
+    page = resident.get_data(as_text=True)
+    assert page.count('id="err-owner-name"') == 1 and "姓名中不能包含英文字母" in page
+    foreign = {**PEOPLE, "owner-name": "Mary-Jane O'Neil", "owner-id_type": "护照", "owner-id_number": "E12345678"}
+    go_through(client, base, people=foreign)
+    assert client.post(f"/apply/website/{draft.id}/submit").status_code == 303
+    owner = models.Service.get().data["people"]["owner"]
+    assert (owner["name"], owner["id_type"], owner["id_number"]) == ("Mary-Jane O'Neil", "护照", "E12345678")
+
+
 def test_notice_must_be_ticked(client, alice):
     draft, base = start(client)
     client.post(f"{base}/subject", {"action": "next"})
