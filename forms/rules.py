@@ -755,6 +755,14 @@ def normalize_domain(value) -> str:
     return ".".join(_encode_label(label) for label in labels)
 
 
+def domain_or_none(value) -> str | None:
+    """normalize_domain, or None for a domain that cannot be encoded."""
+    try:
+        return normalize_domain(value)
+    except ValueError:
+        return None
+
+
 def _safe_domain(value) -> str:
     """normalize_domain for comparisons: falls back to lower case for bad input."""
     try:

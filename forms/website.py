@@ -169,10 +169,7 @@ class WebsiteBasicForm(FilingForm):
 
     def home_host(self):
         """The 网站首页's host, normalized (None when it cannot be read)."""
-        try:
-            return rules.normalize_domain(rules.host_of(self.home_url.data or ""))
-        except ValueError:
-            return None
+        return rules.domain_or_none(rules.host_of(self.home_url.data or ""))
 
     def normalized_domains(self):
         """The listed domains, and the 首页's host when it is www. + one of them: a host the site
@@ -239,7 +236,7 @@ class WebsiteBasicForm(FilingForm):
         for domain in others:
             message = rules.check_domain(domain)
             if message:
-                raise ValidationError(f"{domain}：{message}")
+                raise ValidationError(f"{rules.shorten(domain)}：{message}")
         self._check_taken(others)
 
     def validate_home_url(self, field):
@@ -247,15 +244,15 @@ class WebsiteBasicForm(FilingForm):
         if message:
             raise ValidationError(message)
         home = self.home_host()
-        if home and home not in {rules.normalize_domain(d) for d in self.all_domains()}:
+        # A listed domain that cannot be read has its own message; it never matches the 首页.
+        if home and home not in {rules.domain_or_none(d) for d in self.all_domains()}:
             self._check_taken([home])
 
     def validate_ips(self, field):
         for line in self.ip_lines():
-            start, dash, end = line.replace("～", "-").replace("~", "-").partition("-")
-            message = rules.check_ip_range(start.strip(), end.strip()) if dash else rules.check_ip(line)
+            message = rules.check_ip_line(line)
             if message:
-                raise ValidationError(f"{line}：{message}")
+                raise ValidationError(message)
 
     def validate_service_types(self, field):
         if not field.data:
@@ -277,6 +274,10 @@ class WebsiteBasicForm(FilingForm):
         region, query = self[f"{which}_region"], self[f"{which}_query"]
         if not region.data:
             region.errors = ["请先选择所属地区"]
+            return None
+        problem = rules.check_control_chars(query.data)
+        if problem:
+            query.errors = [problem]
             return None
         found = models.Provider.select().where(models.Provider.kind == kind,
                                                models.Provider.region_code.startswith(region.data[:2]))

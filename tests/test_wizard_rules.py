@@ -132,3 +132,20 @@ def test_without_javascript_the_confirm_button_shows_the_ticked_items_fields(bas
     assert page.status_code == 200 and "出版·审批文号" in html and "药品和医疗器械·审批机关" in html
     assert "新闻·审批文号" not in html and '<button type="submit" name="action" value="refresh"' in html
     assert models.Draft.get().data["steps"]["basic"]["pre_approvals"] == ["出版", "药品和医疗器械"]
+
+
+def test_control_characters_never_reach_a_lookup_or_the_public_query(client, basic_step):
+    client, step = basic_step
+    page = client.post(step, {**BASIC, "access_region": "330000", "access_query": "电信\x00",
+                              "action": "lookup_access"}).get_data(as_text=True)
+    assert "含有不可见的控制字符" in page
+    answer = client.get("/query?q=lsly\x00.cn")
+    assert answer.status_code == 200 and "含有不可见的控制字符" in answer.get_data(as_text=True)
+
+
+def test_a_long_bad_line_is_echoed_shortened(basic_step):
+    client, step = basic_step
+    long_line = "1" * 80
+    page = client.post(step, {**BASIC, "ips": long_line, "other_domains": "x" * 80 + ".invalidtld",
+                              "action": "next"}).get_data(as_text=True)
+    assert f'id="err-ips">{"1" * 29}…：' in page and f'id="err-other_domains">{"x" * 29}…：' in page

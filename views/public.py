@@ -28,6 +28,10 @@ def query():
     text = (request.args.get("q") or "").strip()[:100]
     if not text:
         return render_template("public/query.html", q=text, rows=None)
+    problem = rules.check_control_chars(text)
+    if problem:
+        # Never sent to the database (PostgreSQL refuses a NUL outright).
+        return render_template("public/query.html", q="", rows=None, problem=problem)
     try:
         domain = rules.normalize_domain(text) if "." in text and "备" not in text else None
     except ValueError:
