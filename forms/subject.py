@@ -79,7 +79,11 @@ class SubjectForm(RegionMixin, Form):
         "unit_kind": ("cert_type", "cert_photo"),
         "province": ("city", "county"),
         "city": ("county",),
+        # A changed document type judges the name and number typed under it again.
+        "cert_type": ("cert_number",),
+        "leader_id_type": ("leader_name", "leader_id_number"),
     }
+    DEPENDS = {"cert_type": ("cert_number",), "leader_id_type": ("leader_name", "leader_id_number")}
 
     def __init__(self, *args, owner=None, existing=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -467,3 +467,17 @@ def test_expired_session_autosave_gets_401_and_pages_go_to_login(client, bureau)
     assert response.status_code == 401 and "<form" not in response.get_data(as_text=True)
     page = client.get("/subject/new")
     assert page.status_code == 302 and "/login?next=" in page.headers["Location"]
+
+
+def test_changing_the_id_type_judges_the_name_and_number_typed_under_it_again(client, alice):
+    typed = unit_form(leader_name="John Smith", leader_id_type="居民身份证", leader_id_number="E12345678")
+    first = client.post("/subject/new", {**typed, "action": "refresh"},
+                        headers={"HX-Request": "true", "HX-Trigger-Name": "leader_id_type"}).get_data(as_text=True)
+    assert 'id="err-leader_name"' in first and 'id="err-leader_id_number"' in first
+    answer = client.post("/subject/new", {**typed, "leader_id_type": "护照", "action": "refresh"},
+                         headers={"HX-Request": "true", "HX-Trigger-Name": "leader_id_type"}).get_data(as_text=True)
+    assert 'id="err-leader_name"' not in answer and 'id="err-leader_id_number"' not in answer
+    assert 'hx-select-oob="#field-leader_name,#field-leader_id_number"' in answer
+    # Without JavaScript (no field named): the page comes back as typed, judged only on 提交.
+    plain = client.post("/subject/new", {**typed, "action": "refresh"}).get_data(as_text=True)
+    assert 'id="err-leader_name"' not in plain and 'value="John Smith"' in plain

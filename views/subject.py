@@ -118,7 +118,15 @@ def new():
             return finish(safe_next(back_to, url_for(".detail", subject_id=subject.id)))
         # Whatever was typed survives a refused submission.
         draft = _store(form, draft, kind)
+    _recheck_on_refresh(form, action)
     return _form_page(form, "新增主体", url, draft.id if draft else "")
+
+
+def _recheck_on_refresh(form, action):
+    """A refresh names (htmx) the field that changed: what depends on it is judged again, so a
+    message whose cause is gone goes away and one that now applies appears."""
+    if action == "refresh":
+        form.recheck_dependents(request.headers.get("HX-Trigger-Name", ""))
 
 
 # -- 我的主体 ------------------------------------------------------------------
@@ -207,6 +215,7 @@ def change(subject_id):
             if rows:
                 return render_template("subject/confirm_change.html", subject=subject, rows=rows)
             flash("您没有修改任何信息", "error")
+    _recheck_on_refresh(form, action)
     return _form_page(form, "变更主体", url)
 
 
