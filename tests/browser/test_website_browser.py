@@ -102,13 +102,18 @@ def test_website_filing_with_javascript_disabled(browser, base_url):
     context.close()
 
 
-def test_new_user_files_a_site_whose_home_page_is_www_of_its_domain(page):
-    """register → 新增主体 → 新办网站申请 with 网站首页 www.<domain> and no other domain → 我的申请."""
-    register_and_login(page, "walk_www", "13912360007")
-    person_subject(page, "冯立新", 611, "13905790021")
+def new_person_at_basic(page, username, mobile, name, seq, domain):
+    """A new account with a 个人 subject, at 【网站基本信息】 of 新办网站申请 with the usual answers."""
+    register_and_login(page, username, mobile)
+    person_subject(page, name, seq, "139057900%02d" % (seq % 100))
     page.goto("/apply/website")
     page.get_by_role("button", name="下一步").click()
-    fill_basic(page, "flxphoto.cn")
+    fill_basic(page, domain)
+
+
+def test_new_user_files_a_site_whose_home_page_is_www_of_its_domain(page):
+    """register → 新增主体 → 新办网站申请 with 网站首页 www.<domain> and no other domain → 我的申请."""
+    new_person_at_basic(page, "walk_www", "13912360007", "冯立新", 611, "flxphoto.cn")
     field(page, "其他域名").fill("")
     field(page, "网络接入服务商").fill("中国电信股份有限公司丽水分公司")
     settled(page)
@@ -122,11 +127,7 @@ def test_new_user_files_a_site_whose_home_page_is_www_of_its_domain(page):
 
 def test_a_field_keyword_in_the_name_asks_for_that_pre_approval_and_its_own_number(page):
     """丽水教育在线 needs 教育: ticking it brings its 文号 and 审批机关 fields, and the name's message goes."""
-    register_and_login(page, "walk_edu", "13912360008")
-    person_subject(page, "钱立群", 621, "13905790031")
-    page.goto("/apply/website")
-    page.get_by_role("button", name="下一步").click()
-    fill_basic(page, "lsjyzx.cn")
+    new_person_at_basic(page, "walk_edu", "13912360008", "钱立群", 621, "lsjyzx.cn")
     field(page, "网站名称").fill("丽水教育在线")
     field(page, "网络接入服务商").fill("中国电信股份有限公司丽水分公司")
     settled(page)
