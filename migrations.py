@@ -148,6 +148,18 @@ def m0008_filing_core(migrator):
     return []
 
 
+def m0009_apps_and_miniapps(migrator):
+    """APP and 小程序 filings: their package names and AppIDs held like domains, and pictures
+    (an APP's icon and screenshots) that belong to a filed service."""
+    database = migrator.database
+    if not database.table_exists("upload"):
+        return []
+    database.create_tables([models.ServiceKey])
+    apply_operations(*_add_columns(migrator, "upload", service_id=ForeignKeyField(
+        models.Service, field=models.Service.id, null=True, on_delete="SET NULL")))
+    return []
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -158,6 +170,7 @@ MIGRATIONS = [
     (6, m0006_holidays_and_guides),
     (7, m0007_website_after_filing),
     (8, m0008_filing_core),
+    (9, m0009_apps_and_miniapps),
 ]
 
 

@@ -371,6 +371,8 @@ class Upload(BaseModel):
     content_type = CharField(max_length=32)
     size = IntegerField()
     sha256 = CharField(max_length=64)
+    # The filed service whose pictures it is (an APP's icon and screenshots), once filed.
+    service = DeferredForeignKey("Service", null=True, backref="+", on_delete="SET NULL")
 
     @classmethod
     def store(cls, owner, purpose, data, image_format, folder):
@@ -396,9 +398,18 @@ class Upload(BaseModel):
                 (Subject.cert_photo == self) | (Subject.id_photo_front == self) | (Subject.id_photo_back == self),
                 Subject.bureau == user.bureau_id).exists():
             return True
-        # The attachment of an application to that bureau (注销网站 …).
-        return Application.select().where(Application.bureau == user.bureau_id,
-                                          Application.attachment == self).exists()
+        # The attachment of an application to that bureau (注销网站 …), or a picture of a
+        # service one of its applications is about.
+        about = (Application.attachment == self)
+        if self.service_id:
+            about |= (Application.service == self.service_id)
+        return Application.select().where(Application.bureau == user.bureau_id, about).exists()
+
+    @classmethod
+    def claim_for(cls, service, upload_ids):
+        """Filing: the owner's pictures a service's filing names become that service's."""
+        if upload_ids:
+            cls.update(service=service).where(cls.id.in_(list(upload_ids)), cls.owner == service.owner_id).execute()
 
 
 class Subject(BaseModel):
@@ -620,16 +631,16 @@ class Service(BaseModel):
     The table keeps its first name, website, so no data moved when it grew a kind.
     """
 
-    WEBSITE = "website"
+    WEBSITE, APP, MINIAPP = "website", "app", "miniapp"
     # kind → what the platform calls it (我的网站 …)
-    KINDS = {WEBSITE: "网站"}
+    KINDS = {WEBSITE: "网站", APP: "APP", MINIAPP: "小程序"}
     PENDING, FILED, CANCELLED = "待审核", "已备案", "已注销"
 
     kind = CharField(max_length=16, default=WEBSITE, index=True)
     owner = ForeignKeyField(User, backref="services", on_delete="RESTRICT")
     subject = ForeignKeyField(Subject, backref="services", on_delete="RESTRICT")
     name = CharField(max_length=100)
-    domain = CharField(max_length=253, index=True)   # the main domain (websites), for lists
+    domain = CharField(max_length=253, index=True, default="")   # the main domain (websites), for lists
     status = CharField(max_length=8, default=PENDING)
     record_number = CharField(max_length=40, null=True, unique=True)
     interactive = BooleanField(default=False)
@@ -652,6 +663,9 @@ class Service(BaseModel):
             # The domains a service has in force, or had when it was cancelled (never a pending change's).
             match |= cls.id.in_(Domain.select(Domain.service).join(cls).where(
                 Domain.domain == domain, Domain.live | (cls.status == cls.CANCELLED)))
+        # An APP's package names and a 小程序's AppID, typed exactly (their case kept as filed).
+        match |= cls.id.in_(ServiceKey.select(ServiceKey.service).join(cls).where(
+            ServiceKey.value == compact, ServiceKey.live | (cls.status == cls.CANCELLED)))
         query = (cls.select().where(cls.record_number.is_null(False)).where(match)
                  .order_by(cls.id.desc()).limit(limit))
         return list(query)
@@ -699,20 +713,23 @@ class Service(BaseModel):
             setattr(self, name, value)
         self.data = filed
         self.save()
-        Domain.put_in_force(self, application)
+        for held in HELD:
+            held.put_in_force(self, application)
 
     @classmethod
     def cancel_all(cls, subject):
         """注销主体: every service under the subject ends, and lets its domains go."""
         services = cls.select(cls.id).where(cls.subject == subject, cls.status != cls.CANCELLED)
-        Domain.update(live=False).where(Domain.service.in_(services)).execute()
+        for held in HELD:
+            held.update(live=False).where(held.service.in_(services)).execute()
         cls.update(status=cls.CANCELLED).where(cls.subject == subject, cls.status != cls.CANCELLED).execute()
 
     def cancel(self):
         """注销: the number is never reused; the domains are free again (kept for the public query)."""
         self.status = self.CANCELLED
         self.save()
-        Domain.update(live=False).where(Domain.service == self).execute()
+        for held in HELD:
+            held.update(live=False).where(held.service == self).execute()
 
     @classmethod
     def blocking(cls, domain, subject, kind, exclude=None):
@@ -935,31 +952,34 @@ class Application(BaseModel):
 Application.add_index(SQL(ONE_OPEN_PER_WEBSITE_INDEX))
 
 
-class Domain(BaseModel):
-    """Every exact host a filed service uses, one row each: the only place domains are looked up.
+class Held(BaseModel):
+    """What a filed service holds, one row per value (Domain: its hosts; ServiceKey: an APP's
+    package names, a 小程序's AppID). A pending filing's rows (live false) wait for the bureau;
+    通过 makes them live, and a unique index lets one live service of a kind hold a value."""
 
-    A pending filing's rows (live false) block nobody but its own subject; 通过 makes
-    them live, and the database lets one live service of a kind hold an exact host.
-    """
-
-    domain = CharField(max_length=253, index=True)        # as filed: lower case, IDNA-encoded
-    registrable = CharField(max_length=253, index=True)   # by the Public Suffix List, to relate filings
-    kind = CharField(max_length=16)                        # the service's kind
-    service = ForeignKeyField(Service, backref="domain_rows", on_delete="CASCADE")
-    # The filing that asked for the host (a 变更's rows wait beside the rows in force).
-    application = ForeignKeyField(Application, null=True, backref="domain_rows", on_delete="CASCADE")
+    # The service's kind.
+    kind = CharField(max_length=16)
+    service = ForeignKeyField(Service, backref="+", on_delete="CASCADE")
+    # The filing that asked for the value (a 变更's rows wait beside the rows in force).
+    application = ForeignKeyField(Application, null=True, backref="+", on_delete="CASCADE")
     live = BooleanField(default=False)
 
     @classmethod
-    def ask(cls, service, application, hosts):
-        """A filing asks for hosts: rows that wait for the bureau's decision."""
-        cls.insert_many([{"domain": host, "registrable": domains.registrable(host), "kind": service.kind,
-                          "service": service.id, "application": application.id, "live": False,
-                          "created_at": timeutil.now()} for host in dict.fromkeys(hosts)]).execute()
+    def columns(cls, value):
+        """The row's own columns for one value."""
+        raise NotImplementedError
+
+    @classmethod
+    def ask(cls, service, application, values):
+        """A filing asks for values: rows that wait for the bureau's decision."""
+        rows = [{**cls.columns(value), "kind": service.kind, "service": service.id, "application": application.id,
+                 "live": False, "created_at": timeutil.now()} for value in dict.fromkeys(values)]
+        if rows:
+            cls.insert_many(rows).execute()
 
     @classmethod
     def put_in_force(cls, service, application):
-        """通过: the application's rows replace the ones in force (a unique index refuses a host
+        """通过: the application's rows replace the ones in force (a unique index refuses a value
         another service of the kind holds live)."""
         cls.delete().where(cls.service == service, (cls.application != application.id)
                            | cls.application.is_null()).execute()
@@ -969,6 +989,21 @@ class Domain(BaseModel):
     def drop_request(cls, application):
         """退回/撤销: what the filing asked for is let go."""
         cls.delete().where(cls.application == application.id, cls.live == False).execute()  # noqa: E712
+
+
+class Domain(Held):
+    """Every exact host a filed service uses, one row each: the only place domains are looked up.
+
+    A pending filing's rows block nobody but its own subject; the database lets one live
+    service of a kind hold an exact host.
+    """
+
+    domain = CharField(max_length=253, index=True)        # as filed: lower case, IDNA-encoded
+    registrable = CharField(max_length=253, index=True)   # by the Public Suffix List, to relate filings
+
+    @classmethod
+    def columns(cls, host):
+        return {"domain": host, "registrable": domains.registrable(host)}
 
     @classmethod
     def held(cls, hosts=None):
@@ -992,6 +1027,27 @@ class Domain(BaseModel):
 
 
 Domain.add_index(SQL(SERVICE_DOMAIN_INDEX))
+
+
+class ServiceKey(Held):
+    """An APP's package name or Bundle ID, a 小程序's AppID: what the public query finds them by,
+    held like a domain (one live service of a kind per value)."""
+
+    value = CharField(max_length=255, index=True)
+
+    class Meta:
+        table_name = "service_key"
+
+    @classmethod
+    def columns(cls, value):
+        return {"value": value}
+
+
+SERVICE_KEY_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS service_key_one_live_holder "
+                     "ON service_key (value, kind) WHERE live")
+ServiceKey.add_index(SQL(SERVICE_KEY_INDEX))
+# Everything a service holds, released and put in force together.
+HELD = (Domain, ServiceKey)
 
 
 class RecordSequence(BaseModel):
@@ -1217,5 +1273,5 @@ class Holiday(BaseModel):
 
 
 MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider,
-          Upload, Subject, Service, ImportedSite, Draft, Application, Domain, RecordSequence, Transfer, Notice,
+          Upload, Subject, Service, ImportedSite, Draft, Application, Domain, ServiceKey, RecordSequence, Transfer, Notice,
           AuditEntry, Holiday]
