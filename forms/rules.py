@@ -6,6 +6,7 @@ checks and the public page 备案填写规范 (see RULES at the bottom).
 """
 from __future__ import annotations
 
+import base64
 import datetime
 import io
 import ipaddress
@@ -1071,6 +1072,334 @@ def check_icp_number(value, kind: str = "website") -> str | None:
 
 
 # ---------------------------------------------------------------------------
+# APP and 小程序
+# ---------------------------------------------------------------------------
+
+def _lookup(table: dict, key, what: str):
+    """table[key]; a key the form never offers is the caller's bug, so ValueError, not a message."""
+    try:
+        return table[key]
+    except KeyError:
+        raise ValueError(f"unknown {what} {key!r}; use one of {sorted(table)}") from None
+
+
+# Full-width forms (ｃｏｍ．ａｂｃ) and the ideographic full stop: typed with a Chinese input method
+# left on. Identifiers are refused rather than normalised, since the form stores what was typed.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3002]")
+
+
+def _full_width_problem(text: str, label: str) -> str | None:
+    wide = _FULL_WIDTH.search(text)
+    if wide:
+        return f"{label}中含有全角字符“{wide.group()}”，请切换到英文（半角）输入后重新填写"
+    return None
+
+
+def _identifier_problem(text: str, label: str) -> str | None:
+    """What every typed identifier (包名, AppID) shares: present, no spaces, no full-width forms."""
+    message = _basic(text, label)
+    if message:
+        return message
+    if re.search(r"\s", text):
+        return f"{label}不能含有空格"
+    return _full_width_problem(text, label)
+
+
+@dataclass(frozen=True)
+class AppPlatform:
+    """One platform an APP is filed for: what its identifier is called and which fingerprint of
+    the signing certificate the filing asks for."""
+
+    key: str
+    label: str
+    id_label: str
+    id_example: str
+    fingerprint_algo: str
+    fingerprint_example: str
+
+
+_SHA256_EXAMPLE = ("BE:22:90:B7:57:D3:E0:9C:A1:87:07:FD:D5:5F:AC:07:"
+                   "12:09:45:16:E1:20:ED:9C:52:C2:4B:76:77:D7:B4:30")
+APP_PLATFORMS = [
+    AppPlatform("android", "安卓", "包名", "com.example.lvyou", "MD5",
+                "D5:E9:04:26:18:CF:05:24:56:41:54:34:4A:76:D7:95"),
+    AppPlatform("ios", "iOS", "Bundle ID", "com.example.lvyou", "SHA-1",
+                "25:69:A5:74:1D:AF:C2:DC:0D:22:B6:DB:74:12:34:73:67:BE:FD:5B"),
+    AppPlatform("harmony", "鸿蒙", "包名", "com.example.lvyou", "SHA-256", _SHA256_EXAMPLE),
+    AppPlatform("linux", "Linux", "包名", "com.example.lvyou", "SHA-256", _SHA256_EXAMPLE),
+    AppPlatform("other", "其他", "应用标识", "com.example.lvyou", "SHA-256", _SHA256_EXAMPLE),
+]
+APP_PLATFORM_BY_KEY = {platform.key: platform for platform in APP_PLATFORMS}
+
+
+@dataclass(frozen=True)
+class _IdentifierRule:
+    """A platform's identifier format; segments are the parts between dots."""
+
+    chars: str                # regex character class every character must match
+    chars_hint: str
+    min_segments: int
+    max_len: int
+    min_len: int = 1
+    starts_with_letter: bool = False
+    segment: str | None = None   # fullmatch for each segment, when the platform has one
+    keywords: frozenset = frozenset()
+
+
+# A Java keyword cannot be a package segment: the app's own classes would not compile.
+_JAVA_KEYWORDS = frozenset(
+    "abstract assert boolean break byte case catch char class const continue default do double "
+    "else enum extends final finally float for goto if implements import instanceof int interface "
+    "long native new package private protected public return short static strictfp super switch "
+    "synchronized this throw throws transient try void volatile while true false null".split())
+_LETTERS_DIGITS_UNDERSCORE = ("[A-Za-z0-9_.]", "英文字母、数字、下划线“_”和点“.”")
+_IDENTIFIER_RULES = {
+    # Android applicationId: Java package name rules, each segment starts with a letter.
+    "android": _IdentifierRule(*_LETTERS_DIGITS_UNDERSCORE, min_segments=2, max_len=255,
+                               segment=r"[A-Za-z][A-Za-z0-9_]*", keywords=_JAVA_KEYWORDS),
+    # CFBundleIdentifier: alphanumerics, hyphen and period (Apple's Info.plist reference).
+    "ios": _IdentifierRule("[A-Za-z0-9.-]", "英文字母、数字、连字符“-”和点“.”", min_segments=2,
+                           max_len=155),
+    # HarmonyOS app.json5 bundleName: 7–128 characters, reverse domain of at least 3 parts.
+    "harmony": _IdentifierRule(*_LETTERS_DIGITS_UNDERSCORE, min_segments=3, max_len=128, min_len=7,
+                               starts_with_letter=True),
+    # Linux has no one store: Flatpak IDs are reverse domains, distribution packages single words.
+    "linux": _IdentifierRule("[A-Za-z0-9._-]", "英文字母、数字、点“.”、下划线“_”和连字符“-”",
+                             min_segments=1, max_len=128),
+}
+_IDENTIFIER_RULES["other"] = _IDENTIFIER_RULES["linux"]
+
+
+def check_package_name(value, platform_key) -> str | None:
+    """包名 / Bundle ID / 应用标识 in the format of the platform chosen (APP_PLATFORM_BY_KEY);
+    ValueError for a platform key the form does not offer."""
+    platform = _lookup(APP_PLATFORM_BY_KEY, platform_key, "APP platform")
+    rule, label = _IDENTIFIER_RULES[platform.key], platform.id_label
+    text = _text(value)
+    message = _identifier_problem(text, label)
+    if message:
+        return message
+    example = f"，如 {platform.id_example}"
+    if not re.fullmatch(rule.chars + "+", text):
+        return f"{label}只能由{rule.chars_hint}组成{example}"
+    if rule.starts_with_letter and not text[0].isalpha():
+        return f"{platform.label}{label}应以英文字母开头{example}"
+    segments = text.split(".")
+    if not all(segments):
+        return f"{label}中的点“.”不能连用，也不能在开头或结尾{example}"
+    if len(segments) < rule.min_segments:
+        return f"{platform.label}{label}应至少有{rule.min_segments}段，各段用点“.”隔开{example}"
+    bad = next((s for s in segments if rule.segment and not re.fullmatch(rule.segment, s)), None)
+    if bad:
+        return f"{label}的每一段都应以英文字母开头（“{shorten(bad)}”不是）{example}"
+    keyword = next((s for s in segments if s in rule.keywords), None)
+    if keyword:
+        return f"{label}的一段不能是Java关键字“{keyword}”{example}"
+    if not rule.min_len <= len(text) <= rule.max_len:
+        span = f"应为{rule.min_len}至{rule.max_len}" if rule.min_len > 1 else f"不能超过{rule.max_len}"
+        return f"{platform.label}{label}{span}个字符（当前{len(text)}个）"
+    return None
+
+
+# Hex digits per algorithm: MD5 16 bytes, SHA-1 20, SHA-256 32.
+_FINGERPRINT_LENGTHS = {"MD5": 32, "SHA-1": 40, "SHA-256": 64}
+_FINGERPRINT_SEPARATORS = re.compile(r"[:\s]+")
+
+
+def normalize_fingerprint(value) -> str:
+    """A certificate fingerprint as upper-case hex pairs joined by colons (AB:CD:…), whatever
+    separators, case or full-width forms it was typed with."""
+    digits = _FINGERPRINT_SEPARATORS.sub("", _half_width(value)).upper()
+    return ":".join(digits[i:i + 2] for i in range(0, len(digits), 2))
+
+
+def check_fingerprint(value, algo) -> str | None:
+    """签名证书指纹 for algo MD5, SHA-1 or SHA-256: hex digits of the algorithm's length, any case,
+    optionally colons or spaces between byte pairs (keytool prints AB:CD:…)."""
+    wanted = _lookup(_FINGERPRINT_LENGTHS, algo, "fingerprint algorithm")
+    text = _half_width(value)
+    message = _basic(text, f"{algo}签名指纹")
+    if message:
+        return message
+    groups = _FINGERPRINT_SEPARATORS.split(text)
+    digits = "".join(groups)
+    wrong = re.search(r"[^0-9A-Fa-f]", digits)
+    if wrong:
+        return (f"签名指纹只能由十六进制字符0-9、A-F组成，可用冒号或空格分隔"
+                f"（“{wrong.group()}”不是十六进制字符）")
+    if len(digits) != wanted:
+        # A fingerprint of another algorithm is the commonest mix-up: keytool prints all three.
+        other = next((a for a, n in _FINGERPRINT_LENGTHS.items() if n == len(digits)), None)
+        hint = f"；您填写的像是{other}指纹" if other else ""
+        return f"{algo}签名指纹应为{wanted}位十六进制字符（当前{len(digits)}位）{hint}"
+    if any(len(group) % 2 for group in groups):
+        return "签名指纹中的冒号或空格只能隔在每两位之间，如 AB:CD:EF"
+    return None
+
+
+_PEM_LINE = re.compile(r"-----(?:BEGIN|END) ([A-Z0-9 ]+)-----")
+_PUBLIC_KEY_HINT = "公钥应为十六进制字符，或Base64（PEM）格式，可带“-----BEGIN PUBLIC KEY-----”行"
+
+
+def check_public_key(value) -> str | None:
+    """签名证书的公钥: hex (whitespace and colons ignored, 128–4096 digits, whole bytes) or
+    base64 / PEM (BEGIN/END PUBLIC KEY lines optional) decoding to 64–2048 bytes."""
+    text = _text(value)
+    message = _basic(text, "公钥") or _full_width_problem(text, "公钥")
+    if message:
+        return message
+    kinds = set(_PEM_LINE.findall(text))
+    if any("PRIVATE" in kind for kind in kinds):
+        return "这是私钥，私钥须妥善保管、不能提交；此处只填写签名证书的公钥"
+    if kinds - {"PUBLIC KEY", "RSA PUBLIC KEY"}:
+        return "请只填写签名证书的公钥（以“-----BEGIN PUBLIC KEY-----”开头），不要填写整个证书"
+    body = re.sub(r"[\s:]", "", _PEM_LINE.sub("", text))
+    # Hex digits only are read as hex: a real key's base64 always has other letters too.
+    if re.fullmatch(r"[0-9A-Fa-f]+", body):
+        if len(body) % 2 or not 128 <= len(body) <= 4096:
+            return f"十六进制公钥应为128至4096位且为双数（当前{len(body)}位），请复制完整的公钥"
+        return None
+    try:
+        size = len(base64.b64decode(body, validate=True))
+    except ValueError:   # binascii.Error, or characters outside ASCII
+        return _PUBLIC_KEY_HINT
+    if not 64 <= size <= 2048:
+        return f"公钥解码后应为64至2048字节（当前{size}字节），请复制完整的公钥"
+    return None
+
+
+@dataclass(frozen=True)
+class MiniPlatform:
+    """One platform a 小程序 runs on (承载平台) and the format of the AppID it gives out."""
+
+    key: str
+    label: str
+    pattern: str        # fullmatch of an AppID
+    format: str         # the pattern in words, for messages
+    mark: str           # how its AppIDs are told apart when typed under another platform
+    example: str
+
+
+# Sources: WeChat's project.config.json "appid" (wx + 16 lowercase hex); Alipay open platform
+# app_id (16 digits, 20 + year, as 2021001234567890); Douyin open platform docs' appid example
+# "tt" + 16 lowercase hex; Kuaishou mini program appIds seen in public projects ("ks" + 18
+# digits, 15–20 allowed). Baidu: the App ID of the 智能小程序 console is numeric, but no
+# source found states its length; 8–10 digits is an assumption.
+MINIAPP_PLATFORMS = [
+    MiniPlatform("wechat", "微信", r"wx[0-9a-f]{16}", "wx加16位十六进制字符", "以wx开头",
+                 "wx1234567890abcdef"),
+    MiniPlatform("alipay", "支付宝", r"20\d{14}", "以20开头的16位数字", "以20开头的16位数字",
+                 "2021001234567890"),
+    MiniPlatform("baidu", "百度", r"\d{8,10}", "8至10位数字", "8至10位数字", "16386049"),
+    MiniPlatform("douyin", "抖音", r"tt[0-9a-f]{16}", "tt加16位十六进制字符", "以tt开头",
+                 "tt1a2b3c4d5e6f7a8b"),
+    MiniPlatform("kuaishou", "快手", r"ks\d{15,20}", "ks加15至20位数字", "以ks开头",
+                 "ks671234567890123456"),
+    MiniPlatform("other", "其他", r"[A-Za-z0-9_-]{1,64}", "1至64位英文字母、数字、下划线或连字符", "",
+                 "app_20240001"),
+]
+MINIAPP_PLATFORM_BY_KEY = {platform.key: platform for platform in MINIAPP_PLATFORMS}
+
+
+def check_miniapp_id(value, platform_key) -> str | None:
+    """小程序 AppID in the format of the 承载平台 chosen (MINIAPP_PLATFORM_BY_KEY); an AppID of
+    another platform is named as such. ValueError for a platform key the form does not offer."""
+    platform = _lookup(MINIAPP_PLATFORM_BY_KEY, platform_key, "mini program platform")
+    text = _text(value)
+    message = _identifier_problem(text, "AppID")
+    if message:
+        return message
+    if re.fullmatch(platform.pattern, text):
+        return None
+    # Under 其他 a number is not called Baidu's: QQ 小程序 AppIDs, for one, are 10 digits too.
+    if platform.key != "other":
+        other = next((p for p in MINIAPP_PLATFORMS if p.key not in (platform.key, "other")
+                      and re.fullmatch(p.pattern, text)), None)
+        if other:
+            return f"这是{other.label}小程序的AppID（{other.mark}），承载平台选择的是{platform.label}"
+    return f"{platform.label}小程序的AppID应为{platform.format}，如 {platform.example}"
+
+
+# Stand-ins typed where the real name belongs, compared in lower case.
+_APP_PLACEHOLDERS = frozenset(PLACEHOLDER_NAMES) | {"test", "demo", "未命名", "untitled", "示例",
+                                                    "样例", "测试版", "新建"}
+# Generic words and a trailing number around a stand-in: 测试APP, Demo 2, 未命名小程序.
+_APP_NAME_NOISE = re.compile(r"(?i)(?:\s*(?:app|小程序|应用|软件))*[\s\d_-]*$")
+
+
+def check_app_name(value) -> str | None:
+    """APP名称 / 小程序名称: 2–30 characters with letters or 汉字, not a domain or URL,
+    not a stand-in such as 测试, test, demo or 未命名."""
+    name = _half_width(value)
+    message = _basic(name, "名称")
+    if message:
+        return message
+    if re.match(r"(?i)https?://|www\.", name) or _looks_like_domain(name):
+        return "名称不能是域名或网址，请填写APP或小程序的名称"
+    if not any(c.isalpha() for c in name):
+        return "名称不能只有数字或符号"
+    core = _APP_NAME_NOISE.sub("", name).lower()
+    if not core or core in _APP_PLACEHOLDERS:
+        return "请填写APP或小程序的真实名称，不能用“测试”“test”“demo”“未命名”这类代称"
+    if not 2 <= len(name) <= 30:
+        return f"名称应为2至30个字（当前{len(name)}个字）"
+    return None
+
+
+def check_intro(value, min_chars: int = 20, max_chars: int = 200) -> str | None:
+    """简介 / 功能介绍: min_chars to max_chars characters; a run of spaces or line breaks
+    counts as one, so pasted blank lines do not fill the minimum."""
+    text = re.sub(r"\s+", " ", _text(value))
+    message = _basic(text, "简介")
+    if message:
+        return message
+    if not min_chars <= len(text) <= max_chars:
+        return f"简介应为{min_chars}至{max_chars}个字（当前{len(text)}个字）"
+    return None
+
+
+_SDK_LABELS = ("SDK名称", "SDK提供方", "使用目的")
+_SDK_MAX_CHARS = 60
+
+
+def check_sdk(name, vendor, purpose) -> str | None:
+    """One row of the SDK list: empty, or all of name, vendor and purpose, each ≤ 60 characters."""
+    fields = list(zip(_SDK_LABELS, (_text(name), _text(vendor), _text(purpose))))
+    if not any(text for _, text in fields):
+        return None
+    missing = [label for label, text in fields if not text]
+    if missing:
+        return f"请填写{'、'.join(missing)}：每个SDK的名称、提供方和使用目的都要填写"
+    for label, text in fields:
+        message = _basic(text, label)
+        if message:
+            return message
+        if len(text) > _SDK_MAX_CHARS:
+            return f"{label}不能超过{_SDK_MAX_CHARS}个字（当前{len(text)}个字）"
+    return None
+
+
+_CHANNEL_URL = re.compile(r"(?i)https?://[^\s/?#.]+(?:\.[^\s/?#.]+)+(?:[/?#]\S*)?")
+
+
+def check_channel(value) -> str | None:
+    """One 分发渠道 / 应用市场 line: 2–60 characters, a store's name or an http(s) address."""
+    text = _half_width(value)
+    message = _basic(text, "分发渠道")
+    if message:
+        return message
+    if not 2 <= len(text) <= 60:
+        return f"分发渠道应为2至60个字（当前{len(text)}个字）"
+    if "://" in text or re.match(r"(?i)www\.", text) or _looks_like_domain(text):
+        if not _CHANNEL_URL.fullmatch(text):
+            return "分发渠道的网址应以 http:// 或 https:// 开头，如 https://appgallery.huawei.com"
+        return None
+    if not any(c.isalpha() for c in text):
+        return "请填写应用市场的名称（如 华为应用市场）或下载网址"
+    return None
+
+
+# ---------------------------------------------------------------------------
 # Uploaded images
 # ---------------------------------------------------------------------------
 
@@ -1220,6 +1549,24 @@ def _example_icp(example: str) -> str | None:
     context, number = _split_context(example, _ICP_CONTEXTS, "网站")
     return check_icp_number(number, kind=_ICP_CONTEXTS[context])
 
+
+def _example_on_platform(platforms, check: Callable[[str, str], str | None]):
+    """An example check for "平台：value" examples; no known prefix means the first platform."""
+    keys = {platform.label: platform.key for platform in platforms}
+
+    def example_check(example: str) -> str | None:
+        label, value = _split_context(example, keys, platforms[0].label)
+        return check(value, keys[label])
+    return example_check
+
+
+def _example_fingerprint(example: str) -> str | None:
+    algo, value = _split_context(example, _FINGERPRINT_LENGTHS, "MD5")
+    return check_fingerprint(value, algo)
+
+
+EXAMPLE_PUBLIC_KEY = ("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEDdXlrbONi6moNq8hYy4SYYBuQnnpJwmEbqamg3bnVZss"
+                      "uC1YadEog7Xd7LA+Gz0+srOOAybum2ry/bczGBB45g==")
 
 RULES: list[Rule] = [
     Rule("id_number", "居民身份证号码",
@@ -1381,8 +1728,61 @@ RULES: list[Rule] = [
          good=["京ICP备12345678号", "京ICP备12345678号-1", "浙ICP备2021012345号-2",
                "黔ICP备12345678号-1", "APP：浙ICP备20018325号-12A", "小程序：京ICP备2021012345号-3X"],
          bad=["京ICP证12345678号", "京ICP备12345678", "京公网安备11010502030143号",
-              "港ICP备12345678号", "APP：浙ICP备20018325号-12", "浙ICP备20018325号-12A"],
+              "港ICP备12345678号", "APP：浙ICP备20018325号-12", "浙ICP备20018325号-12A",
+              "小程序：京ICP备2021012345号-3", "小程序：京ICP备2021012345号-3A"],
          check=_example_icp),
+    Rule("package_name", "APP包名",
+         "按APP的平台填写应用标识。安卓填包名，至少两段，各段以英文字母开头，只用字母、数字和下划线，"
+         "用点隔开，不超过255个字符，某一段也不能是Java关键字（如 new）；iOS填Bundle ID，只用字母、数字、"
+         "连字符和点，至少两段，不超过155个字符；鸿蒙填包名（bundleName），以字母开头，只用字母、数字、"
+         "下划线和点，至少三段，7至128个字符；Linux和其他平台填包名或应用标识，只用字母、数字、点、下划线"
+         "和连字符，不超过128个字符。都不能有空格，也不能用全角字符（如“ｃｏｍ．”）。"
+         "示例格式：“平台：包名”（不写平台即安卓）。",
+         good=["安卓：com.example.lvyou", "安卓：cn.gov.zj.ls_bsdt", "iOS：com.example.LvYou-iOS",
+               "鸿蒙：com.example.lvyou", "Linux：lvyou-client"],
+         bad=["安卓：com.example lvyou", "安卓：lvyou", "安卓：com.example.1lvyou", "安卓：com.example.new",
+              "安卓：ｃｏｍ．example.lvyou", "iOS：com.example.lv_you", "鸿蒙：com.lvyou", "安卓：com..lvyou"],
+         check=_example_on_platform(APP_PLATFORMS, check_package_name)),
+    Rule("fingerprint", "签名证书指纹",
+         "安卓APP填写签名证书的MD5指纹（32位十六进制字符），iOS填SHA-1指纹（40位），鸿蒙、Linux和其他平台填"
+         "SHA-256指纹（64位）。大小写均可，每两位之间可用冒号或空格分隔，如 keytool 显示的“AB:CD:…”。"
+         "示例格式：“算法：指纹”（不写算法即MD5）。",
+         good=[f"MD5：{APP_PLATFORMS[0].fingerprint_example}", "MD5：d5 e9 04 26 18 cf 05 24 56 41 54 34 4a 76 d7 95",
+               f"SHA-1：{APP_PLATFORMS[1].fingerprint_example}", f"SHA-256：{_SHA256_EXAMPLE}"],
+         bad=["MD5：D5:E9:04:26:18:CF:05:24:56:41:54:34:4A:76:D7:9",
+              "SHA-1：25:69:A5:74:1D:AF:C2:DC:0D:22:B6:DB:74:12:34:73:67:BE:FD:5B:0",
+              f"MD5：{APP_PLATFORMS[1].fingerprint_example}", "MD5：G5:E9:04:26:18:CF:05:24:56:41:54:34:4A:76:D7:95",
+              "MD5：D:5E9:04:26:18:CF:05:24:56:41:54:34:4A:76:D7:95"],
+         check=_example_fingerprint),
+    Rule("public_key", "签名证书公钥",
+         "填写APP签名证书的公钥：十六进制（128至4096位，空格和冒号不计）或Base64格式，可以连同"
+         "“-----BEGIN PUBLIC KEY-----”和“-----END PUBLIC KEY-----”两行一起粘贴；解码后应为64至2048字节。"
+         "不要填写私钥，也不要填写整个证书。",
+         good=[EXAMPLE_PUBLIC_KEY, f"-----BEGIN PUBLIC KEY----- {EXAMPLE_PUBLIC_KEY} -----END PUBLIC KEY-----"],
+         bad=["MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE", "3059301306072A8648CE3D0201",
+              f"-----BEGIN PRIVATE KEY----- {EXAMPLE_PUBLIC_KEY} -----END PRIVATE KEY-----",
+              "见签名证书附件"],
+         check=check_public_key),
+    Rule("miniapp_id", "小程序AppID",
+         "按小程序的承载平台填写AppID：微信为wx加16位小写十六进制字符，支付宝为以20开头的16位数字，"
+         "百度为8至10位数字，抖音为tt加16位小写十六进制字符，快手为ks加15至20位数字，其他平台为1至64位"
+         "英文字母、数字、下划线或连字符。不能有空格或全角字符；填了别的平台的AppID时系统会提示。"
+         "示例格式：“平台：AppID”（不写平台即微信）。",
+         good=[f"{p.label}：{p.example}" for p in MINIAPP_PLATFORMS],
+         bad=["微信：tt1a2b3c4d5e6f7a8b", "支付宝：wx1234567890abcdef", "微信：wx 1234567890abcdef",
+              "微信：wx1234567890ABCDEF", "抖音：tt12345", "快手：ks12345"],
+         check=_example_on_platform(MINIAPP_PLATFORMS, check_miniapp_id)),
+    Rule("app_name", "APP和小程序名称",
+         "填写APP或小程序上线使用的名称，2至30个字，须含有汉字或字母，不能只有数字或符号，不能填域名或网址，"
+         "也不能用“测试”“test”“demo”“未命名”这类代称。",
+         good=["丽水旅游", "莲都智慧停车", "LvYou Guide", "丽水公交2"],
+         bad=["测试", "demo", "Demo App", "未命名小程序", "www.lsly.cn", "lsly.cn", "123456", "游"],
+         check=check_app_name),
+    Rule("intro", "APP和小程序简介",
+         "简介（功能介绍）写明APP或小程序提供的服务和主要功能，20至200个字；连续的空格和换行只算一个字。",
+         good=["提供丽水市景点介绍、门票预订、酒店查询和旅游线路推荐等服务。"],
+         bad=["丽水旅游APP", "旅游            服务            介绍"],
+         check=check_intro),
     Rule("control_chars", "不可见的控制字符",
          "每一栏都不能含有不可见的控制字符，如从其他系统复制来的空字符NUL、ESC（示例中用␀、␛等符号表示"
          "这些看不见的字符）；多行文本框可以换行（␊、␍）和使用制表符（␉），单行输入框不能。"
