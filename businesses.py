@@ -10,8 +10,8 @@ new service kind subclasses NewFiling/ChangeFiling/CancelFiling and names its
 target and number kind), plus a flow in wizard/ when it is filed through steps.
 """
 import models
-from models import (BUSINESSES, Application, Domain, Draft, ImportedSite, RecordSequence, Service, Subject,
-                    TransitionError)
+from models import (BUSINESSES, Application, Domain, Draft, ImportedSite, RecordSequence, Service, ServiceKey,
+                    Subject, TransitionError, Upload)
 
 
 class Business:
@@ -113,7 +113,7 @@ class CancelSubject(Business):
         application.subject.finish_cancel(False)
 
 
-# -- Filings of a service (website now; APP, 小程序 … are declared the same way) --------------
+# -- Filings of a service: website, APP, 小程序 (应用市场, 服务商 … are declared the same way) -----
 
 class Filing(Business):
     """A business about a filed service of kind target."""
@@ -128,6 +128,16 @@ class Filing(Business):
         return {"name": filed["site_name"], "domain": filed["domains"][0],
                 "interactive": filed.get("interactive", False)}
 
+    @staticmethod
+    def keys(filed):
+        """What else the service holds besides domains (package names, an AppID)."""
+        return []
+
+    @staticmethod
+    def pictures(filed):
+        """Ids of the owner's uploaded pictures the filing names."""
+        return []
+
     def still_possible(self, application):
         subject, service = application.subject, application.service
         if subject.status in (Subject.CANCELLING, Subject.CANCELLED):
@@ -138,10 +148,12 @@ class Filing(Business):
         if self.needs_filed_service and service.status != Service.FILED:
             raise TransitionError(f"{service.kind_label}当前状态为“{service.status}”，不能通过，请退回")
         if self.filing:
-            taken = [host for host in application.data["filed"]["domains"]
-                     if Service.blocking(host, subject, self.target, exclude=service) is not None]
-            if taken:
-                raise TransitionError(f"域名{'、'.join(taken)}已被其他{service.kind_label}备案，请退回")
+            filed = application.data["filed"]
+            for held, values, what in ((Domain, filed.get("domains", []), "域名"),
+                                       (ServiceKey, self.keys(filed), "标识")):
+                taken = [v for v in values if Service.blocking(v, subject, self.target, exclude=service, held=held)]
+                if taken:
+                    raise TransitionError(f"{what}{'、'.join(taken)}已被其他备案使用，请退回")
 
 
 class WizardFiling(Filing):
@@ -152,13 +164,19 @@ class WizardFiling(Filing):
 
     def review_days(self, application):
         """即审即办 (0) for a non-interactive filing where the bureau offers it, the bureau's own
-        limit for interactive ones, else its general limit."""
+        limit for interactive ones, else its limit for this 业务类型 (or its general one)."""
         bureau = application.bureau
         if not application.service_id:
             return super().review_days(application)
         if application.data.get("filed", {}).get("interactive", application.service.interactive):
             return bureau.interactive_review_days
         return 0 if bureau.instant_approval else super().review_days(application)
+
+    def _ask(self, service, application, filed):
+        """The filing asks for its domains and keys, and names its pictures as the service's."""
+        Domain.ask(service, application, filed.get("domains", []))
+        ServiceKey.ask(service, application, self.keys(filed))
+        Upload.claim_for(service, self.pictures(filed))
 
     def _draft_again(self, application, values, **links):
         Draft.create(owner=application.owner, kind=self.kind, subject=application.subject,
@@ -170,6 +188,7 @@ class NewFiling(WizardFiling):
 
     issues_number_hint = "通过后即核发公安备案号"
     facts_title = "公安机关登记的信息"
+    number_kind = RecordSequence.WEBSITE   # every kind's number has the website format (digits 7–8 "02")
 
     def file(self, subject, data, service=None, attachment=None, bureau=None):
         filed = data["filed"]
@@ -177,7 +196,7 @@ class NewFiling(WizardFiling):
             service = Service.create(kind=self.target, owner=subject.owner_id, subject=subject, data=filed,
                                      **self.columns(filed))
             application = super().file(subject, data, service=service, bureau=bureau)
-            Domain.ask(service, application, filed["domains"])
+            self._ask(service, application, filed)
         return application
 
     def approve(self, application):
@@ -196,12 +215,14 @@ class NewFiling(WizardFiling):
     def give_back(self, application, values):
         self._draft_again(application, values, imported=values.get("imported"))
         if application.service_id:
-            # Never filed: the service returns to the draft and leaves no row
-            # (an imported 未备案/认领 site waits for it again).
+            # Never filed: the service returns to the draft and leaves no row (its pictures stay
+            # the owner's; an imported 未备案/认领 site waits for it again).
             service_id, application.service = application.service_id, None
             Application.update(service=None).where(Application.id == application.id).execute()
             ImportedSite.update(service=None).where(ImportedSite.service == service_id).execute()
-            Domain.delete().where(Domain.service == service_id).execute()
+            Upload.update(service=None).where(Upload.service == service_id).execute()
+            for held in models.HELD:
+                held.delete().where(held.service == service_id).execute()
             Service.delete().where(Service.id == service_id).execute()
 
     def facts(self, application):
@@ -222,7 +243,7 @@ class ChangeFiling(WizardFiling):
     def file(self, subject, data, service=None, attachment=None, bureau=None):
         with models.db.atomic():
             application = super().file(subject, data, service=service, bureau=bureau)
-            Domain.ask(service, application, data["filed"]["domains"])
+            self._ask(service, application, data["filed"])
         return application
 
     def approve(self, application):
@@ -230,7 +251,8 @@ class ChangeFiling(WizardFiling):
                                          application)
 
     def give_back(self, application, values):
-        Domain.drop_request(application)
+        for held in models.HELD:
+            held.drop_request(application)
         self._draft_again(application, values, service=application.service)
 
 
@@ -243,17 +265,21 @@ class CancelFiling(Filing):
         application.service.cancel()
 
     def facts(self, application):
-        """What the applicant stated and what the closed-site check found."""
+        """What the applicant stated and, for a website, what the closed-site check found."""
         service, values = application.service, application.data
-        return [(service.kind_label, f"{service.name}（{service.domain}）"), ("公安备案号", service.record_number),
-                ("网站负责人", values.get("leader_name", "")), ("注销原因", values.get("reason", "")),
-                ("网站首页检查", f"{values.get('site_check', '')}（{values.get('site_checked_at', '')}）")]
+        rows = [(service.kind_label, f"{service.name}（{service.domain}）" if service.domain else service.name),
+                ("公安备案号", service.record_number), (f"{service.kind_label}负责人", values.get("leader_name", "")),
+                ("注销原因", values.get("reason", ""))]
+        if "site_check" in values:
+            rows.append(("网站首页检查", f"{values['site_check']}（{values.get('site_checked_at', '')}）"))
+        return rows
 
+
+# -- 网站 ---------------------------------------------------------------------------------
 
 @BUSINESSES.register
 class NewWebsite(NewFiling):
     kind = Application.NEW_WEBSITE
-    number_kind = RecordSequence.WEBSITE
 
 
 @BUSINESSES.register
@@ -273,3 +299,72 @@ class ChangeWebsite(ChangeFiling):
 class CancelWebsite(CancelFiling):
     kind = Application.CANCEL_WEBSITE
     facts_title = "注销网站"
+
+
+# -- APP -------------------------------------------------------------------------------------
+
+class AppKind:
+    """What an APP filing puts in the service's columns and holds: its domains and package names."""
+
+    target = Service.APP
+
+    @staticmethod
+    def columns(filed):
+        return {"name": filed["app_name"], "domain": (filed.get("domains") or [""])[0],
+                "interactive": filed.get("interactive", False)}
+
+    @staticmethod
+    def keys(filed):
+        return [platform["package"] for platform in filed.get("platforms", {}).values()]
+
+    @staticmethod
+    def pictures(filed):
+        return [filed["icon"], *filed.get("screenshots", [])] if filed.get("icon") else filed.get("screenshots", [])
+
+
+@BUSINESSES.register
+class NewApp(AppKind, NewFiling):
+    kind = Application.NEW_APP
+
+
+@BUSINESSES.register
+class ChangeApp(AppKind, ChangeFiling):
+    kind = Application.CHANGE_APP
+
+
+@BUSINESSES.register
+class CancelApp(AppKind, CancelFiling):
+    kind = Application.CANCEL_APP
+    facts_title = "注销APP"
+
+
+# -- 小程序 -----------------------------------------------------------------------------------
+
+class MiniappKind:
+    """A 小程序 holds its AppID; it has no domains."""
+
+    target = Service.MINIAPP
+
+    @staticmethod
+    def columns(filed):
+        return {"name": filed["miniapp_name"], "domain": "", "interactive": filed.get("interactive", False)}
+
+    @staticmethod
+    def keys(filed):
+        return [filed["appid"]]
+
+
+@BUSINESSES.register
+class NewMiniapp(MiniappKind, NewFiling):
+    kind = Application.NEW_MINIAPP
+
+
+@BUSINESSES.register
+class ChangeMiniapp(MiniappKind, ChangeFiling):
+    kind = Application.CHANGE_MINIAPP
+
+
+@BUSINESSES.register
+class CancelMiniapp(MiniappKind, CancelFiling):
+    kind = Application.CANCEL_MINIAPP
+    facts_title = "注销小程序"

@@ -732,13 +732,14 @@ class Service(BaseModel):
             held.update(live=False).where(held.service == self).execute()
 
     @classmethod
-    def blocking(cls, domain, subject, kind, exclude=None):
-        """The service that keeps this subject from filing an exact host for a service of a kind,
-        or None: its own filing of that kind with the host (pending or filed), or another
-        subject's filing that has it in force. Another subject's pending filing blocks nobody
-        (the officer sees the conflict)."""
-        holders = (cls.select(cls, Domain.live).join(Domain, on=(Domain.service == cls.id))
-                   .where(Domain.domain == domain, cls.status != cls.CANCELLED))
+    def blocking(cls, value, subject, kind, exclude=None, held=None):
+        """The service that keeps this subject from filing a value (an exact host; with held=ServiceKey
+        a package name or AppID) for a service of a kind, or None: its own filing of that kind with
+        it (pending or filed), or another subject's filing that has it in force. Another subject's
+        pending filing blocks nobody (the officer sees the conflict)."""
+        held = held or Domain
+        holders = (cls.select(cls, held.live).join(held, on=(held.service == cls.id))
+                   .where(held.matching(value), cls.status != cls.CANCELLED))
         if exclude is not None:
             holders = holders.where(cls.id != exclude.id)
         for holder in holders.objects():
@@ -815,6 +816,8 @@ class Application(BaseModel):
     INTERVIEW, INSPECTION = "待面审", "待实地检查"
     NEW_SUBJECT, CHANGE_SUBJECT, CANCEL_SUBJECT = "新增主体", "变更主体", "注销主体"
     NEW_WEBSITE, CHANGE_WEBSITE, CANCEL_WEBSITE, CLAIM_WEBSITE = "新办网站", "变更网站", "注销网站", "网站认领"
+    NEW_APP, CHANGE_APP, CANCEL_APP = "新办APP", "变更APP", "注销APP"
+    NEW_MINIAPP, CHANGE_MINIAPP, CANCEL_MINIAPP = "新办小程序", "变更小程序", "注销小程序"
     STATUSES = (PENDING, INTERVIEW, INSPECTION, APPROVED, RETURNED, WITHDRAWN)
     OPEN = (PENDING, INTERVIEW, INSPECTION)
     WITHDRAW_WINDOW = timedelta(minutes=30)
@@ -970,6 +973,11 @@ class Held(BaseModel):
         raise NotImplementedError
 
     @classmethod
+    def matching(cls, value):
+        """The condition selecting rows that hold value."""
+        raise NotImplementedError
+
+    @classmethod
     def ask(cls, service, application, values):
         """A filing asks for values: rows that wait for the bureau's decision."""
         rows = [{**cls.columns(value), "kind": service.kind, "service": service.id, "application": application.id,
@@ -1004,6 +1012,10 @@ class Domain(Held):
     @classmethod
     def columns(cls, host):
         return {"domain": host, "registrable": domains.registrable(host)}
+
+    @classmethod
+    def matching(cls, host):
+        return cls.domain == host
 
     @classmethod
     def held(cls, hosts=None):
@@ -1041,6 +1053,10 @@ class ServiceKey(Held):
     @classmethod
     def columns(cls, value):
         return {"value": value}
+
+    @classmethod
+    def matching(cls, value):
+        return cls.value == value
 
 
 SERVICE_KEY_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS service_key_one_live_holder "

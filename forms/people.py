@@ -121,6 +121,10 @@ class PeopleBlocks:
             if block.same_as_subject.data and self.subject is not None:
                 block.fill_from(self.subject)
 
+    def people_data(self):
+        """{block: the person's fields} as a filing keeps them."""
+        return {name: {k: v for k, v in self[name].data.items() if k != "same_as_subject"} for name in self.BLOCKS}
+
     def same_person_warning(self):
         """Advice (not a refusal) when the 7×24 contact is the first block's person again."""
         if self.CONTACT is None:

@@ -15,8 +15,8 @@ from forms.imports import ImportedSiteForm, ImportForm
 from forms.people import PersonForm
 from forms.review import ReturnForm, ScheduleForm
 from forms.subject import AcceptTransferForm, CancelSubjectForm, SubjectForm, TransferForm
-from forms.website import (CancelWebsiteForm, FilingForm, WebsiteBasicForm, WebsiteNoticeForm,
-                           WebsitePeopleForm)
+from forms.filing import CancelServiceForm, FilingForm, NoticeForm
+from forms.website import WebsiteBasicForm, WebsitePeopleForm
 from tests.conftest import make_user
 from tests.factories import make_bureau, make_subject, unit_form
 from tests.test_wizard import BASIC, PEOPLE, start
@@ -28,7 +28,7 @@ PAGE_FORMS = [
     (ResetForm, {}), (VerifyMobileForm, {}), (SendCodeForm, {}), (BureauForm, {}), (OfficerForm, {}),
     (HolidayForm, {}), (ReturnForm, {}), (ScheduleForm, {}), (ImportForm, {}), (ImportedSiteForm, {}),
     (WebsiteBasicForm, {"subject": None}), (WebsitePeopleForm, {"subject": None}),
-    (WebsiteNoticeForm, {"subject": None}), (CancelWebsiteForm, {"website": SimpleNamespace(data={})}),
+    (NoticeForm, {"subject": None}), (CancelServiceForm, {"service": SimpleNamespace(data={})}),
 ]
 
 

@@ -8,7 +8,8 @@ import models
 from forms import rules
 from forms.people import ID_TYPES, LEADER_AS_PERSON, PersonForm, check_person_id, leader_as_person, people_form
 from forms.subject import SubjectForm
-from forms.website import FilingForm, WebsitePeopleForm
+from forms.filing import FilingForm
+from forms.website import WebsitePeopleForm
 from tests.factories import USCC, make_id, unit_form
 
 PERSON_FIELDS = ("same_as_subject", "name", "id_type", "id_number", "mobile", "office_phone", "email")

@@ -39,7 +39,7 @@ def site(client, app):
 
 
 def open_change(client, website):
-    response = client.post(f"/apply/website-change/for/{website.id}")
+    response = client.post(f"/websites/{website.id}/change")
     draft = models.Draft.get(models.Draft.kind == "变更网站")
     assert response.headers["Location"] == f"/apply/website-change/{draft.id}/basic"
     return draft, f"/apply/website-change/{draft.id}"
@@ -91,7 +91,7 @@ def test_change_is_refused_for_unfiled_sites_while_pending_and_for_others(client
     draft = models.Draft.get()
     client.post(f"/apply/website-change/{draft.id}/submit")
     # A second change (or a 注销) while one is pending: 存在审核中的单据.
-    response = client.post(f"/apply/website-change/for/{site.id}", follow_redirects=True)
+    response = client.post(f"/websites/{site.id}/change", follow_redirects=True)
     assert "存在审核中的单据" in response.get_data(as_text=True)
     assert client.get(f"/websites/{site.id}/cancel", follow_redirects=True).get_data(as_text=True).count(
         "存在审核中的单据") >= 1
@@ -99,12 +99,12 @@ def test_change_is_refused_for_unfiled_sites_while_pending_and_for_others(client
     # Not filed yet: no change.
     pending = models.Service.create(owner=site.owner, subject=site.subject, name="待审核的站", domain="b.cn")
     assert "只有已备案的网站才能变更或注销" in client.post(
-        f"/apply/website-change/for/{pending.id}", follow_redirects=True).get_data(as_text=True)
+        f"/websites/{pending.id}/change", follow_redirects=True).get_data(as_text=True)
     # Someone else's site: 404, and the menu cannot start a change flow either.
     client.logout()
     make_user("bob", mobile="13800001111")
     client.login("bob", "Secret2026x")
-    assert client.post(f"/apply/website-change/for/{site.id}").status_code == 404
+    assert client.post(f"/websites/{site.id}/change").status_code == 404
     assert client.get(f"/apply/website-change/{draft.id}/basic").status_code == 404
     assert client.get("/apply/website-change").status_code == 404
 

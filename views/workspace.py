@@ -109,17 +109,3 @@ def notices():
     rows = list(models.Notice.for_user(current_user.id).limit(200))
     models.Notice.mark_all_read(current_user.id)
     return render_template("workspace/notices.html", rows=rows)
-
-
-@bp.route("/websites/<int:website_id>")
-@role_required(models.User.APPLICANT)
-def website(website_id):
-    """我的网站 → 详情: the filing and, once filed, the badge HTML to put on the home page."""
-    site = models.Service.get_or_none(models.Service.id == website_id, models.Service.kind == models.Service.WEBSITE,
-                                      models.Service.owner == current_user.id) or abort(404)
-    badge = None
-    if site.status == models.Service.FILED:
-        badge = render_template("workspace/_badge.html", site=site,
-                                query_url=url_for("public.query", q=site.record_number, _external=True),
-                                icon_url=url_for("static", filename="beian-badge.png", _external=True))
-    return render_template("workspace/website.html", site=site, badge=badge, busy=site.change_problem())

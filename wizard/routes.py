@@ -77,26 +77,17 @@ def start(flow_name):
 
 
 def _open(flow, draft_query, subject, prefill, furthest, **links):
-    """Resume the user's draft of a site (one per site), else open one already filled in."""
+    """Resume the user's draft of a service (one per service), else open one already filled in."""
     draft = draft_query.first() or flow.open_draft(current_user.id, subject, prefill, furthest, **links)
     return finish(step_url(flow, draft, draft.step or flow.first_form_step.name))
 
 
-@bp.route("/website-change/for/<int:website_id>", methods=["POST"])
-@applicant_only
-def change_website(website_id):
-    """【变更】 of a filed site: the wizard opens with what is on record."""
-    website = models.Service.get_or_none(models.Service.id == website_id, models.Service.kind == models.Service.WEBSITE,
-                                         models.Service.owner == current_user.id) or abort(404)
-    problem = website.change_problem()
-    if problem:
-        flash(problem, "error")
-        return finish(url_for("workspace.website", website_id=website.id))
-    flow = _flow("website-change")
-    # The filed data is complete: every step counts as reached.
+def open_filing(flow, service):
+    """【变更】 of a filed service (checked by the caller): its flow opens with what is on record,
+    every step counting as reached."""
     return _open(flow, models.Draft.select().where(models.Draft.owner == current_user.id,
-                                                   models.Draft.kind == flow.kind, models.Draft.service == website),
-                 website.subject, flow.state(website.filing() or {}), flow.steps[-1].name, service=website)
+                                                   models.Draft.kind == flow.kind, models.Draft.service == service),
+                 service.subject, flow.state(service.filing() or {}), flow.steps[-1].name, service=service)
 
 
 @bp.route("/imported/<int:imported_id>", methods=["POST"])

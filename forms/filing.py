@@ -1,0 +1,328 @@
+"""What the step forms of every filed service share (website, APP, 小程序): the filing's context,
+the provider lookup, 前置审批 with a 文号 per item, held domains, pictures, 提示说明 and 注销."""
+import json
+
+from flask import current_app, url_for
+from flask_wtf.file import FileField
+from markupsafe import Markup, escape
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
+
+import divisions
+import models
+from forms import rules
+from forms.base import CheckboxList, Form, refresh_on_change, required, rule, strip
+from forms.people import LEADER_AS_PERSON
+from forms.subject import CodeField
+
+
+def lines(text):
+    """Non-empty lines of a text area, trimmed."""
+    return [line.strip() for line in (text or "").replace("；", "\n").replace(";", "\n").splitlines()
+            if line.strip()]
+
+
+def choices(items):
+    return [(item, item) for item in items]
+
+
+def interactive_reason(items):
+    """Why a service counts as 交互式, or None when it does not."""
+    if not items:
+        return None
+    return f"您选择了“{'、'.join(items)}”，属于交互式服务：提交后需到公安机关面审或接受实地检查。"
+
+
+class FilingForm(Form):
+    """A step form of a filing: knows the filing subject and, once filed, the service itself."""
+
+    needs_subject = True
+    kind_label = "网站"   # what 我的… calls the service in messages
+
+    def __init__(self, *args, subject=None, service=None, imported=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+        self.service = service
+        self.imported = imported  # the 未备案/认领 site being filed, whose domain is its own
+
+    @staticmethod
+    def ticked_check(ticked, check, *context):
+        """A validator that runs a rule only for a ticked item (an unticked item's fields are ignored)."""
+        def validator(_form, field):
+            message = check(field.data, *context) if ticked else None
+            if message:
+                raise StopValidation(message)
+        return validator
+
+    # -- domains: who may hold one --
+
+    def check_taken(self, domains):
+        """Refuse a domain this subject already files for a service of this kind, or another
+        subject holds in force (another subject's pending filing blocks nobody)."""
+        try:
+            wanted = [rules.normalize_domain(d) for d in domains]
+        except ValueError:
+            return
+        for domain, normal in zip(domains, wanted):
+            holder = models.Service.blocking(normal, self.subject, self.service_kind, exclude=self.service)
+            if holder is not None:
+                raise ValidationError(self.pointer(rules.domain_filed_message(domain), holder))
+
+    def check_key_taken(self, value, what):
+        """The same rule for a package name or an AppID."""
+        holder = models.Service.blocking(value, self.subject, self.service_kind, exclude=self.service,
+                                         held=models.ServiceKey)
+        if holder is not None:
+            raise ValidationError(self.pointer(f"此{what}（{value}）已备案", holder))
+
+    def pointer(self, message, holder):
+        """Say where the existing record is: the user's own 我的…, or the public query."""
+        if self.subject is not None and holder.subject_id == self.subject.id:
+            return message + f"（见【我的{holder.kind_label}】“{holder.name}”，状态：{holder.status}）"
+        message = message.replace("您已经申请过", f"已有{holder.kind_label}申请过")
+        return message + (f"（公安备案号 {holder.record_number}，可在【备案查询】中查看）"
+                          if holder.record_number else "（正在审核中）")
+
+
+def approval_fields():
+    """A 审批文号 and a 审批机关 field for each 前置审批 item (checked only when the item is ticked)."""
+    fields = {}
+    for approval in rules.PRE_APPROVALS:
+        fields[f"approval_{approval.key}_number"] = StringField(
+            f"{approval.item}·审批文号", filters=[strip], render_kw={"autocomplete": "off"},
+            description=f"{approval.licence}上的编号，如 {approval.example}")
+        fields[f"approval_{approval.key}_authority"] = StringField(
+            f"{approval.item}·审批机关", filters=[strip], description=f"如 {approval.authority}")
+    return fields
+
+
+class Approvals:
+    """前置审批: a form with a pre_approvals list and approval_fields() asks, for each ticked item,
+    its 文号 and 审批机关."""
+
+    def setup_approvals(self):
+        for approval in rules.PRE_APPROVALS:
+            number, authority = self.approval_fields(approval)
+            ticked = approval.item in (self.pre_approvals.data or [])
+            number.validators = [self.ticked_check(ticked, rules.check_approval_number, approval.item)]
+            authority.validators = [self.ticked_check(ticked, rules.check_approval_authority)]
+            number.summary_skip = authority.summary_skip = not ticked
+            number.flags.required = authority.flags.required = True
+
+    def approval_fields(self, approval):
+        """(文号 field, 审批机关 field) of a 前置审批 item."""
+        return self[f"approval_{approval.key}_number"], self[f"approval_{approval.key}_authority"]
+
+    def ticked_approvals(self):
+        """(item, 文号 field, 审批机关 field) of each ticked 前置审批 item, for the step and the filing."""
+        ticked = self.pre_approvals.data or []
+        return [(a.item, *self.approval_fields(a)) for a in rules.PRE_APPROVALS if a.item in ticked]
+
+    def approval_details(self):
+        """{item: {"number", "authority"}} of the ticked items, as the filing keeps them."""
+        return {item: {"number": number.data, "authority": authority.data}
+                for item, number, authority in self.ticked_approvals()}
+
+
+def provider_fields(which, title):
+    """The region, name and result fields of a 【查询…】 lookup (see Lookups)."""
+    return {f"{which}_region": SelectField(f"{title[:3]}所属地区", validate_choice=False),
+            f"{which}_query": StringField(f"{title[:3]}名称", filters=[strip])}
+
+
+class Lookups:
+    """【查询网络接入服务商】 …: LOOKUPS = {which: (Provider kind, target field)}."""
+
+    LOOKUPS = {}
+
+    def setup_lookups(self):
+        provinces = [("", "请选择")] + [(d.code, d.name) for d in divisions.table().provinces()]
+        for which in self.LOOKUPS:
+            self[f"{which}_region"].choices = provinces
+            self[f"{which}_region"].summary_skip = self[f"{which}_query"].summary_skip = True
+
+    def lookups_search_as_you_type(self, url):
+        for which in self.LOOKUPS:
+            search = {"hx-post": url, "hx-vals": json.dumps({"action": f"lookup_{which}"}),
+                      "hx-swap": "none", "hx-select-oob": f"#found-{which}"}
+            self[f"{which}_query"].render_kw = {**search, "hx-trigger": "input changed delay:500ms",
+                                                "autocomplete": "off"}
+            self[f"{which}_region"].render_kw = {**search, "hx-trigger": "change"}
+
+    def lookup(self, which):
+        """Providers of a kind matching the typed name in the chosen region (required)."""
+        kind, _target = self.LOOKUPS[which]
+        region, query = self[f"{which}_region"], self[f"{which}_query"]
+        if not region.data:
+            region.errors = ["请先选择所属地区"]
+            return None
+        problem = rules.check_control_chars(query.data)
+        if problem:
+            query.errors = [problem]
+            return None
+        found = models.Provider.select().where(models.Provider.kind == kind,
+                                               models.Provider.region_code.startswith(region.data[:2]))
+        if query.data:
+            found = found.where(models.Provider.name.contains(query.data))
+        return list(found.order_by(models.Provider.name).limit(20))
+
+    def pick(self, which, provider_id):
+        """【选择】: fill the provider field from a looked-up provider."""
+        kind, target = self.LOOKUPS[which]
+        provider = models.Provider.get_or_none(models.Provider.id == provider_id, models.Provider.kind == kind)
+        if provider:
+            self[target].data = provider.name
+        return provider
+
+
+def check_ip_lines(text):
+    """The first broken line of an IP text area, or None."""
+    for line in lines(text):
+        message = rules.check_ip_line(line)
+        if message:
+            return message
+    return None
+
+
+# -- Pictures inside a step (an APP's icon and screenshots) ------------------------------------
+
+class PictureWidget:
+    """The pictures kept (each a ticked box with its thumbnail: untick to remove) and a file input
+    for more; the file input carries the field's id, so the label points at it."""
+
+    def __call__(self, field, **kwargs):
+        kept = [Markup('<li><label class="check"><input type="checkbox" name="{name}" value="{id}" checked> '
+                       '<img src="{src}" alt="{alt}{n}" width="64" height="64"> 保留</label></li>').format(
+                    name=field.name, id=upload_id, src=url_for("workspace.upload", upload_id=upload_id),
+                    alt=field.label.text, n=number)
+                for number, upload_id in enumerate(field.data or [], 1)]
+        attributes = {k: v for k, v in kwargs.items() if v is not False and not k.startswith("hx-")}
+        attributes.update(id=field.id, name=f"{field.name}_file", type="file", accept="image/jpeg,image/png")
+        if field.most > 1:
+            attributes["multiple"] = True
+        html = " ".join(escape(k.replace("_", "-")) if v is True else Markup('{}="{}"').format(k.replace("_", "-"), v)
+                        for k, v in attributes.items())
+        listing = Markup('<ul class="pictures">{}</ul>').format(Markup("").join(kept)) if kept else ""
+        return Markup("{}<input {}> <button type=\"submit\" name=\"action\" value=\"upload\" formnovalidate>"
+                      "上传</button>").format(listing, Markup(html))
+
+
+class PictureList(SelectMultipleField):
+    """Uploaded pictures of a filing, kept as the owner's Upload ids: least…most of them, each a
+    verified JPEG/PNG of at most max_kb (None: the platform's UPLOAD_MAX_KB) when it arrived."""
+
+    widget = PictureWidget()
+
+    def __init__(self, label, least, most, purpose, max_kb=None, **kwargs):
+        super().__init__(label, validate_choice=False, **kwargs)
+        self.least, self.most, self.purpose, self.max_kb = least, most, purpose, max_kb
+
+    def limit_kb(self):
+        return self.max_kb or current_app.config["UPLOAD_MAX_KB"]
+
+    def pre_validate(self, form):
+        count = len(self.data or [])
+        owner = form.subject.owner_id if form.subject is not None else None
+        mine = models.Upload.select().where(models.Upload.id.in_([int(v) for v in self.data or [] if v.isdigit()]),
+                                            models.Upload.owner == owner, models.Upload.purpose == self.purpose)
+        if count != mine.count():
+            raise StopValidation("图片已失效，请重新上传")
+        if count < self.least:
+            raise StopValidation(f"请上传{self.label.text}" + (f"（{self.least}至{self.most}张，当前{count}张）"
+                                                             if self.most > 1 else ""))
+        if count > self.most:
+            raise StopValidation(f"{self.label.text}最多{self.most}张（当前{count}张），请取消勾选多余的图片")
+
+
+class Pictures:
+    """A step form with PictureList fields takes the files posted beside them (take_uploads)."""
+
+    upload_problems = None
+
+    def picture_fields(self):
+        return [field for field in self if isinstance(field, PictureList)]
+
+    def take_uploads(self, files, owner, folder):
+        """Check, re-encode and store each posted picture, adding it to its field; a refused file
+        leaves a message for that field. Return {field name: [ids]} for the draft."""
+        self.upload_problems, kept = {}, {}
+        for field in self.picture_fields():
+            for storage in files.getlist(f"{field.name}_file"):
+                if not getattr(storage, "filename", ""):
+                    continue
+                data = storage.read(field.limit_kb() * 1024 + 1)
+                problem = rules.check_image(data, field.limit_kb())
+                if problem:
+                    self.upload_problems[field.name] = f"{storage.filename[:40]}：{problem}"
+                    continue
+                upload = models.Upload.store(owner, field.purpose, *rules.reencode_image(data), folder)
+                field.data = [*(field.data or []), str(upload.id)]
+            kept[field.name] = list(field.data or [])
+        return kept
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for name, problem in (self.upload_problems or {}).items():
+            self[name].errors = [*self[name].errors, problem]
+            valid = False
+        return valid
+
+
+# -- 提示说明 and 注销 ---------------------------------------------------------------------------
+
+class NoticeForm(FilingForm):
+    """【提示说明】: the applicant confirms the security protection notice."""
+
+    agree = BooleanField("我已阅读信息网络安全保护方案")
+
+    def validate_agree(self, field):
+        if not field.data:
+            raise ValidationError("请先阅读并勾选“我已阅读信息网络安全保护方案”")
+
+
+class CancelServiceForm(Form):
+    """注销: the service has stopped; its 负责人 confirms with an SMS code; why; an optional picture."""
+
+    closed = BooleanField("我确认已停止服务", validators=[InputRequired("请确认已停止服务")])
+    leader_name = StringField("负责人姓名", filters=[strip], validators=[required("负责人姓名")])
+    leader_mobile = StringField("负责人手机号码", filters=[strip], validators=[
+        required("负责人手机号码"), rule(rules.check_mobile)], render_kw={"inputmode": "tel"},
+        description="验证码将发送至备案登记的负责人手机")
+    code = CodeField()
+    reason = TextAreaField("注销原因", filters=[strip], validators=[
+        required("注销原因"), Length(max=300, message="注销原因不超过300字")], render_kw={"rows": 3})
+    attachment = FileField("附件", description="选填：如停止服务的说明或截图，JPG或PNG格式")
+
+    field_order = ("closed", "leader_name", "leader_mobile", "code", "reason", "attachment")
+    # What "stopped" means for each kind, in the platform's words.
+    STOPPED = {models.Service.WEBSITE: ("我确认网站已关闭，首页已无法访问",
+                                        "请确认网站已关闭；网站仍在运行的，请先关闭网站再申请注销"),
+               models.Service.APP: ("我确认APP已停止运营，并已从各应用市场下架", "请确认APP已停止运营并已下架"),
+               models.Service.MINIAPP: ("我确认小程序已停止服务，并已在承载平台注销或下线",
+                                        "请确认小程序已停止服务")}
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self.leader = service.data.get("people", {}).get("owner", {})
+        label = models.Service.KINDS.get(getattr(service, "kind", models.Service.WEBSITE), "网站")
+        confirm, refused = self.STOPPED.get(getattr(service, "kind", models.Service.WEBSITE), self.STOPPED["website"])
+        self.closed.label.text = confirm
+        self.closed.validators = [InputRequired(refused)]
+        for name, words in (("leader_name", "姓名"), ("leader_mobile", "手机号码")):
+            self[name].label.text = f"{label}负责人{words}"
+            self[name].validators = [required(f"{label}负责人{words}"), *self[name].validators[1:]]
+        self.leader_mobile.description = f"验证码将发送至备案登记的{label}负责人手机"
+        self.kind_label = label
+
+    def _filed(self, field):
+        """What the filing holds for a leader_* field, in the 负责人 block."""
+        return self.leader.get(LEADER_AS_PERSON[field.name], "")
+
+    def validate_leader_name(self, field):
+        if rules.normalize_person_name(field.data) != self._filed(field):
+            raise ValidationError(f"与备案登记的{self.kind_label}负责人姓名不一致")
+
+    def validate_leader_mobile(self, field):
+        if rules.normalize_mobile(field.data) != rules.normalize_mobile(self._filed(field)):
+            raise ValidationError(f"与备案登记的{self.kind_label}负责人手机号码不一致")
