@@ -251,9 +251,13 @@ class ChangeFiling(WizardFiling):
                                          application)
 
     def give_back(self, application, values):
+        service = application.service
         for held in models.HELD:
             held.drop_request(application)
-        self._draft_again(application, values, service=application.service)
+        # Pictures new with the change go back to the draft; those in force stay the service's.
+        Upload.update(service=None).where(Upload.service == service,
+                                          Upload.id.not_in(self.pictures(service.data) or [0])).execute()
+        self._draft_again(application, values, service=service)
 
 
 class CancelFiling(Filing):

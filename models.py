@@ -705,7 +705,7 @@ class Service(BaseModel):
 
     def domains(self):
         """The exact hosts the service has in force (or asks for while pending), in filed order."""
-        return self.data.get("domains", [self.domain])
+        return self.data.get("domains", [self.domain] if self.domain else [])
 
     def put_in_force(self, filed, columns, application):
         """Approved data (first filing or 变更) becomes the record: columns, data and domains."""

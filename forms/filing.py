@@ -217,6 +217,9 @@ class PictureList(SelectMultipleField):
         super().__init__(label, validate_choice=False, **kwargs)
         self.least, self.most, self.purpose, self.max_kb = least, most, purpose, max_kb
 
+    def summary_text(self):
+        return f"{len(self.data or [])}张图片" if self.data else "—"
+
     def limit_kb(self):
         return self.max_kb or current_app.config["UPLOAD_MAX_KB"]
 

@@ -108,7 +108,7 @@ def user(app):
 
 # -- Shared actors and rows (a valid subject under the 丽水 bureau, its officer, a filed site) --
 
-from tests.factories import make_bureau, make_subject, website_steps  # noqa: E402
+from tests.factories import app_steps, make_bureau, make_subject, miniapp_steps, website_steps  # noqa: E402
 from wizard.engine import FLOWS  # noqa: E402
 
 APPLICANT_PASSWORD = "Secret2026x"
@@ -159,6 +159,26 @@ def filed_site(app, applicant, officer):
     site = models.Service.get_by_id(application.service_id)
     assert site.status == models.Service.FILED and site.record_number
     return site
+
+
+def _filed(app, officer, flow_kind, subject, steps):
+    application = file_through_flow(app, FLOWS[flow_kind], subject, steps)
+    application.decide(True, reviewer=officer.user.id)
+    service = models.Service.get_by_id(application.service_id)
+    assert service.status == models.Service.FILED and service.record_number
+    return service
+
+
+@pytest.fixture
+def filed_app(app, applicant, officer):
+    """The applicant's 已备案 APP 丽水山居旅游 (com.lsly.lvyou, api.lsly.cn), filed and approved."""
+    return _filed(app, officer, models.Application.NEW_APP, applicant.subject, app_steps(applicant.user.id))
+
+
+@pytest.fixture
+def filed_miniapp(app, applicant, officer):
+    """The applicant's 已备案 微信小程序 丽水山居旅游 (wx1234567890abcdef), filed and approved."""
+    return _filed(app, officer, models.Application.NEW_MINIAPP, applicant.subject, miniapp_steps())
 
 
 @pytest.fixture

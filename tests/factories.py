@@ -1,5 +1,6 @@
 """Builders of valid filing data and rows, shared by unit and browser tests."""
 import datetime
+import secrets
 import io
 
 from PIL import Image
@@ -104,6 +105,53 @@ def website_people():
     return {**website_person("owner", "张建国", 123, "13905781234"),
             **website_person("security", "李秀英", 456, "13905782222"),
             **website_person("emergency", "王建华", 789, "13905783333")}
+
+
+def app_pictures(owner):
+    """An icon and three screenshots the owner uploaded (rows only: filing checks whose they are)."""
+    def one(purpose):
+        return str(models.Upload.create(owner=owner, purpose=purpose, stored_name=secrets.token_hex(8) + ".png",
+                                        content_type="image/png", size=1, sha256="0").id)
+    return one("app_icon"), [one("app_screenshot") for _ in range(3)]
+
+
+APP_FINGERPRINT = "D5:E9:04:26:18:CF:05:24:56:41:54:34:4A:76:D7:95"
+APP_PUBLIC_KEY = "3082010a0282010100" + "c3a1" * 64 + "0203010001"
+
+
+def app_basic(owner, domain="api.lsly.cn", name="丽水山居旅游", package="com.lsly.lvyou", **changes):
+    """【APP基本信息】 of a non-interactive Android APP using domain."""
+    icon, shots = app_pictures(owner)
+    raw = {"app_name": [name], "icon": [icon], "screenshots": shots,
+           "intro": ["提供丽水山居民宿预订、景点导览和旅游资讯查询服务的手机应用。"], "platforms": ["android"],
+           "platform_android_package": [package], "platform_android_public_key": [APP_PUBLIC_KEY],
+           "platform_android_fingerprint": [APP_FINGERPRINT],
+           "sdks-0-name": ["个推推送SDK"], "sdks-0-vendor": ["每日互动股份有限公司"], "sdks-0-purpose": ["消息推送"],
+           "channels": ["华为应用市场\n小米应用商店"], "domains": [domain], "ips": ["47.96.1.10"],
+           "access_provider": ["阿里云计算有限公司"], "user_count": ["1万以下"], "languages": ["中文简体"],
+           "icp_number": ["浙ICP备20018325号-12A"]}
+    raw.update(changes)
+    return raw
+
+
+def app_steps(owner, domain="api.lsly.cn", name="丽水山居旅游", **changes):
+    """Every step of the APP flows, filled in and valid."""
+    return {"basic": app_basic(owner, domain, name, **changes), "people": website_people(), "notice": {"agree": ["y"]}}
+
+
+def miniapp_basic(name="丽水山居旅游", appid="wx1234567890abcdef", **changes):
+    """【小程序基本信息】 of a non-interactive WeChat 小程序."""
+    raw = {"platform": ["wechat"], "appid": [appid], "miniapp_name": [name], "content_types": ["旅游出行"],
+           "pre_approvals": ["以上都不涉及"], "intro": ["提供丽水山居民宿预订和景点导览服务的微信小程序。"],
+           "icp_number": ["浙ICP备20018325号-3X"]}
+    raw.update(changes)
+    return raw
+
+
+def miniapp_steps(name="丽水山居旅游", **changes):
+    """Every step of the 小程序 flows, filled in and valid."""
+    return {"basic": miniapp_basic(name, **changes), "people": website_person("owner", "张建国", 123, "13905781234"),
+            "notice": {"agree": ["y"]}}
 
 
 def website_steps(domain="lsly.cn", name="丽水山居旅游网"):

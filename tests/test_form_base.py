@@ -15,6 +15,7 @@ from forms.imports import ImportedSiteForm, ImportForm
 from forms.people import PersonForm
 from forms.review import ReturnForm, ScheduleForm
 from forms.subject import AcceptTransferForm, CancelSubjectForm, SubjectForm, TransferForm
+from forms.app import AppBasicForm, AppPeopleForm, MiniappBasicForm, MiniappPeopleForm, SdkRow
 from forms.filing import CancelServiceForm, FilingForm, NoticeForm
 from forms.website import WebsiteBasicForm, WebsitePeopleForm
 from tests.conftest import make_user
@@ -28,7 +29,8 @@ PAGE_FORMS = [
     (ResetForm, {}), (VerifyMobileForm, {}), (SendCodeForm, {}), (BureauForm, {}), (OfficerForm, {}),
     (HolidayForm, {}), (ReturnForm, {}), (ScheduleForm, {}), (ImportForm, {}), (ImportedSiteForm, {}),
     (WebsiteBasicForm, {"subject": None}), (WebsitePeopleForm, {"subject": None}),
-    (NoticeForm, {"subject": None}), (CancelServiceForm, {"service": SimpleNamespace(data={})}),
+    (NoticeForm, {"subject": None}), (AppBasicForm, {"subject": None}), (MiniappBasicForm, {"subject": None}),
+    (SdkRow, {}), (AppPeopleForm, {"subject": None}), (MiniappPeopleForm, {"subject": None}), (CancelServiceForm, {"service": SimpleNamespace(data={})}),
 ]
 
 

@@ -82,15 +82,21 @@ class WizardState:
 
 
 def raw_from_post(form_class, formdata, context):
-    """The posted values of one step's fields, every value kept (checkbox lists too)."""
-    names = {field.name for field in _fields(form_class(formdata=None, meta={"csrf": False}, **context))}
-    return {name: formdata.getlist(name) for name in formdata if name in names}
+    """The posted values of one step's fields, every value kept (checkbox lists too, and every
+    row of a repeatable list)."""
+    empty = form_class(formdata=None, meta={"csrf": False}, **context)
+    names = {field.name for field in _fields(empty)}
+    rows = tuple(f"{field.name}-" for field in empty if field.type == "FieldList")
+    return {name: formdata.getlist(name) for name in formdata if name in names or (rows and name.startswith(rows))}
 
 
 def _fields(form):
-    """Every leaf field of a form, descending into FormFields."""
+    """Every leaf field of a form, descending into FormFields and the rows of FieldLists."""
     for field in form:
-        if field.type == "FormField":
+        if field.type == "FieldList":
+            for entry in field.entries:
+                yield from (entry.form if entry.type == "FormField" else [entry])
+        elif field.type == "FormField":
             yield from field.form
         elif field.type != "CSRFTokenField":
             yield field
@@ -248,6 +254,8 @@ def flow_by_name(name):
 def display(field):
     """One field's value in words: lists joined, yes/no, personal numbers masked."""
     data = field.data
+    if hasattr(field, "summary_text"):
+        return field.summary_text()
     if field.type == "BooleanField":
         return "是" if data else "否"
     if isinstance(data, (list, tuple)):
@@ -266,6 +274,11 @@ def summary_rows(form):
         if field.type == "FormField":
             rows += [(f"{field.label.text}·{sub.label.text}", display(sub)) for sub in field.form
                      if sub.type != "BooleanField" and not getattr(sub, "summary_skip", False)]
+        elif field.type == "FieldList":
+            # Each filled row on one line: "名称：…；提供方：…".
+            filled = ["；".join(f"{sub.label.text}：{sub.data}" for sub in entry.form if sub.data)
+                      for entry in field.entries]
+            rows.append((field.label.text, " / ".join(row for row in filled if row) or "—"))
         else:
             rows.append((field.label.text, display(field)))
     return rows
@@ -321,6 +334,8 @@ def reopen_step(application):
 
 
 def _messages(field):
+    if field.type == "FieldList":
+        return [f"{field.label.text}：{m}" for m in field.errors if isinstance(m, str)]
     if field.type == "FormField":
         return [f"{field.label.text}·{sub.label.text}：{m}" for sub in field.form for m in sub.errors]
     return [f"{field.label.text}：{m}" for m in field.errors]

@@ -1,13 +1,13 @@
 """The routes every flow shares: start, one step (GET/POST), check your answers, submit."""
-from flask import Blueprint, abort, flash, get_template_attribute, make_response, redirect, render_template, request, \
-    url_for
+from flask import Blueprint, abort, current_app, flash, get_template_attribute, make_response, redirect, \
+    render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 import models
 from forms.subject import subject_facts
 from pages import current_subject, finish, is_fragment_request, role_required
-from wizard import website  # noqa: F401  (declares the website flows)
+from wizard import app as app_flows, website as website_flows  # noqa: F401  (declare the flows)
 from wizard.engine import (FLOWS, AlreadyFinalized, Navigator, StepInvalid, flow_by_name, raw_from_form, raw_from_post,
                            rebuild)
 
@@ -174,9 +174,17 @@ def step(flow_name, draft_id, step_name):
         return _show(flow, draft, current.name)
 
     action = request.form.get("action", "next")
-    form = current.form(**context) if current.form else None
-    if form is not None:
-        state.put(current.name, raw_from_post(current.form, request.form, context))
+    form = None
+    if current.form is not None:
+        raw = raw_from_post(current.form, request.form, context)
+        form = rebuild(current.form, raw, context)
+        if hasattr(form, "take_uploads"):
+            # Pictures chosen beside the step are kept with whatever button was pressed.
+            raw.update(form.take_uploads(request.files, draft.owner_id, current_app.config["UPLOAD_FOLDER"]))
+        if action.startswith("add_row:") and hasattr(form, "add_row"):
+            raw.update(form.add_row(action[len("add_row:"):]))
+            form = rebuild(current.form, raw, context)
+        state.put(current.name, raw)
         draft.store(state.as_data(), current.name)
         # The answer just posted may add or remove a later conditional step: move on by the steps it leaves.
         steps = flow.active_steps(state)
