@@ -57,6 +57,11 @@ class Business:
         """(label, value) rows the review and detail pages show beside the form data."""
         return []
 
+    @staticmethod
+    def pictures(filed):
+        """Ids of the owner's uploaded pictures a filing names (an APP's icon and screenshots)."""
+        return []
+
 
 # -- 开办主体 ---------------------------------------------------------------------------
 
@@ -133,11 +138,6 @@ class Filing(Business):
         """What else the service holds besides domains (package names, an AppID)."""
         return []
 
-    @staticmethod
-    def pictures(filed):
-        """Ids of the owner's uploaded pictures the filing names."""
-        return []
-
     def still_possible(self, application):
         subject, service = application.subject, application.service
         if subject.status in (Subject.CANCELLING, Subject.CANCELLED):
@@ -163,14 +163,16 @@ class WizardFiling(Filing):
     returns_draft = True
 
     def review_days(self, application):
-        """即审即办 (0) for a non-interactive filing where the bureau offers it, the bureau's own
-        limit for interactive ones, else its limit for this 业务类型 (or its general one)."""
+        """即审即办 (0) for a non-interactive website where the bureau offers it, the bureau's own
+        limit for interactive filings, else its limit for this 业务类型 (or its general one)."""
         bureau = application.bureau
         if not application.service_id:
             return super().review_days(application)
         if application.data.get("filed", {}).get("interactive", application.service.interactive):
             return bureau.interactive_review_days
-        return 0 if bureau.instant_approval else super().review_days(application)
+        # 即审即办 is the bureau's offer for websites.
+        instant = bureau.instant_approval and self.target == Service.WEBSITE
+        return 0 if instant else super().review_days(application)
 
     def _ask(self, service, application, filed):
         """The filing asks for its domains and keys, and names its pictures as the service's."""

@@ -852,6 +852,11 @@ class Application(BaseModel):
         return self.service.name if self.service_id else self.subject.name
 
     @property
+    def pictures(self):
+        """Ids of the pictures the filing names, for the review and detail pages."""
+        return self.business.pictures(self.data.get("filed", {}))
+
+    @property
     def returns_a_draft(self):
         """Whether 撤销申请 puts the filing back into 我的草稿."""
         return self.business.returns_draft

@@ -72,7 +72,7 @@ class AppBasicForm(Pictures, Approvals, Lookups, FilingForm):
                             render_kw={"rows": 2})
     ips = TextAreaField("服务器IP地址", filters=[strip],
                         description="每行一个IP地址或起止地址；域名和IP地址至少填写一项", render_kw={"rows": 2})
-    vars().update(provider_fields("access", "网络接入服务商"))
+    vars().update(provider_fields("access", "接入商"))
     access_provider = StringField("网络接入服务商", filters=[strip], validators=[required("网络接入服务商")],
                                   description="可用【查询网络接入服务商】查找并选择，查不到时直接填写")
     user_count = SelectField("当前用户量", choices=[("", "请选择")] + choices(USER_COUNTS),

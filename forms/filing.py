@@ -124,10 +124,10 @@ class Approvals:
                 for item, number, authority in self.ticked_approvals()}
 
 
-def provider_fields(which, title):
-    """The region, name and result fields of a 【查询…】 lookup (see Lookups)."""
-    return {f"{which}_region": SelectField(f"{title[:3]}所属地区", validate_choice=False),
-            f"{which}_query": StringField(f"{title[:3]}名称", filters=[strip])}
+def provider_fields(which, short):
+    """The region and name fields of a 【查询…】 lookup (see Lookups); short: 接入商, 注册商."""
+    return {f"{which}_region": SelectField(f"{short}所属地区", validate_choice=False),
+            f"{which}_query": StringField(f"{short}名称", filters=[strip])}
 
 
 class Lookups:

@@ -37,10 +37,10 @@ class WebsiteBasicForm(Approvals, Lookups, FilingForm):
     ips = TextAreaField("IP地址", filters=[strip], validators=[required("IP地址")],
                         description="每行一个IP地址；服务器有多个连续地址时写起止地址，如 1.2.3.4-1.2.3.10",
                         render_kw={"rows": 2})
-    vars().update(provider_fields("access", "网络接入服务商"))
+    vars().update(provider_fields("access", "接入商"))
     access_provider = StringField("网络接入服务商", filters=[strip], validators=[
         required("网络接入服务商"), Length(max=120)], description="可用【查询网络接入服务商】查找并选择，查不到时直接填写")
-    vars().update(provider_fields("registrar", "域名注册服务商"))
+    vars().update(provider_fields("registrar", "注册商"))
     registrar = StringField("域名注册服务商", filters=[strip], validators=[
         required("域名注册服务商"), Length(max=120)], description="可用【查询域名注册服务商】查找并选择，查不到时直接填写")
     service_types = CheckboxList("服务类型", choices=choices(SERVICE_TYPES))

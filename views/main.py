@@ -4,10 +4,11 @@ from flask_login import current_user, login_required
 
 import models
 from forms.base import ordered_fields
-from views.common import current_subject
+from views import services
+from views.common import current_subject, role_required
 
 bp = Blueprint("main", __name__)
-ASSET_VERSION = "7"
+ASSET_VERSION = "8"
 
 
 @bp.record_once
@@ -40,10 +41,15 @@ def home():
                                  .order_by(models.Application.id.desc()).limit(5)),
             "notices": list(models.Notice.for_user(me).limit(5)),
             "unread": models.Notice.select().where(models.Notice.user == me, models.Notice.read_at.is_null()).count(),
-            "websites": list(models.Service.select().where(models.Service.owner == me,
-                                                           models.Service.kind == models.Service.WEBSITE)
-                             .order_by(models.Service.id.desc()).limit(10)),
+            "services": services.latest_of(me),
             "pushed": sum(models.ImportedSite.waiting_for(me, kind).count()
                           for kind in (models.ImportedSite.UNFILED, models.ImportedSite.OFFLINE)),
         }
     return render_template("main/home.html", bureaus=bureaus, subject=current_subject(), **glance)
+
+
+@bp.route("/business")
+@role_required(models.User.APPLICANT)
+def business():
+    """业务办理: a shortcut to every business, grouped as the platform groups them."""
+    return render_template("main/business.html", sections=services.business_menu())

@@ -61,6 +61,27 @@ def service_url(service, action="detail"):
     return url_for(f"services.{action}", slug=SLUG_OF[service.kind], service_id=service.id)
 
 
+def business_menu():
+    """业务办理: (heading, [(label, url)]) for each business the platform offers."""
+    sections = [("开办主体", [("新增主体", url_for("subject.new")), ("我的主体", url_for("subject.index"))])]
+    for slug, page in PAGES.items():
+        flow = flow_by_name(page.new_flow)
+        links = [(flow.title, url_for("wizard.start", flow_name=flow.name)),
+                 (f"我的{page.label}", url_for("services.index", slug=slug))]
+        if page.kind == models.Service.WEBSITE:
+            links += [("未备案网站", url_for("sites.unfiled")), ("网站认领", url_for("sites.claims"))]
+        sections.append((f"{page.label}业务", links))
+    return sections
+
+
+def latest_of(owner, limit=10):
+    """(page, slug, newest services) of each kind, for the home page."""
+    return [(page, slug, list(models.Service.select().where(models.Service.owner == owner,
+                                                            models.Service.kind == page.kind)
+                               .order_by(models.Service.id.desc()).limit(limit)))
+            for slug, page in PAGES.items()]
+
+
 def _own(slug, service_id):
     return models.Service.get_or_none(models.Service.id == service_id, models.Service.kind == PAGES[slug].kind,
                                       models.Service.owner == current_user.id) or abort(404)
