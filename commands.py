@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 import migrations
 import models
 import timeutil
+from wizard.engine import FLOWS
 
 DEMO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "demo.json")
 
@@ -80,6 +81,8 @@ def load_demo(path=DEMO_FILE):
                 bureau = models.Bureau.get(models.Bureau.division_code == row["bureau"])
                 models.ImportedSite.create(**{**row, "bureau": bureau,
                                               "deadline": datetime.date.fromisoformat(row["deadline"])})
+    for row in data.get("filings", []):
+        _demo_filing(row)
     return data["users"]
 
 
@@ -104,6 +107,31 @@ def _demo_subject(row):
     subject = models.Subject(owner=owner, bureau=bureau, status=row.pop("status"), approved_at=timeutil.now())
     subject.apply(row)
     subject.save()
+
+
+def _demo_filing(row):
+    """A filing of the demo subject, through its flow and business and approved by the demo
+    officer (an APP and a 小程序, so 变更/注销 can be tried at once); pictures are drawn here."""
+    flow = FLOWS[row["flow"]]
+    subject = models.Subject.get(models.Subject.cert_number == row["subject"])
+    if models.Service.select().where(models.Service.subject == subject, models.Service.kind == flow.target).exists():
+        return
+    folder = current_app.config["UPLOAD_FOLDER"]
+    def value_of(value):
+        # "@app_icon": a picture the owner uploaded for that purpose.
+        if not value.startswith("@"):
+            return value
+        return str(models.Upload.store(subject.owner_id, value[1:], _demo_picture(f"DEMO {value[1:]}"), "png",
+                                       folder).id)
+
+    steps = {name: {field: [value_of(v) for v in values] for field, values in raw.items()}
+             for name, raw in row["steps"].items()}
+    # The step forms build their inline-check URLs: they need a request.
+    with current_app.test_request_context():
+        draft = models.Draft(owner=subject.owner_id, kind=flow.kind, subject=subject)
+        draft.store({"steps": steps, "furthest": flow.steps[-1].name}, step=flow.steps[-1].name)
+        application = flow.finalize_once(draft, flow.draft_context(draft))
+        application.decide(True, reviewer=models.User.get(models.User.username == row["reviewer"]).id)
 
 
 @click.command("seed-demo")

@@ -43,7 +43,13 @@ def test_seed_demo_only_in_demo_mode(app, runner):
     # Running it again adds nothing twice.
     runner.invoke(args=["seed-demo"])
     assert models.Bureau.select().count() == 11 and models.User.select().count() == 3
-    assert models.Subject.select().count() == 1 and models.Upload.select().count() == 3
+    # …and owns a filed APP (icon and three screenshots) and a 小程序, filed through their flows.
+    assert models.Subject.select().count() == 1 and models.Upload.select().count() == 3 + 4
+    filed = {s.kind: s for s in models.Service.select().where(models.Service.subject == subject)}
+    assert set(filed) == {"app", "miniapp"} and {s.status for s in filed.values()} == {"已备案"}
+    assert models.Upload.select().where(models.Upload.service == filed["app"]).count() == 4
+    assert {k.value for k in models.ServiceKey.select().where(models.ServiceKey.live)} == {
+        "cn.lsdemo.tour", "wx5a3c9e1d7f2b4c60"}
     # 未备案网站 and 网站认领 to try, under the demo subject's certificate; the 塔里木 guide is seed 001's.
     assert {s.kind for s in models.ImportedSite.waiting_for(subject.owner, "网站认领")} == {"网站认领"}
     assert models.ImportedSite.waiting_for(subject.owner, "未备案网站").count() == 1
