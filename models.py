@@ -529,9 +529,11 @@ class Subject(BaseModel):
             Application.update(owner=receiver).where(Application.subject == self).execute()
             attachments = Application.select(Application.attachment).where(Application.subject == self,
                                                                             Application.attachment.is_null(False))
+            # (An APP's icon and screenshots belong to its service.)
             Upload.update(owner=receiver).where(Upload.id.in_(
                 [i for i in (self.cert_photo_id, self.id_photo_front_id, self.id_photo_back_id) if i])
-                | Upload.id.in_(attachments)).execute()
+                | Upload.id.in_(attachments)
+                | Upload.service.in_(Service.select(Service.id).where(Service.subject == self))).execute()
             # The sender's unfinished drafts for this subject do not travel.
             Draft.delete().where(Draft.subject == self).execute()
             self.owner = receiver

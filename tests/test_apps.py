@@ -246,6 +246,25 @@ def test_cancelling_the_subject_cancels_its_apps_and_miniapps(applicant, filed_a
     assert not models.ServiceKey.select().where(models.ServiceKey.live).exists()
 
 
+def test_a_transferred_subject_takes_its_app_and_pictures_along(app, applicant, filed_app):
+    receiver = make_user("bob", mobile="13912340000")
+    subject = applicant.subject
+    subject.start_transfer()
+    subject.accept_transfer(receiver.id)
+    assert models.Service.get_by_id(filed_app.id).owner_id == receiver.id
+    pictures = models.Upload.select().where(models.Upload.service == filed_app)
+    assert pictures.count() == 4 and {p.owner_id for p in pictures} == {receiver.id}
+    # The receiver's 【变更】 keeps the pictures on record: they are his now.
+    from wizard.engine import FLOWS, rebuild
+    flow = FLOWS["变更APP"]
+    service = models.Service.get_by_id(filed_app.id)
+    with app.test_request_context():
+        state = flow.state(service.filing())
+        basic = rebuild(flow.steps[1].form, state.raw("basic"), flow.context(models.Subject.get_by_id(subject.id),
+                                                                           service))
+        assert basic.validate(), basic.errors
+
+
 def test_business_page_offers_every_business(applicant):
     page = applicant.client.get("/business").get_data(as_text=True)
     for label in ("新增主体", "新办网站申请", "新办APP申请", "新办小程序申请", "我的APP", "我的小程序", "网站认领"):
