@@ -106,6 +106,20 @@ def bureau_pages(app):
         print_rows(f"first load of {url} (240 applications, a third of them open)", measure(client, url)[:1])
 
 
+def filing_steps(app):
+    """【APP基本信息】 and 【小程序基本信息】 first loads, and ticking a platform (htmx)."""
+    client = app.test_client()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": "bench", "password": "Bench2026pass", "csrf_token": token})
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/home").get_data(as_text=True)).group(1)
+    for flow in ("app", "miniapp"):
+        step = client.post(f"/apply/{flow}", data={"action": "next", "csrf_token": token}).headers["Location"]
+        print_rows(f"first load of 【{'APP' if flow == 'app' else '小程序'}基本信息】", measure(client, step))
+        if flow == "app":
+            print_rows("htmx exchange on 【APP基本信息】", [
+                post_size(client, step, {"platforms": "android", "action": "refresh"}, token)])
+
+
 def main():
     app = create_app({"CAPTCHA_DISABLED": False})
     with models.db.connection_context():
@@ -117,6 +131,7 @@ def main():
     app.config["CAPTCHA_DISABLED"] = True
     subject_form(app)
     bureau_pages(app)
+    filing_steps(app)
 
 
 if __name__ == "__main__":
