@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from peewee import (BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, DeferredForeignKey,
-                    ForeignKeyField, IntegerField, IntegrityError, Model, SQL, TextField, fn)
+                    ForeignKeyField, IntegerField, IntegrityError, JOIN, Model, SQL, TextField, fn)
 from playhouse.db_url import connect
 
 import domains
@@ -657,8 +657,10 @@ class Service(BaseModel):
         return self.KINDS[self.kind]
 
     @classmethod
-    def public_search(cls, text, domain=None, limit=20):
-        """Filed (or cancelled) services by 公安备案号, exact domain (normalized by the caller) or name."""
+    def public_search(cls, text, domain=None, kind=None, limit=20):
+        """Filed (or cancelled) services by 公安备案号, exact domain (normalized by the caller), name,
+        or exact package name / AppID; of one kind when kind is given. Each comes with its subject
+        and its first 通过 (approval()) loaded, so a result page runs a fixed number of queries."""
         compact = "".join(text.split())
         match = (fn.REPLACE(cls.record_number, " ", "") == compact) | cls.name.contains(text)
         if domain:
@@ -668,16 +670,45 @@ class Service(BaseModel):
         # An APP's package names and a 小程序's AppID, typed exactly (their case kept as filed).
         match |= cls.id.in_(ServiceKey.select(ServiceKey.service).join(cls).where(
             ServiceKey.value == compact, ServiceKey.live | (cls.status == cls.CANCELLED)))
-        query = (cls.select().where(cls.record_number.is_null(False)).where(match)
-                 .order_by(cls.id.desc()).limit(limit))
-        return list(query)
+        query = (cls.select(cls, Subject, Bureau).join(Subject).join(Bureau, JOIN.LEFT_OUTER)
+                 .where(cls.record_number.is_null(False)).where(match))
+        if kind:
+            query = query.where(cls.kind == kind)
+        services = list(query.order_by(cls.id.desc()).limit(limit))
+        cls.load_approvals(services)
+        return services
+
+    @classmethod
+    def load_approvals(cls, services):
+        """Each service's first 通过, with its bureau, in one query (what approval() returns)."""
+        first = (Application.select(fn.MIN(Application.id))
+                 .where(Application.service.in_([service.id for service in services]),
+                        Application.status == Application.APPROVED)
+                 .group_by(Application.service))
+        rows = (Application.select(Application.id, Application.service, Application.decided_at,
+                                   Application.bureau, Bureau)
+                .join(Bureau, JOIN.LEFT_OUTER).where(Application.id.in_(first)))
+        approvals = {approval.service_id: approval for approval in rows} if services else {}
+        for service in services:
+            service._approval = approvals.get(service.id)
+
+    def approval(self):
+        """The 通过 that put the service on record (the one that issued or kept its number), or None."""
+        if hasattr(self, "_approval"):
+            return self._approval
+        return (Application.select().where(Application.service == self, Application.status == Application.APPROVED)
+                .order_by(Application.id).first())
 
     def approved_on(self):
         """When the bureau approved the filing."""
-        decided = (Application.select(Application.decided_at)
-                   .where(Application.service == self, Application.status == Application.APPROVED)
-                   .order_by(Application.id).first())
-        return decided.decided_at if decided else None
+        approval = self.approval()
+        return approval.decided_at if approval else None
+
+    def approving_bureau(self):
+        """备案机关: the bureau that approved the filing (an imported site's is the bureau that imported
+        it, not necessarily the subject's); the subject's for a row no application put on record."""
+        approval = self.approval()
+        return approval.bureau if approval and approval.bureau_id else self.subject.bureau
 
     def public_owner_name(self):
         """The subject's name as the public may see it: a person's name masked (王*华)."""

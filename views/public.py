@@ -3,6 +3,7 @@ from flask import Blueprint, abort, render_template, request
 
 import models
 from forms import rules
+from views.services import PAGES, SLUG_OF
 
 bp = Blueprint("public", __name__)
 
@@ -22,21 +23,33 @@ def filing_rules():
     return render_template("public/rules.html", rows=_rule_rows())
 
 
+def _identifies(service):
+    """What identifies a service beside its name: a website's domains, an APP's package names,
+    a 小程序's platform and AppID (as 我的网站/APP/小程序 show them)."""
+    return PAGES[SLUG_OF[service.kind]].key(service)
+
+
 @bp.route("/query")
 def query():
-    """备案查询 by 公安备案号, domain or site name (where every site's badge links)."""
+    """备案查询 of websites, APPs and 小程序 (where every badge links): by 公安备案号, name, exact
+    domain, exact package name or AppID, of every kind or the one chosen under 类型."""
     text = (request.args.get("q") or "").strip()[:100]
+    kind = request.args.get("kind", "")
+    kind = kind if kind in models.Service.KINDS else ""
+    page = {"q": text, "kind": kind, "kinds": models.Service.KINDS,
+            "key_label": PAGES[SLUG_OF[kind]].key_label if kind else "域名/包名/AppID"}
     if not text:
-        return render_template("public/query.html", q=text, rows=None)
+        return render_template("public/query.html", **page, rows=None)
     problem = rules.check_control_chars(text)
     if problem:
         # Never sent to the database (PostgreSQL refuses a NUL outright).
-        return render_template("public/query.html", q="", rows=None, problem=problem)
+        return render_template("public/query.html", **{**page, "q": ""}, rows=None, problem=problem)
     try:
         domain = rules.normalize_domain(text) if "." in text and "备" not in text else None
     except ValueError:
         domain = None
-    return render_template("public/query.html", q=text, rows=models.Service.public_search(text, domain))
+    services = models.Service.public_search(text, domain, kind=kind or None)
+    return render_template("public/query.html", **page, rows=[(s, _identifies(s)) for s in services])
 
 
 @bp.route("/guide")

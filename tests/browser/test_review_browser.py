@@ -63,7 +63,8 @@ def test_filing_to_interview_to_number_to_public_query(browser, base_url):
     assert number in copied and "/query?q=" in copied and "beian-badge.png" in copied
 
     public.goto("/query")
-    public.get_by_label("备案号、网站域名或网站名称").fill(number)
+    public.get_by_label("类型").select_option("网站")
+    public.get_by_label("备案号、名称、网站域名、APP包名或小程序AppID").fill(number)
     public.get_by_role("button", name="查询").click()
     expect(public.get_by_role("row", name=re.compile("丽水演示商城"))).to_contain_text("丽水市公安局网络警察支队")
     for ctx in (applicant_ctx, officer_ctx, public_ctx):
