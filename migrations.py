@@ -160,6 +160,14 @@ def m0009_apps_and_miniapps(migrator):
     return []
 
 
+def m0010_provider_directory(migrator):
+    """The provider directory links to a filed 服务商 and can retire an entry."""
+    return _add_columns(migrator, "provider",
+                        service_id=ForeignKeyField(models.Service, field=models.Service.id, null=True,
+                                                   on_delete="SET NULL"),
+                        retired=BooleanField(default=False))
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -171,6 +179,7 @@ MIGRATIONS = [
     (7, m0007_website_after_filing),
     (8, m0008_filing_core),
     (9, m0009_apps_and_miniapps),
+    (10, m0010_provider_directory),
 ]
 
 

@@ -347,15 +347,40 @@ class CaptchaChallenge(BaseModel):
 
 
 class Provider(BaseModel):
-    """A 网络接入服务商 or 域名注册服务商 the website wizard can look up."""
+    """An entry of the provider directory the wizards' 【查询网络接入服务商】/【查询域名注册服务商】
+    search: one row per provider and kind. A filed 服务商's approval writes its rows (linked by
+    service); a bureau's CSV import or an admin's edit writes rows that need no filing. A retired
+    row stays on the filings that named it but is offered no more."""
 
-    ACCESS, REGISTRAR = "access", "registrar"
-    KINDS = {ACCESS: "网络接入服务商", REGISTRAR: "域名注册服务商"}
+    ACCESS, REGISTRAR, CDN, CLOUD = "access", "registrar", "cdn", "cloud"
+    KINDS = {ACCESS: "网络接入服务商", REGISTRAR: "域名注册服务商", CDN: "CDN服务商", CLOUD: "云服务商"}
 
     name = CharField(max_length=120, index=True)
     kind = CharField(max_length=16)
     region_code = CharField(max_length=6)
     licence = CharField(max_length=60, default="")
+    # The filed 服务商 this entry comes from (None: imported or entered by the bureau).
+    service = DeferredForeignKey("Service", null=True, backref="+", on_delete="SET NULL")
+    retired = BooleanField(default=False)
+
+    @classmethod
+    def put_on_record(cls, service, kinds, name, region_code, licence):
+        """A 服务商's filing in force: one live row per kind it offers, the others retired."""
+        for kind in cls.KINDS:
+            row = cls.get_or_none(cls.service == service.id, cls.kind == kind)
+            if kind in kinds:
+                values = {"name": name, "region_code": region_code, "licence": licence, "retired": False}
+                if row is None:
+                    cls.create(service=service.id, kind=kind, **values)
+                else:
+                    cls.update(**values).where(cls.id == row.id).execute()
+            elif row is not None and not row.retired:
+                cls.update(retired=True).where(cls.id == row.id).execute()
+
+    @classmethod
+    def retire_for(cls, services):
+        """注销 (of a 服务商 or of its subject): its entries are offered no more."""
+        cls.update(retired=True).where(cls.service.in_(services)).execute()
 
 
 class TransitionError(Exception):
@@ -633,9 +658,9 @@ class Service(BaseModel):
     The table keeps its first name, website, so no data moved when it grew a kind.
     """
 
-    WEBSITE, APP, MINIAPP = "website", "app", "miniapp"
+    WEBSITE, APP, MINIAPP, PROVIDER, APPSTORE = "website", "app", "miniapp", "provider", "appstore"
     # kind → what the platform calls it (我的网站 …)
-    KINDS = {WEBSITE: "网站", APP: "APP", MINIAPP: "小程序"}
+    KINDS = {WEBSITE: "网站", APP: "APP", MINIAPP: "小程序", PROVIDER: "服务商", APPSTORE: "应用市场"}
     PENDING, FILED, CANCELLED = "待审核", "已备案", "已注销"
 
     kind = CharField(max_length=16, default=WEBSITE, index=True)
@@ -755,6 +780,7 @@ class Service(BaseModel):
         services = cls.select(cls.id).where(cls.subject == subject, cls.status != cls.CANCELLED)
         for held in HELD:
             held.update(live=False).where(held.service.in_(services)).execute()
+        Provider.retire_for(services)
         cls.update(status=cls.CANCELLED).where(cls.subject == subject, cls.status != cls.CANCELLED).execute()
 
     def cancel(self):
@@ -763,6 +789,7 @@ class Service(BaseModel):
         self.save()
         for held in HELD:
             held.update(live=False).where(held.service == self).execute()
+        Provider.retire_for([self.id])
 
     @classmethod
     def blocking(cls, value, subject, kind, exclude=None, held=None):
@@ -851,6 +878,8 @@ class Application(BaseModel):
     NEW_WEBSITE, CHANGE_WEBSITE, CANCEL_WEBSITE, CLAIM_WEBSITE = "新办网站", "变更网站", "注销网站", "网站认领"
     NEW_APP, CHANGE_APP, CANCEL_APP = "新办APP", "变更APP", "注销APP"
     NEW_MINIAPP, CHANGE_MINIAPP, CANCEL_MINIAPP = "新办小程序", "变更小程序", "注销小程序"
+    NEW_PROVIDER, CHANGE_PROVIDER, CANCEL_PROVIDER = "新办服务商", "变更服务商", "注销服务商"
+    NEW_APPSTORE, CHANGE_APPSTORE, CANCEL_APPSTORE = "新办应用市场", "变更应用市场", "注销应用市场"
     STATUSES = (PENDING, INTERVIEW, INSPECTION, APPROVED, RETURNED, WITHDRAWN)
     OPEN = (PENDING, INTERVIEW, INSPECTION)
     WITHDRAW_WINDOW = timedelta(minutes=30)

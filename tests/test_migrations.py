@@ -86,7 +86,7 @@ def test_upgrade_from_release_five_with_bureaus_in_use(tmp_path):
         database.execute_sql("DELETE FROM schemaversion WHERE version > 5")
 
         assert migrations.upgrade(database) == ["m0006_holidays_and_guides", "m0007_website_after_filing",
-                                                 "m0008_filing_core", "m0009_apps_and_miniapps"]
+                                                 "m0008_filing_core", "m0009_apps_and_miniapps", "m0010_provider_directory"]
         assert models.User.get(models.User.username == "cop").bureau.name == "丽水市公安局网络警察支队"
         assert models.Bureau.get().guide_text()["faq"] and models.Holiday.select().count() > 200
         assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -135,7 +135,7 @@ def test_upgrade_to_the_filing_core_moves_domains_attachments_and_approval_numbe
                                                     '"pre_approval_numbers": ["（署）网出证（浙）字第045号"]}}, '
                                                     '"reached": 1}'))
 
-        assert migrations.upgrade(database) == ["m0008_filing_core", "m0009_apps_and_miniapps"]
+        assert migrations.upgrade(database) == ["m0008_filing_core", "m0009_apps_and_miniapps", "m0010_provider_directory"]
         indexes = {row[0] for row in database.execute_sql(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'website'").fetchall()}
         assert not {i for i in indexes if i.startswith("website_")} and "service_record_number" in indexes
@@ -160,7 +160,7 @@ def test_upgrade_to_apps_adds_the_key_table_and_pictures_of_a_service(tmp_path):
         database.execute_sql("ALTER TABLE upload DROP COLUMN service_id")
         database.execute_sql("DELETE FROM schemaversion WHERE version > 8")
 
-        assert migrations.upgrade(database) == ["m0009_apps_and_miniapps"]
+        assert migrations.upgrade(database) == ["m0009_apps_and_miniapps", "m0010_provider_directory"]
         assert "service_id" in {c.name for c in database.get_columns("upload")}
         assert database.table_exists("service_key")
         assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()
