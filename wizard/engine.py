@@ -258,8 +258,12 @@ def display(field):
         return field.summary_text()
     if field.type == "BooleanField":
         return "是" if data else "否"
+    # The words chosen, not the codes posted (运行平台 安卓, 承载平台 微信, a province's name).
+    words = dict(field.choices) if isinstance(getattr(field, "choices", None), (list, tuple)) else {}
     if isinstance(data, (list, tuple)):
-        return "、".join(str(v) for v in data) or "—"
+        return "、".join(str(words.get(v, v)) for v in data) or "—"
+    if words:
+        return words.get(data, data) if data else "—"
     if field.name.endswith("id_number") and data:
         return mask_id_number(data)
     return data or "—"
