@@ -399,16 +399,23 @@ class Upload(BaseModel):
     # The filed service whose pictures it is (an APP's icon and screenshots), once filed.
     service = DeferredForeignKey("Service", null=True, backref="+", on_delete="SET NULL")
 
+    # What a verified upload is stored as: format → (file suffix, content type).
+    FORMATS = {"jpeg": (".jpg", "image/jpeg"), "png": (".png", "image/png"), "pdf": (".pdf", "application/pdf")}
+
     @classmethod
-    def store(cls, owner, purpose, data, image_format, folder):
-        """Write already verified, re-encoded image bytes and record them."""
+    def store(cls, owner, purpose, data, file_format, folder):
+        """Write already verified bytes (a re-encoded picture, a checked PDF) and record them."""
         os.makedirs(folder, exist_ok=True)
-        stored_name = secrets.token_hex(16) + (".jpg" if image_format == "jpeg" else ".png")
+        suffix, content_type = cls.FORMATS[file_format]
+        stored_name = secrets.token_hex(16) + suffix
         with open(os.path.join(folder, stored_name), "xb") as handle:
             handle.write(data)
-        return cls.create(owner=owner, purpose=purpose, stored_name=stored_name,
-                          content_type="image/" + image_format, size=len(data),
-                          sha256=hashlib.sha256(data).hexdigest())
+        return cls.create(owner=owner, purpose=purpose, stored_name=stored_name, content_type=content_type,
+                          size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+    @property
+    def is_pdf(self):
+        return self.content_type == "application/pdf"
 
     def path(self, folder):
         return os.path.join(folder, self.stored_name)
@@ -915,8 +922,10 @@ class Application(BaseModel):
 
     @property
     def pictures(self):
-        """Ids of the pictures the filing names, for the review and detail pages."""
-        return self.business.pictures(self.data.get("filed", {}))
+        """The pictures and documents the filing names, in filed order, for the review and detail pages."""
+        ids = [int(i) for i in self.business.pictures(self.data.get("filed", {}))]
+        found = {u.id: u for u in Upload.select().where(Upload.id.in_(ids))} if ids else {}
+        return [found[i] for i in ids if i in found]
 
     @property
     def returns_a_draft(self):

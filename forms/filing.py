@@ -187,17 +187,23 @@ def check_ip_lines(text):
 # -- Pictures inside a step (an APP's icon and screenshots) ------------------------------------
 
 class PictureWidget:
-    """The pictures kept (each a ticked box with its thumbnail: untick to remove) and a file input
-    for more; the file input carries the field's id, so the label points at it."""
+    """The files kept (each a ticked box with its thumbnail, or a PDF's link: untick to remove)
+    and a file input for more; the file input carries the field's id, so the label points at it."""
 
     def __call__(self, field, **kwargs):
-        kept = [Markup('<li><label class="check"><input type="checkbox" name="{name}" value="{id}" checked> '
-                       '<img src="{src}" alt="{alt}{n}" width="64" height="64"> 保留</label></li>').format(
-                    name=field.name, id=upload_id, src=url_for("workspace.upload", upload_id=upload_id),
-                    alt=field.label.text, n=number)
-                for number, upload_id in enumerate(field.data or [], 1)]
+        ids = [int(v) for v in field.data or [] if str(v).isdigit()]
+        pdfs = {u.id for u in models.Upload.select(models.Upload.id).where(
+            models.Upload.id.in_(ids), models.Upload.content_type == "application/pdf")} if field.pdf else set()
+        kept = []
+        for number, upload_id in enumerate(ids, 1):
+            url = url_for("workspace.upload", upload_id=upload_id)
+            shown = Markup('<a href="{}">PDF文件{}</a>').format(url, number) if upload_id in pdfs else Markup(
+                '<img src="{}" alt="{}{}" width="64" height="64">').format(url, field.label.text, number)
+            kept.append(Markup('<li><label class="check"><input type="checkbox" name="{}" value="{}" checked> '
+                               '{} 保留</label></li>').format(field.name, upload_id, shown))
         attributes = {k: v for k, v in kwargs.items() if v is not False and not k.startswith("hx-")}
-        attributes.update(id=field.id, name=f"{field.name}_file", type="file", accept="image/jpeg,image/png")
+        accept = "image/jpeg,image/png" + (",application/pdf" if field.pdf else "")
+        attributes.update(id=field.id, name=f"{field.name}_file", type="file", accept=accept)
         if field.most > 1:
             attributes["multiple"] = True
         html = " ".join(escape(k.replace("_", "-")) if v is True else Markup('{}="{}"').format(k.replace("_", "-"), v)
@@ -209,16 +215,17 @@ class PictureWidget:
 
 class PictureList(SelectMultipleField):
     """Uploaded pictures of a filing, kept as the owner's Upload ids: least…most of them, each a
-    verified JPEG/PNG of at most max_kb (None: the platform's UPLOAD_MAX_KB) when it arrived."""
+    verified JPEG/PNG (or, with pdf, a checked PDF) of at most max_kb (None: the platform's
+    UPLOAD_MAX_KB) when it arrived."""
 
     widget = PictureWidget()
 
-    def __init__(self, label, least, most, purpose, max_kb=None, **kwargs):
+    def __init__(self, label, least, most, purpose, max_kb=None, pdf=False, **kwargs):
         super().__init__(label, validate_choice=False, **kwargs)
-        self.least, self.most, self.purpose, self.max_kb = least, most, purpose, max_kb
+        self.least, self.most, self.purpose, self.max_kb, self.pdf = least, most, purpose, max_kb, pdf
 
     def summary_text(self):
-        return f"{len(self.data or [])}张图片" if self.data else "—"
+        return f"{len(self.data or [])}{'个文件' if self.pdf else '张图片'}" if self.data else "—"
 
     def limit_kb(self):
         return self.max_kb or current_app.config["UPLOAD_MAX_KB"]
@@ -254,11 +261,14 @@ class Pictures:
                 if not getattr(storage, "filename", ""):
                     continue
                 data = storage.read(field.limit_kb() * 1024 + 1)
-                problem = rules.check_image(data, field.limit_kb())
+                pdf = field.pdf and rules.is_pdf(data)
+                problem = rules.check_pdf(data, field.limit_kb()) if pdf else rules.check_image(data, field.limit_kb())
                 if problem:
                     self.upload_problems[field.name] = f"{storage.filename[:40]}：{problem}"
                     continue
-                upload = models.Upload.store(owner, field.purpose, *rules.reencode_image(data), folder)
+                # A picture is re-encoded (no EXIF, no hidden payload); a checked PDF is kept as sent.
+                stored = (data, "pdf") if pdf else rules.reencode_image(data)
+                upload = models.Upload.store(owner, field.purpose, *stored, folder)
                 field.data = [*(field.data or []), str(upload.id)]
             kept[field.name] = list(field.data or [])
         return kept

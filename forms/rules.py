@@ -1461,6 +1461,32 @@ def reencode_image(data: bytes) -> tuple[bytes, str]:
     return out.getvalue(), fmt
 
 
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia)\b")
+
+
+def check_pdf(data: bytes, max_kb: int = 512) -> str | None:
+    """An uploaded PDF, judged by its content: within max_kb, a PDF header and end marker, at
+    least one page, and nothing that runs (JavaScript, launch actions, embedded files)."""
+    if not data:
+        return "请上传文件"
+    if len(data) > max_kb * 1024:
+        return f"文件不能超过{max_kb}KB（当前约{-(-len(data) // 1024)}KB），请压缩后再上传"
+    if not data.startswith(b"%PDF-"):
+        return "文件不是PDF，请上传PDF文件或JPG、PNG图片"
+    if b"%%EOF" not in data[-2048:]:
+        return "PDF文件不完整，请重新导出后上传"
+    if not re.search(rb"/Type\s*/Page\b", data):
+        return "PDF文件中没有页面，请重新导出后上传"
+    if _PDF_ACTIVE.search(data):
+        return "PDF文件含有脚本或附件，请另存为普通PDF后上传"
+    return None
+
+
+def is_pdf(data: bytes) -> bool:
+    """Whether an upload claims to be a PDF (then check_pdf judges it)."""
+    return data.startswith(b"%PDF-")
+
+
 # ---------------------------------------------------------------------------
 # 备案填写规范: the public page is rendered from these records
 # ---------------------------------------------------------------------------

@@ -47,12 +47,13 @@ def delete_draft(draft_id):
 @bp.route("/uploads/<int:upload_id>")
 @login_required
 def upload(upload_id):
-    """A stored picture, for its owner and the reviewing bureau only."""
+    """A stored picture or PDF, for its owner and the reviewing bureau only."""
     picture = models.Upload.get_or_none(models.Upload.id == upload_id)
     if picture is None or not picture.visible_to(current_user):
         abort(404)
+    # A PDF is downloaded, never shown inside the platform's own pages.
     response = send_file(picture.path(current_app.config["UPLOAD_FOLDER"]), mimetype=picture.content_type,
-                         max_age=0)
+                         max_age=0, as_attachment=picture.is_pdf, download_name=picture.stored_name)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
