@@ -10,8 +10,8 @@ new service kind subclasses NewFiling/ChangeFiling/CancelFiling and names its
 target and number kind), plus a flow in wizard/ when it is filed through steps.
 """
 import models
-from models import (BUSINESSES, Application, Domain, Draft, ImportedSite, RecordSequence, Service, ServiceKey,
-                    Subject, TransitionError, Upload)
+from models import (BUSINESSES, Application, Domain, Draft, ImportedSite, Provider, RecordSequence, Service,
+                    ServiceKey, Subject, TransitionError, Upload)
 
 
 class Business:
@@ -204,9 +204,10 @@ class NewFiling(WizardFiling):
     def approve(self, application):
         service, subject = application.service, application.subject
         service.status = Service.FILED
-        # A claimed offline filing keeps the number it was given then.
-        service.record_number = application.data.get("record_number") or \
-            RecordSequence.issue(application.bureau, self.number_kind)
+        # A claimed offline filing keeps the number it was given then; a 服务商 gets none.
+        if self.number_kind:
+            service.record_number = application.data.get("record_number") or \
+                RecordSequence.issue(application.bureau, self.number_kind)
         service.put_in_force(application.data["filed"], self.columns(application.data["filed"]), application)
         if subject.status == Subject.PENDING:
             for first in subject.applications.where(Application.kind == Application.NEW_SUBJECT,
@@ -374,3 +375,79 @@ class ChangeMiniapp(MiniappKind, ChangeFiling):
 class CancelMiniapp(MiniappKind, CancelFiling):
     kind = Application.CANCEL_MINIAPP
     facts_title = "注销小程序"
+
+
+# -- 服务商: its filing is the record (no number); 通过 puts it in the provider directory ---------
+
+class ProviderKind:
+    """A 服务商 holds nothing; its filing in force is its entries of the provider directory."""
+
+    target = Service.PROVIDER
+
+    @staticmethod
+    def columns(filed):
+        return {"name": filed["full_name"], "domain": "", "interactive": False}
+
+    @staticmethod
+    def pictures(filed):
+        return filed.get("documents", [])
+
+    def approve(self, application):
+        super().approve(application)
+        filed = application.data["filed"]
+        Provider.put_on_record(application.service, filed["provider_types"], filed["full_name"],
+                               filed["region_code"], filed["licence"])
+
+
+@BUSINESSES.register
+class NewProvider(ProviderKind, NewFiling):
+    kind = Application.NEW_PROVIDER
+    number_kind = None
+    issues_number_hint = "服务商备案不核发公安备案号，通过后列入服务商目录"
+
+
+@BUSINESSES.register
+class ChangeProvider(ProviderKind, ChangeFiling):
+    kind = Application.CHANGE_PROVIDER
+
+
+@BUSINESSES.register
+class CancelProvider(CancelFiling):
+    """注销服务商: its directory entries are retired; filings that named it keep the name as typed."""
+
+    kind = Application.CANCEL_PROVIDER
+    target = Service.PROVIDER
+    facts_title = "注销服务商"
+
+
+# -- 应用市场 ---------------------------------------------------------------------------------
+
+class AppstoreKind:
+    """An 应用市场 holds its domains; its review rules and agreement are its documents."""
+
+    target = Service.APPSTORE
+
+    @staticmethod
+    def columns(filed):
+        return {"name": filed["platform_name"], "domain": filed["domains"][0],
+                "interactive": filed.get("interactive", False)}
+
+    @staticmethod
+    def pictures(filed):
+        return [*filed.get("review_rules", []), *filed.get("agreement", [])]
+
+
+@BUSINESSES.register
+class NewAppstore(AppstoreKind, NewFiling):
+    kind = Application.NEW_APPSTORE
+
+
+@BUSINESSES.register
+class ChangeAppstore(AppstoreKind, ChangeFiling):
+    kind = Application.CHANGE_APPSTORE
+
+
+@BUSINESSES.register
+class CancelAppstore(AppstoreKind, CancelFiling):
+    kind = Application.CANCEL_APPSTORE
+    facts_title = "注销应用市场"

@@ -742,6 +742,14 @@ class Service(BaseModel):
         approval = self.approval()
         return approval.bureau if approval and approval.bureau_id else self.subject.bureau
 
+    def record_facts(self):
+        """备案情况 of a service whose filing is its record (a 服务商): status, date and bureau."""
+        approval = self.approval()
+        if approval is None:
+            return self.status
+        bureau = self.approving_bureau()
+        return f"{self.status}（{timeutil.format_local(approval.decided_at)}，{bureau.name if bureau else '—'}）"
+
     def public_owner_name(self):
         """The subject's name as the public may see it: a person's name masked (王*华)."""
         name = self.subject.name
@@ -847,6 +855,17 @@ class Draft(BaseModel):
         self.updated_at = timeutil.now()
         self.save()
         return self
+
+    def store_unless_changed(self, values, step):
+        """store() for a background save (autosave, an inline check): only if nothing else wrote
+        the draft since it was read. A 【下一步】 racing it must not have its progress undone by
+        the older copy this request holds. Return whether it was stored."""
+        read_at, now = self.updated_at, timeutil.now()
+        stored = Draft.update(data=values, step=step, updated_at=now).where(
+            Draft.id == self.id, Draft.updated_at == read_at).execute()
+        if stored:
+            self.data, self.step, self.updated_at = values, step, now
+        return bool(stored)
 
     @classmethod
     def find(cls, owner, kind, subject=None):

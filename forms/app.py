@@ -47,7 +47,7 @@ class SdkRow(Form):
     purpose = StringField("使用目的", filters=[strip])
 
 
-@inline("app", "app_name", "intro", "channels", "domains", "ips", "icp_number",
+@inline("app", "app_name", "intro", "domains", "ips", "icp_number",
         *[f"platform_{p.key}_{suffix}" for p in rules.APP_PLATFORMS for suffix in ("package", "fingerprint")])
 class AppBasicForm(Pictures, Approvals, Lookups, FilingForm):
     """【APP基本信息】"""
@@ -66,7 +66,8 @@ class AppBasicForm(Pictures, Approvals, Lookups, FilingForm):
     platforms = CheckboxList("运行平台", choices=[(p.key, p.label) for p in rules.APP_PLATFORMS])
     vars().update(_platform_fields())
     sdks = FieldList(FormField(SdkRow), "使用的SDK", min_entries=2, max_entries=30)
-    channels = TextAreaField("分发渠道（应用市场）", filters=[strip], validators=[required("分发渠道")],
+    stores = CheckboxList("已备案的应用市场", validate_choice=False, description="在本平台备案的应用市场；其他渠道填在下面")
+    channels = TextAreaField("其他分发渠道", filters=[strip],
                              description="每行一个应用市场名称或下载地址，如 华为应用市场", render_kw={"rows": 2})
     domains = TextAreaField("APP使用的域名", filters=[strip], description="每行一个域名，如 api.lsly.cn",
                             render_kw={"rows": 2})
@@ -105,6 +106,10 @@ class AppBasicForm(Pictures, Approvals, Lookups, FilingForm):
                 field.flags.required = True
         for field in (self.icon, self.screenshots, self.platforms, self.languages):
             field.flags.required = True
+        # 分发渠道: the filed 应用市场 to tick, then any other channel typed.
+        self.stores.choices = [(name, name) for (name,) in models.Service.select(models.Service.name).where(
+            models.Service.kind == models.Service.APPSTORE, models.Service.status == models.Service.FILED)
+            .order_by(models.Service.name).limit(100).tuples()]
 
     def enable_refresh(self, url, target):
         """Ticking a platform asks for its identifier and keys; an interactive item says at once
@@ -170,10 +175,21 @@ class AppBasicForm(Pictures, Approvals, Lookups, FilingForm):
                 raise ValidationError(f"第{number}个SDK：{message}")
 
     def validate_channels(self, field):
+        if not lines(field.data) and not self.stores.data:
+            raise ValidationError("请选择或填写APP的分发渠道，至少一个")
         for channel in lines(field.data):
             message = rules.check_channel(channel)
             if message:
                 raise ValidationError(f"{rules.shorten(channel)}：{message}")
+
+    def channel_data(self):
+        """Every 分发渠道: the filed 应用市场 ticked, then the others typed."""
+        return list(dict.fromkeys([*(self.stores.data or []), *lines(self.channels.data)]))
+
+    def validate_stores(self, field):
+        unknown = set(field.data or []) - {value for value, _ in field.choices}
+        if unknown:
+            raise ValidationError(f"应用市场“{'、'.join(sorted(unknown))}”已不在备案，请改填在其他分发渠道中")
 
     def validate_domains(self, field):
         for domain in lines(field.data):

@@ -271,6 +271,9 @@ class Pictures:
                 upload = models.Upload.store(owner, field.purpose, *stored, folder)
                 field.data = [*(field.data or []), str(upload.id)]
             kept[field.name] = list(field.data or [])
+        # Said at once (an 【上传】 alone validates nothing), and again by validate().
+        for name, problem in self.upload_problems.items():
+            self[name].errors = [problem]
         return kept
 
     def validate(self, extra_validators=None):
@@ -312,7 +315,10 @@ class CancelServiceForm(Form):
                                         "请确认网站已关闭；网站仍在运行的，请先关闭网站再申请注销"),
                models.Service.APP: ("我确认APP已停止运营，并已从各应用市场下架", "请确认APP已停止运营并已下架"),
                models.Service.MINIAPP: ("我确认小程序已停止服务，并已在承载平台注销或下线",
-                                        "请确认小程序已停止服务")}
+                                        "请确认小程序已停止服务"),
+               models.Service.APPSTORE: ("我确认应用市场已停止运营", "请确认应用市场已停止运营"),
+               models.Service.PROVIDER: ("我确认已停止提供接入、域名注册等服务，并已妥善安排原有用户",
+                                         "请确认已停止服务并已安排原有用户")}
 
     def __init__(self, *args, service, **kwargs):
         super().__init__(*args, **kwargs)

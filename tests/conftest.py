@@ -108,7 +108,8 @@ def user(app):
 
 # -- Shared actors and rows (a valid subject under the 丽水 bureau, its officer, a filed site) --
 
-from tests.factories import app_steps, make_bureau, make_subject, miniapp_steps, website_steps  # noqa: E402
+from tests.factories import (app_steps, appstore_steps, make_bureau, make_subject, miniapp_steps,  # noqa: E402
+                             provider_steps, website_steps)
 from wizard.engine import FLOWS  # noqa: E402
 
 APPLICANT_PASSWORD = "Secret2026x"
@@ -179,6 +180,21 @@ def filed_app(app, applicant, officer):
 def filed_miniapp(app, applicant, officer):
     """The applicant's 已备案 微信小程序 丽水山居旅游 (wx1234567890abcdef), filed and approved."""
     return _filed(app, officer, models.Application.NEW_MINIAPP, applicant.subject, miniapp_steps())
+
+
+@pytest.fixture
+def filed_provider(app, applicant, officer):
+    """The applicant's 已备案 服务商 丽水市云岭网络科技有限公司 (网络接入/IDC and 域名注册)."""
+    application = file_through_flow(app, FLOWS[models.Application.NEW_PROVIDER], applicant.subject,
+                                    provider_steps(applicant.user.id))
+    application.decide(True, reviewer=officer.user.id)
+    return models.Service.get_by_id(application.service_id)
+
+
+@pytest.fixture
+def filed_appstore(app, applicant, officer):
+    """The applicant's 已备案 应用市场 丽水应用商店 (apps.lsly.cn)."""
+    return _filed(app, officer, models.Application.NEW_APPSTORE, applicant.subject, appstore_steps(applicant.user.id))
 
 
 @pytest.fixture

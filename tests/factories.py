@@ -154,6 +154,50 @@ def miniapp_steps(name="丽水山居旅游", **changes):
             "notice": {"agree": ["y"]}}
 
 
+def uploaded(owner, purpose, content_type="application/pdf"):
+    """An upload row of the owner's (filing checks whose it is, not the file)."""
+    suffix = ".pdf" if content_type == "application/pdf" else ".png"
+    return str(models.Upload.create(owner=owner, purpose=purpose, stored_name=secrets.token_hex(8) + suffix,
+                                    content_type=content_type, size=1, sha256="0").id)
+
+
+PROVIDER_LICENCE = "浙B2-20080224"
+
+
+def provider_basic(owner, name="丽水市云岭网络科技有限公司", **changes):
+    """【服务商基本信息】 of a 网络接入/IDC and 域名注册 provider in 莲都区."""
+    raw = {"full_name": [name], "provider_types": ["access", "registrar"], "province": ["330000"],
+           "city": ["331100"], "county": ["331102"], "licence": [PROVIDER_LICENCE],
+           "business_scope": ["互联网数据中心业务、互联网接入服务业务（浙江省）"], "service_regions": ["浙江省"],
+           "ips": ["115.231.10.0-115.231.10.255"], "documents": [uploaded(owner, "provider_document")]}
+    raw.update(changes)
+    return raw
+
+
+def provider_steps(owner, name="丽水市云岭网络科技有限公司", **changes):
+    """Every step of the 服务商 flows, filled in and valid."""
+    return {"basic": provider_basic(owner, name, **changes),
+            "people": {**website_person("owner", "张建国", 123, "13905781234"),
+                       **website_person("security", "李秀英", 456, "13905782222")},
+            "notice": {"agree": ["y"]}}
+
+
+def appstore_basic(owner, domain="apps.lsly.cn", name="丽水应用商店", **changes):
+    """【应用市场基本信息】 of a non-interactive app store on domain."""
+    raw = {"platform_name": [name], "domain": [domain], "access_provider": ["阿里云计算有限公司"],
+           "icp_licence": [PROVIDER_LICENCE], "categories": ["生活服务", "出行导航"], "app_count": ["120"],
+           "review_rules": [uploaded(owner, "appstore_review_rules")],
+           "agreement": [uploaded(owner, "appstore_agreement")]}
+    raw.update(changes)
+    return raw
+
+
+def appstore_steps(owner, domain="apps.lsly.cn", name="丽水应用商店", **changes):
+    """Every step of the 应用市场 flows, filled in and valid."""
+    return {"basic": appstore_basic(owner, domain, name, **changes), "people": website_people(),
+            "notice": {"agree": ["y"]}}
+
+
 def website_steps(domain="lsly.cn", name="丽水山居旅游网"):
     """Every step of the website flows, filled in and valid."""
     return {"basic": website_basic(domain, name), "people": website_people(), "notice": {"agree": ["y"]}}

@@ -16,10 +16,11 @@ import businesses
 import models
 from forms.filing import NoticeForm
 from forms.app import AppBasicForm, AppPeopleForm, MiniappBasicForm, MiniappPeopleForm
+from forms.provider import AppstoreBasicForm, AppstorePeopleForm, ProviderBasicForm, ProviderPeopleForm
 from forms.website import WebsiteBasicForm, WebsitePeopleForm
 from tests.conftest import ROOT, file_through_flow
-from tests.factories import (app_basic, miniapp_basic, unit_form, website_basic, website_people,
-                             website_person)
+from tests.factories import (app_basic, appstore_basic, miniapp_basic, provider_basic, unit_form, website_basic,
+                             website_people, website_person)
 from wizard.engine import FLOWS, Flow, Step, flow_by_name, rebuild, reopen_step, summary_of
 from wizard.routes import resume_url
 
@@ -52,10 +53,16 @@ SAMPLES = {
     AppPeopleForm: lambda site: website_people(),
     MiniappBasicForm: lambda site: miniapp_basic(site.name),
     MiniappPeopleForm: lambda site: website_person("owner", "张建国", 123, "13905781234"),
+    ProviderBasicForm: lambda site: provider_basic(site.owner, name=site.name),
+    ProviderPeopleForm: lambda site: {**website_person("owner", "张建国", 123, "13905781234"),
+                                      **website_person("security", "李秀英", 456, "13905782222")},
+    AppstoreBasicForm: lambda site: appstore_basic(site.owner, name=site.name),
+    AppstorePeopleForm: lambda site: website_people(),
 }
 # The filed service of each kind a 变更 or 注销 starts from (fixtures in conftest).
 FILED = {models.Service.WEBSITE: "filed_site", models.Service.APP: "filed_app",
-         models.Service.MINIAPP: "filed_miniapp"}
+         models.Service.MINIAPP: "filed_miniapp", models.Service.PROVIDER: "filed_provider",
+         models.Service.APPSTORE: "filed_appstore"}
 
 
 def filed_fixture(business, request):
@@ -82,13 +89,16 @@ def setting(flow, request):
     filed service; a flow opened from a list otherwise takes up an imported offline filing."""
     business = models.BUSINESSES[flow.kind]
     owner = request.getfixturevalue("applicant").user.id
+    # A 服务商 is named as a company; the others as a site or an APP.
+    first, changed = (("丽水市云岭网络科技有限公司", "丽水市云岭数据科技有限公司") if business.target == models.Service.PROVIDER
+                      else ("丽水山居旅游网", "丽水山居民宿网"))
     if getattr(business, "needs_filed_service", False):
         service = filed_fixture(business, request)
-        return {"service": service}, SimpleNamespace(domain=service.domain, name="丽水山居民宿网", owner=owner)
+        return {"service": service}, SimpleNamespace(domain=service.domain, name=changed, owner=owner)
     if flow.opened_from_list:
         imported = request.getfixturevalue("imported_site")
         return {"imported": imported}, SimpleNamespace(domain=imported.domain, name=imported.name, owner=owner)
-    return {}, SimpleNamespace(domain="lsly.cn", name="丽水山居旅游网", owner=owner)
+    return {}, SimpleNamespace(domain="lsly.cn", name=first, owner=owner)
 
 
 def messages(form):

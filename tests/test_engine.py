@@ -458,3 +458,19 @@ def test_legacy_website_draft_resumes_at_the_step_its_index_named(applicant):
     assert response.headers["Location"] == f"{base}/notice"
     # Stored again, the draft speaks names only.
     assert stored(draft)["furthest"] == "notice" and "reached" not in stored(draft)
+
+
+def test_a_background_save_never_undoes_a_step_stored_meanwhile(app, applicant):
+    """An inline check read the draft, 【下一步】 stored the next step reached, then the check saves:
+    its older copy must not move the draft back (it would answer 请按顺序填写 next)."""
+    draft = models.Draft(owner=applicant.user.id, kind="新办网站", subject=applicant.subject)
+    draft.store({"steps": {"basic": {"site_name": ["旧"]}}, "furthest": "basic"}, "basic")
+    background = models.Draft.get_by_id(draft.id)          # what the check request read
+    models.Draft.get_by_id(draft.id).store({"steps": {"basic": {"site_name": ["新"]}}, "furthest": "people"},
+                                           "people")        # 【下一步】 meanwhile
+    assert not background.store_unless_changed({"steps": {"basic": {"site_name": ["旧"]}}, "furthest": "basic"},
+                                               "basic")
+    assert models.Draft.get_by_id(draft.id).data["furthest"] == "people"
+    fresh = models.Draft.get_by_id(draft.id)
+    assert fresh.store_unless_changed({"steps": {}, "furthest": "people"}, "people")
+    assert models.Draft.get_by_id(draft.id).data == {"steps": {}, "furthest": "people"}

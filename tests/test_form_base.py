@@ -17,6 +17,7 @@ from forms.review import ReturnForm, ScheduleForm
 from forms.subject import AcceptTransferForm, CancelSubjectForm, SubjectForm, TransferForm
 from forms.app import AppBasicForm, AppPeopleForm, MiniappBasicForm, MiniappPeopleForm, SdkRow
 from forms.filing import CancelServiceForm, FilingForm, NoticeForm
+from forms.provider import AppstoreBasicForm, ProviderBasicForm
 from forms.website import WebsiteBasicForm, WebsitePeopleForm
 from tests.conftest import make_user
 from tests.factories import make_bureau, make_subject, unit_form
@@ -30,7 +31,8 @@ PAGE_FORMS = [
     (HolidayForm, {}), (ReturnForm, {}), (ScheduleForm, {}), (ImportForm, {}), (ImportedSiteForm, {}),
     (WebsiteBasicForm, {"subject": None}), (WebsitePeopleForm, {"subject": None}),
     (NoticeForm, {"subject": None}), (AppBasicForm, {"subject": None}), (MiniappBasicForm, {"subject": None}),
-    (SdkRow, {}), (AppPeopleForm, {"subject": None}), (MiniappPeopleForm, {"subject": None}), (CancelServiceForm, {"service": SimpleNamespace(data={})}),
+    (SdkRow, {}), (AppPeopleForm, {"subject": None}), (MiniappPeopleForm, {"subject": None}),
+    (ProviderBasicForm, {"subject": None}), (AppstoreBasicForm, {"subject": None}), (CancelServiceForm, {"service": SimpleNamespace(data={})}),
 ]
 
 

@@ -33,6 +33,7 @@ class Kind:
     key_label: str             # what the list shows beside the name
     key: Callable              # service → that value
     checks_closed: bool = False  # 注销 probes the home page first (websites)
+    numbered: bool = True        # 通过 issues a 公安备案号 (a 服务商's filing is its own record)
 
     @property
     def label(self):
@@ -50,6 +51,10 @@ PAGES = {
     "apps": Kind(models.Service.APP, "app", "app-change", models.Application.CANCEL_APP, "包名/Bundle ID", _packages),
     "miniapps": Kind(models.Service.MINIAPP, "miniapp", "miniapp-change", models.Application.CANCEL_MINIAPP,
                      "AppID", lambda s: f"{s.data.get('platform', '')} {s.data.get('appid', '')}"),
+    "appstores": Kind(models.Service.APPSTORE, "appstore", "appstore-change", models.Application.CANCEL_APPSTORE,
+                      "域名", lambda s: "、".join(s.domains())),
+    "providers": Kind(models.Service.PROVIDER, "provider", "provider-change", models.Application.CANCEL_PROVIDER,
+                      "经营许可证号", lambda s: s.data.get("licence", ""), numbered=False),
 }
 SLUGS = "any(" + ", ".join(PAGES) + "):slug"
 SLUG_OF = {page.kind: slug for slug, page in PAGES.items()}
@@ -104,7 +109,7 @@ def detail(slug, service_id):
     """详情: the filing and, once filed, the badge to show on the site or in the APP's 关于 page."""
     service = _own(slug, service_id)
     badge = None
-    if service.status == models.Service.FILED:
+    if service.status == models.Service.FILED and service.record_number:
         badge = render_template("workspace/_badge.html", site=service,
                                 query_url=url_for("public.query", q=service.record_number, _external=True),
                                 icon_url=url_for("static", filename="beian-badge.png", _external=True))

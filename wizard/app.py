@@ -30,7 +30,7 @@ class AppFlow(ServiceFlow):
         return {
             "app_name": basic.app_name.data, "icon": int(basic.icon.data[0]),
             "screenshots": [int(v) for v in basic.screenshots.data], "intro": basic.intro.data,
-            "platforms": basic.platform_data(), "sdks": basic.sdk_data(), "channels": lines(basic.channels.data),
+            "platforms": basic.platform_data(), "sdks": basic.sdk_data(), "channels": basic.channel_data(),
             "domains": basic.normalized_domains(), "ips": lines(basic.ips.data),
             "access_provider": basic.access_provider.data, "user_count": basic.user_count.data,
             "interactive_items": basic.interactive_items.data, "interactive": basic.interactive,

@@ -7,7 +7,7 @@ from markupsafe import Markup
 import models
 from forms.subject import subject_facts
 from pages import current_subject, finish, is_fragment_request, role_required
-from wizard import app as app_flows, website as website_flows  # noqa: F401  (declare the flows)
+from wizard import app as _apps, provider as _providers, website as _websites  # noqa: F401  (declare the flows)
 from wizard.engine import (FLOWS, AlreadyFinalized, Navigator, StepInvalid, flow_by_name, raw_from_form, raw_from_post,
                            rebuild)
 
@@ -185,7 +185,11 @@ def step(flow_name, draft_id, step_name):
             raw.update(form.add_row(action[len("add_row:"):]))
             form = rebuild(current.form, raw, context)
         state.put(current.name, raw)
-        draft.store(state.as_data(), current.name)
+        if action == "autosave" or action.startswith("check:"):
+            # Sent in the background, maybe together with 【下一步】: never undo what that stored.
+            draft.store_unless_changed(state.as_data(), current.name)
+        else:
+            draft.store(state.as_data(), current.name)
         # The answer just posted may add or remove a later conditional step: move on by the steps it leaves.
         steps = flow.active_steps(state)
         if current in steps:
