@@ -1031,7 +1031,7 @@ class Application(BaseModel):
                     self.business.give_back(self, {**self.data, **({"last_step": reopen_at} if reopen_at else {})})
         except IntegrityError:
             # Another service's 通过 took one of these domains a moment ago (the database refused).
-            raise TransitionError("域名已被其他备案使用，不能通过，请退回") from None
+            raise TransitionError("域名或包名、AppID已被其他备案使用，不能通过，请退回") from None
 
     def schedule(self, mode, details, reviewer=None):
         """Require 面审 or 实地检查: the application waits for its result."""

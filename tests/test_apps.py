@@ -271,3 +271,20 @@ def test_business_page_offers_every_business(applicant):
         assert label in page
     home = applicant.client.get("/home").get_data(as_text=True)
     assert "我的APP" in home and "我的小程序" in home
+
+
+def test_two_subjects_asking_for_one_package_the_first_approval_wins(app, applicant, officer):
+    from tests.conftest import file_through_flow
+    from tests.factories import app_steps
+    from wizard.engine import FLOWS, recheck
+    bob = make_user("bob", mobile="13912340000")
+    other = make_subject(bob, bureau=applicant.bureau, cert_number="91110000802100433B", name="丽水市别家科技有限公司")
+    flow = FLOWS["新办APP"]
+    mine = file_through_flow(app, flow, applicant.subject, app_steps(applicant.user.id))
+    theirs = file_through_flow(app, flow, other, app_steps(bob.id, domain="api.bieji.cn", name="别家旅游"))
+    mine.decide(True, reviewer=officer.user.id)
+    with app.test_request_context():
+        assert any("com.lsly.lvyou" in problem for problem in recheck(theirs))
+    with pytest.raises(models.TransitionError, match="com.lsly.lvyou"):
+        theirs.decide(True, reviewer=officer.user.id)
+    assert models.Application.get_by_id(theirs.id).status == models.Application.PENDING
