@@ -10,8 +10,8 @@ new service kind subclasses NewFiling/ChangeFiling/CancelFiling and names its
 target and number kind), plus a flow in wizard/ when it is filed through steps.
 """
 import models
-from models import (BUSINESSES, Application, Domain, Draft, ImportedSite, Provider, RecordSequence, Service,
-                    ServiceKey, Subject, TransitionError, Upload)
+from models import (BUSINESSES, Application, Domain, Draft, FilingPicture, ImportedSite, Provider, RecordSequence,
+                    Service, ServiceKey, Subject, TransitionError)
 
 
 class Business:
@@ -175,10 +175,10 @@ class WizardFiling(Filing):
         return 0 if instant else super().review_days(application)
 
     def _ask(self, service, application, filed):
-        """The filing asks for its domains and keys, and names its pictures as the service's."""
+        """The filing asks for its domains and keys, and names its pictures (the bureau may see them)."""
         Domain.ask(service, application, filed.get("domains", []))
         ServiceKey.ask(service, application, self.keys(filed))
-        Upload.claim_for(service, self.pictures(filed))
+        FilingPicture.name(application, self.pictures(filed))
 
     def _draft_again(self, application, values, **links):
         Draft.create(owner=application.owner, kind=self.kind, subject=application.subject,
@@ -218,12 +218,11 @@ class NewFiling(WizardFiling):
     def give_back(self, application, values):
         self._draft_again(application, values, imported=values.get("imported"))
         if application.service_id:
-            # Never filed: the service returns to the draft and leaves no row (its pictures stay
-            # the owner's; an imported 未备案/认领 site waits for it again).
+            # Never filed: the service returns to the draft and leaves no row (an imported
+            # 未备案/认领 site waits for it again).
             service_id, application.service = application.service_id, None
             Application.update(service=None).where(Application.id == application.id).execute()
             ImportedSite.update(service=None).where(ImportedSite.service == service_id).execute()
-            Upload.update(service=None).where(Upload.service == service_id).execute()
             for held in models.HELD:
                 held.delete().where(held.service == service_id).execute()
             Service.delete().where(Service.id == service_id).execute()
@@ -254,13 +253,9 @@ class ChangeFiling(WizardFiling):
                                          application)
 
     def give_back(self, application, values):
-        service = application.service
         for held in models.HELD:
             held.drop_request(application)
-        # Pictures new with the change go back to the draft; those in force stay the service's.
-        Upload.update(service=None).where(Upload.service == service,
-                                          Upload.id.not_in(self.pictures(service.data) or [0])).execute()
-        self._draft_again(application, values, service=service)
+        self._draft_again(application, values, service=application.service)
 
 
 class CancelFiling(Filing):

@@ -149,14 +149,12 @@ def m0008_filing_core(migrator):
 
 
 def m0009_apps_and_miniapps(migrator):
-    """APP and 小程序 filings: their package names and AppIDs held like domains, and pictures
-    (an APP's icon and screenshots) that belong to a filed service."""
+    """APP and 小程序 filings: their package names and AppIDs held like domains, and the pictures
+    a filing names (an APP's icon and screenshots) recorded for the reviewing bureau."""
     database = migrator.database
     if not database.table_exists("upload"):
         return []
-    database.create_tables([models.ServiceKey])
-    apply_operations(*_add_columns(migrator, "upload", service_id=ForeignKeyField(
-        models.Service, field=models.Service.id, null=True, on_delete="SET NULL")))
+    database.create_tables([models.ServiceKey, models.FilingPicture])
     return []
 
 

@@ -388,7 +388,7 @@ class TransitionError(Exception):
 
 
 class Upload(BaseModel):
-    """A verified, re-encoded picture stored outside static/."""
+    """An upload stored outside static/: a verified, re-encoded picture or a checked PDF."""
 
     owner = ForeignKeyField(User, backref="uploads", on_delete="CASCADE")
     purpose = CharField(max_length=32)
@@ -396,8 +396,6 @@ class Upload(BaseModel):
     content_type = CharField(max_length=32)
     size = IntegerField()
     sha256 = CharField(max_length=64)
-    # The filed service whose pictures it is (an APP's icon and screenshots), once filed.
-    service = DeferredForeignKey("Service", null=True, backref="+", on_delete="SET NULL")
 
     # What a verified upload is stored as: format → (file suffix, content type).
     FORMATS = {"jpeg": (".jpg", "image/jpeg"), "png": (".png", "image/png"), "pdf": (".pdf", "application/pdf")}
@@ -430,18 +428,11 @@ class Upload(BaseModel):
                 (Subject.cert_photo == self) | (Subject.id_photo_front == self) | (Subject.id_photo_back == self),
                 Subject.bureau == user.bureau_id).exists():
             return True
-        # The attachment of an application to that bureau (注销网站 …), or a picture of a
-        # service one of its applications is about.
-        about = (Application.attachment == self)
-        if self.service_id:
-            about |= (Application.service == self.service_id)
-        return Application.select().where(Application.bureau == user.bureau_id, about).exists()
-
-    @classmethod
-    def claim_for(cls, service, upload_ids):
-        """Filing: the owner's pictures a service's filing names become that service's."""
-        if upload_ids:
-            cls.update(service=service).where(cls.id.in_(list(upload_ids)), cls.owner == service.owner_id).execute()
+        # The attachment of an application to that bureau (注销网站 …), or a picture or document a
+        # filing to it names (an APP's icon …), whatever became of that filing since.
+        return Application.select().where(Application.bureau == user.bureau_id, (Application.attachment == self)
+                                          | Application.id.in_(FilingPicture.select(FilingPicture.application)
+                                                               .where(FilingPicture.upload == self))).exists()
 
 
 class Subject(BaseModel):
@@ -561,11 +552,10 @@ class Subject(BaseModel):
             Application.update(owner=receiver).where(Application.subject == self).execute()
             attachments = Application.select(Application.attachment).where(Application.subject == self,
                                                                             Application.attachment.is_null(False))
-            # (An APP's icon and screenshots belong to its service.)
+            named = FilingPicture.select(FilingPicture.upload).join(Application).where(Application.subject == self)
             Upload.update(owner=receiver).where(Upload.id.in_(
                 [i for i in (self.cert_photo_id, self.id_photo_front_id, self.id_photo_back_id) if i])
-                | Upload.id.in_(attachments)
-                | Upload.service.in_(Service.select(Service.id).where(Service.subject == self))).execute()
+                | Upload.id.in_(attachments) | Upload.id.in_(named)).execute()
             # The sender's unfinished drafts for this subject do not travel.
             Draft.delete().where(Draft.subject == self).execute()
             self.owner = receiver
@@ -1161,6 +1151,28 @@ ServiceKey.add_index(SQL(SERVICE_KEY_INDEX))
 HELD = (Domain, ServiceKey)
 
 
+class FilingPicture(BaseModel):
+    """A picture or document a filing names (an APP's icon and screenshots, a 服务商's 制度):
+    the reviewing bureau may see it, and it moves with the subject on 移交."""
+
+    application = ForeignKeyField(Application, backref="+", on_delete="CASCADE")
+    upload = ForeignKeyField(Upload, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "filing_picture"
+        indexes = ((("application", "upload"), True),)
+
+    @classmethod
+    def name(cls, application, upload_ids):
+        """The owner's uploads a filing names (another user's ids are ignored)."""
+        ids = [int(i) for i in upload_ids]
+        if not ids:
+            return
+        mine = Upload.select(Upload.id).where(Upload.id.in_(ids), Upload.owner == application.owner_id)
+        cls.insert_many([{"application": application.id, "upload": upload_id, "created_at": timeutil.now()}
+                         for (upload_id,) in mine.tuples()]).execute()
+
+
 class RecordSequence(BaseModel):
     """The last 公安备案号 serial a bureau issued for a kind of business."""
 
@@ -1384,5 +1396,5 @@ class Holiday(BaseModel):
 
 
 MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider,
-          Upload, Subject, Service, ImportedSite, Draft, Application, Domain, ServiceKey, RecordSequence, Transfer, Notice,
+          Upload, Subject, Service, ImportedSite, Draft, Application, Domain, ServiceKey, FilingPicture, RecordSequence, Transfer, Notice,
           AuditEntry, Holiday]

@@ -85,7 +85,7 @@ def test_an_app_is_filed_with_its_pictures_package_and_domain(client, alice):
     filed = service.data
     assert filed["platforms"]["android"]["package"] == "com.lsly.lvyou" and filed["sdks"][0]["purpose"] == "消息推送"
     assert filed["channels"] == ["华为应用市场", "小米应用商店"] and filed["domains"] == ["api.lsly.cn"]
-    pictures = models.Upload.select().where(models.Upload.service == service)
+    pictures = models.Upload.select().join(models.FilingPicture).where(models.FilingPicture.application == application)
     assert sorted(p.purpose for p in pictures) == ["app_icon"] + ["app_screenshot"] * 3
     assert [(k.value, k.live) for k in models.ServiceKey.select()] == [("com.lsly.lvyou", False)]
     assert [(d.domain, d.live) for d in models.Domain.select()] == [("api.lsly.cn", False)]
@@ -234,6 +234,9 @@ def test_the_reviewing_bureau_sees_the_app_pictures_and_no_one_else(app, applica
     icon = application.data["filed"]["icon"]
     page = officer.get(f"/review/{application.id}").get_data(as_text=True)
     assert f"/uploads/{icon}" in page
+    # Still after 退回: the returned application's pictures stay visible to the bureau that decided it.
+    application.decide(False, reviewer=officer.user.id, reason="图标不清晰")
+    assert models.Upload.get_by_id(icon).visible_to(officer.user)
     stranger = make_user("cop2", mobile="13800009999", role=models.User.OFFICER,
                          bureau=make_bureau("330100", "杭州市公安局网警支队"))
     assert stranger and client.login("cop2", "Secret2026x").status_code in (200, 303)
@@ -252,7 +255,7 @@ def test_a_transferred_subject_takes_its_app_and_pictures_along(app, applicant, 
     subject.start_transfer()
     subject.accept_transfer(receiver.id)
     assert models.Service.get_by_id(filed_app.id).owner_id == receiver.id
-    pictures = models.Upload.select().where(models.Upload.service == filed_app)
+    pictures = models.Upload.select().join(models.FilingPicture).join(models.Application).where(models.Application.service == filed_app)
     assert pictures.count() == 4 and {p.owner_id for p in pictures} == {receiver.id}
     # The receiver's 【变更】 keeps the pictures on record: they are his now.
     from wizard.engine import FLOWS, rebuild

@@ -47,7 +47,7 @@ def test_seed_demo_only_in_demo_mode(app, runner):
     assert models.Subject.select().count() == 1 and models.Upload.select().count() == 3 + 4
     filed = {s.kind: s for s in models.Service.select().where(models.Service.subject == subject)}
     assert set(filed) == {"app", "miniapp"} and {s.status for s in filed.values()} == {"已备案"}
-    assert models.Upload.select().where(models.Upload.service == filed["app"]).count() == 4
+    assert models.Upload.select().join(models.FilingPicture).join(models.Application).where(models.Application.service == filed["app"]).count() == 4
     assert {k.value for k in models.ServiceKey.select().where(models.ServiceKey.live)} == {
         "cn.lsdemo.tour", "wx5a3c9e1d7f2b4c60"}
     # 未备案网站 and 网站认领 to try, under the demo subject's certificate; the 塔里木 guide is seed 001's.

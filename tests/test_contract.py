@@ -268,7 +268,7 @@ def world():
                             json.dumps(s.data, sort_keys=True, ensure_ascii=False)) for s in service.select()),
         "domains": sorted((d.domain, d.kind, d.service_id, d.application_id, d.live) for d in models.Domain.select()),
         "keys": sorted((k.value, k.kind, k.service_id, k.application_id, k.live) for k in models.ServiceKey.select()),
-        "pictures": sorted((u.id, u.service_id) for u in models.Upload.select()),
+        "pictures": sorted(u.id for u in models.Upload.select()),
         "imported": sorted((i.id, i.service_id) for i in models.ImportedSite.select()),
         "numbers": sorted((r.bureau_id, r.kind_code, r.last) for r in models.RecordSequence.select()),
     }

@@ -150,17 +150,15 @@ def test_upgrade_to_the_filing_core_moves_domains_attachments_and_approval_numbe
         assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()
 
 
-def test_upgrade_to_apps_adds_the_key_table_and_pictures_of_a_service(tmp_path):
-    """Release eight had no service_key table and pictures belonged to no service."""
+def test_upgrade_to_apps_adds_the_key_and_filed_picture_tables(tmp_path):
+    """Release eight had no service_key table and no record of the pictures a filing names."""
     database = models.open_database(f"sqlite:///{tmp_path / 'v8.db'}")
     with database.connection_context():
         migrations.upgrade(database)
-        database.execute_sql("DROP TABLE service_key")
-        database.execute_sql("DROP INDEX IF EXISTS upload_service_id")
-        database.execute_sql("ALTER TABLE upload DROP COLUMN service_id")
+        for table in ("service_key", "filing_picture"):
+            database.execute_sql(f"DROP TABLE {table}")
         database.execute_sql("DELETE FROM schemaversion WHERE version > 8")
 
         assert migrations.upgrade(database) == ["m0009_apps_and_miniapps", "m0010_provider_directory"]
-        assert "service_id" in {c.name for c in database.get_columns("upload")}
-        assert database.table_exists("service_key")
+        assert database.table_exists("service_key") and database.table_exists("filing_picture")
         assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()
