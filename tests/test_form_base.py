@@ -13,7 +13,7 @@ from forms.admin import BureauForm, HolidayForm, OfficerForm
 from forms.base import CaptchaForm, Form, MaxLength, max_length
 from forms.imports import ImportedSiteForm, ImportForm
 from forms.people import PersonForm
-from forms.providers import ProviderForm, ProviderImportForm
+from forms.directory import ProviderForm, ProviderImportForm
 from forms.review import ReturnForm, ScheduleForm
 from forms.subject import AcceptTransferForm, CancelSubjectForm, SubjectForm, TransferForm
 from forms.app import AppBasicForm, AppPeopleForm, MiniappBasicForm, MiniappPeopleForm, SdkRow

@@ -30,7 +30,7 @@ def admin(app):
 
 def upload(client, text, encoding="utf-8"):
     data = {"file": (io.BytesIO(text.encode(encoding)), "providers.csv"), "csrf_token": client.token()}
-    return client.raw.post("/providers/import", data=data, content_type="multipart/form-data")
+    return client.raw.post("/directory/import", data=data, content_type="multipart/form-data")
 
 
 def audited(action):
@@ -89,54 +89,54 @@ def test_wizard_lookup_needs_two_characters_and_never_offers_a_retired_provider(
 
 def test_applicants_and_strangers_cannot_reach_the_directory(client, alice):  # noqa: F811
     entry = provider("阿里云计算有限公司")
-    assert client.get("/providers").status_code == 404
-    assert client.post(f"/providers/{entry.id}/retire").status_code == 404
-    assert client.post("/providers/new", {"name": "某某网络", "kind": "access", "region_code": "330106"}).status_code == 404
+    assert client.get("/directory").status_code == 404
+    assert client.post(f"/directory/{entry.id}/retire").status_code == 404
+    assert client.post("/directory/new", {"name": "某某网络", "kind": "access", "region_code": "330106"}).status_code == 404
     assert not P.get_by_id(entry.id).retired and P.select().count() == 1
     client.logout()
-    assert client.get("/providers").status_code == 302
+    assert client.get("/directory").status_code == 302
 
 
 def test_an_officer_keeps_only_his_own_provinces_entries(officer):
     mine = provider("丽水电信", region="331102")
     theirs = provider("深圳市腾讯计算机系统有限公司", region="440305")
-    page = officer.get("/providers").get_data(as_text=True)
+    page = officer.get("/directory").get_data(as_text=True)
     assert "服务商目录" in page and "丽水电信" in page and "腾讯" not in page and "浙江省" in page
-    assert officer.get(f"/providers/{theirs.id}").status_code == 404
-    assert officer.post(f"/providers/{theirs.id}/retire").status_code == 404
-    assert officer.post(f"/providers/{theirs.id}", {"name": "改名", "kind": "access",
+    assert officer.get(f"/directory/{theirs.id}").status_code == 404
+    assert officer.post(f"/directory/{theirs.id}/retire").status_code == 404
+    assert officer.post(f"/directory/{theirs.id}", {"name": "改名", "kind": "access",
                                                     "region_code": "440305"}).status_code == 404
     assert P.get_by_id(theirs.id).name == "深圳市腾讯计算机系统有限公司" and not P.get_by_id(theirs.id).retired
     # Nor may he move his own entry, or add one, outside his province.
-    page = officer.post(f"/providers/{mine.id}", {"name": "丽水电信", "kind": "access", "region_code": "440305"})
+    page = officer.post(f"/directory/{mine.id}", {"name": "丽水电信", "kind": "access", "region_code": "440305"})
     assert "不在本省" in page.get_data(as_text=True) and P.get_by_id(mine.id).region_code == "331102"
-    assert 'href="/providers"' in officer.get("/review").get_data(as_text=True)
+    assert 'href="/directory"' in officer.get("/review").get_data(as_text=True)
 
 
 def test_an_administrator_sees_every_province_and_pages_by_fifty(admin):
     P.insert_many([{"name": f"服务商{i:03d}", "kind": P.ACCESS, "region_code": "330106" if i % 2 else "440305",
                     "created_at": models.timeutil.now()} for i in range(120)]).execute()
-    page = admin.get("/providers").get_data(as_text=True)
+    page = admin.get("/directory").get_data(as_text=True)
     assert "服务商000" in page and "服务商049" in page and "服务商050" not in page and "全国" in page
     last = P.get(P.name == "服务商049")
     assert f"after={last.id}" in page
-    second = admin.get(f"/providers?after={last.id}").get_data(as_text=True)
+    second = admin.get(f"/directory?after={last.id}").get_data(as_text=True)
     assert "服务商050" in second and "服务商099" in second and "服务商049" not in second
-    found = admin.get("/providers?q=服务商11").get_data(as_text=True)
+    found = admin.get("/directory?q=服务商11").get_data(as_text=True)
     assert "服务商110" in found and "服务商119" in found and "服务商100" not in found
-    page = admin.get("/providers?q=服务商\x00")
+    page = admin.get("/directory?q=服务商\x00")
     assert page.status_code == 200 and "含有不可见的控制字符" in page.get_data(as_text=True)
-    assert 'href="/providers"' in admin.get("/admin").get_data(as_text=True)
+    assert 'href="/directory"' in admin.get("/admin").get_data(as_text=True)
 
 
 def test_every_directory_post_needs_the_csrf_token(officer):
     entry = provider("丽水电信", region="331102")
-    for url, data in ((f"/providers/{entry.id}/retire", {}), ("/providers/new", {
+    for url, data in ((f"/directory/{entry.id}/retire", {}), ("/directory/new", {
             "name": "丽水移动", "kind": "access", "region_code": "331102"}),
-            (f"/providers/{entry.id}", {"name": "改名", "kind": "access", "region_code": "331102"})):
+            (f"/directory/{entry.id}", {"name": "改名", "kind": "access", "region_code": "331102"})):
         assert officer.post(url, data, csrf=False).status_code == 400
     csv = io.BytesIO(f"{HEADER}\n丽水移动,网络接入服务商,331102,".encode())
-    assert officer.raw.post("/providers/import", data={"file": (csv, "p.csv")},
+    assert officer.raw.post("/directory/import", data={"file": (csv, "p.csv")},
                             content_type="multipart/form-data").status_code == 400
     assert [(p.name, p.retired) for p in P.select()] == [("丽水电信", False)]
     assert not models.AuditEntry.select().exists()
@@ -145,22 +145,22 @@ def test_every_directory_post_needs_the_csrf_token(officer):
 # -- 新增, 修改, 停用, 启用 -------------------------------------------------------------------------------
 
 def test_add_and_edit_an_entry_with_its_licence_checked(officer):
-    page = officer.post("/providers/new", {"name": "丽水移动", "kind": "access", "region_code": "331102",
+    page = officer.post("/directory/new", {"name": "丽水移动", "kind": "access", "region_code": "331102",
                                            "licence": "浙ICP备12345678号-1"}).get_data(as_text=True)
     assert "这是ICP备案号，不是经营许可证号" in page and not P.select().exists()
-    response = officer.post("/providers/new", {"name": "丽水移动", "kind": "access", "region_code": "３３１１０２",
+    response = officer.post("/directory/new", {"name": "丽水移动", "kind": "access", "region_code": "３３１１０２",
                                                "licence": "浙Ｂ２－２００８０２２４"})
     assert response.status_code == 303
     entry = P.get()
     assert (entry.name, entry.kind, entry.region_code, entry.licence, entry.service_id, entry.retired) == (
         "丽水移动", "access", "331102", "浙B2-20080224", None, False)
-    again = officer.post("/providers/new", {"name": "丽水移动", "kind": "access", "region_code": "331102"})
+    again = officer.post("/directory/new", {"name": "丽水移动", "kind": "access", "region_code": "331102"})
     assert "目录中已有网络接入服务商“丽水移动”" in again.get_data(as_text=True) and P.select().count() == 1
 
-    page = officer.post(f"/providers/{entry.id}", {"name": "丽水移动", "kind": "cdn", "region_code": "12345",
+    page = officer.post(f"/directory/{entry.id}", {"name": "丽水移动", "kind": "cdn", "region_code": "12345",
                                                    "licence": ""}).get_data(as_text=True)
     assert "请填写6位数字的行政区划代码" in page and P.get_by_id(entry.id).kind == "access"
-    assert officer.post(f"/providers/{entry.id}", {"name": "丽水移动通信", "kind": "cdn", "region_code": "331100",
+    assert officer.post(f"/directory/{entry.id}", {"name": "丽水移动通信", "kind": "cdn", "region_code": "331100",
                                                    "licence": "B1-20150001"}).status_code == 303
     entry = P.get_by_id(entry.id)
     assert (entry.name, entry.kind, entry.region_code, entry.licence) == ("丽水移动通信", "cdn", "331100", "B1-20150001")
@@ -172,30 +172,30 @@ def test_add_and_edit_an_entry_with_its_licence_checked(officer):
 def test_an_entry_from_a_filing_can_be_retired_but_not_edited(officer, applicant):
     service = make_service(applicant.subject, name="丽水云岭网络", domains=(), kind=models.Service.PROVIDER)
     entry = provider("丽水云岭网络", region="331102", service=service.id, licence="浙B2-20080224")
-    page = officer.get(f"/providers/{entry.id}").get_data(as_text=True)
+    page = officer.get(f"/directory/{entry.id}").get_data(as_text=True)
     assert "来自备案" in page and 'name="name"' not in page
-    assert "来自备案" in officer.get("/providers").get_data(as_text=True)
-    officer.post(f"/providers/{entry.id}", {"name": "别的名字", "kind": "cdn", "region_code": "331102"})
+    assert "来自备案" in officer.get("/directory").get_data(as_text=True)
+    officer.post(f"/directory/{entry.id}", {"name": "别的名字", "kind": "cdn", "region_code": "331102"})
     assert (P.get_by_id(entry.id).name, P.get_by_id(entry.id).kind) == ("丽水云岭网络", "access")
-    assert officer.post(f"/providers/{entry.id}/retire").status_code == 303
+    assert officer.post(f"/directory/{entry.id}/retire").status_code == 303
     assert P.get_by_id(entry.id).retired
     # Back in the directory only while its 服务商 stays filed.
     models.Service.update(status=models.Service.CANCELLED).where(models.Service.id == service.id).execute()
-    officer.post(f"/providers/{entry.id}/enable")
+    officer.post(f"/directory/{entry.id}/enable")
     assert P.get_by_id(entry.id).retired
     models.Service.update(status=models.Service.FILED).where(models.Service.id == service.id).execute()
-    officer.post(f"/providers/{entry.id}/enable")
+    officer.post(f"/directory/{entry.id}/enable")
     assert not P.get_by_id(entry.id).retired
 
 
 def test_retire_and_enable_are_audited_and_the_filing_keeps_the_name(app, filed_site, officer, applicant):
     # The filed site named 阿里云计算有限公司 as its 网络接入服务商 (see tests.factories.website_basic).
     entry = provider("阿里云计算有限公司", region="330106")
-    assert officer.post(f"/providers/{entry.id}/retire").status_code == 303
+    assert officer.post(f"/directory/{entry.id}/retire").status_code == 303
     assert P.get_by_id(entry.id).retired
     (target, after), = audited("停用服务商")
     assert target == f"provider:{entry.id}" and after["retired"] is True
-    assert officer.post(f"/providers/{entry.id}/retire").status_code == 303   # twice: a message, no entry
+    assert officer.post(f"/directory/{entry.id}/retire").status_code == 303   # twice: a message, no entry
     assert len(audited("停用服务商")) == 1
 
     # The wizards offer it no more …
@@ -213,10 +213,10 @@ def test_retire_and_enable_are_audited_and_the_filing_keeps_the_name(app, filed_
 
     # A live entry of the same name and kind blocks 启用; once it is gone, 启用 works.
     twin = provider("阿里云计算有限公司", region="330106")
-    page = officer.post(f"/providers/{entry.id}/enable", follow_redirects=True).get_data(as_text=True)
+    page = officer.post(f"/directory/{entry.id}/enable", follow_redirects=True).get_data(as_text=True)
     assert "不能重复启用" in page and P.get_by_id(entry.id).retired
     twin.delete_instance()
-    officer.post(f"/providers/{entry.id}/enable")
+    officer.post(f"/directory/{entry.id}/enable")
     assert not P.get_by_id(entry.id).retired and len(audited("启用服务商")) == 1
     page = client.post(f"/apply/website/{draft.id}/basic", {"access_region": "330000", "access_query": "阿里云",
                                                             "action": "lookup_access"}).get_data(as_text=True)
@@ -230,7 +230,7 @@ def test_a_good_import_adds_every_row_and_says_how_many(officer):
             f"丽水域名,域名注册服务商,331100,\n\n丽水云,云服务商,330000,B2-20160001\n")
     response = upload(officer, "\ufeff" + text)           # Excel's UTF-8 with BOM
     assert response.status_code == 303
-    assert "已导入3个服务商" in officer.get("/providers").get_data(as_text=True)
+    assert "已导入3个服务商" in officer.get("/directory").get_data(as_text=True)
     assert sorted((p.name, p.kind, p.region_code, p.licence, p.service_id) for p in P.select()) == [
         ("丽水云", "cloud", "330000", "B2-20160001", None), ("丽水域名", "registrar", "331100", "", None),
         ("丽水电信", "access", "331102", "浙B2-20080224", None)]
@@ -282,11 +282,11 @@ def test_an_administrator_imports_for_any_province(admin):
 ])
 def test_odd_files_get_a_message(officer, content, problem):
     data = {"file": (io.BytesIO(content), "p.csv"), "csrf_token": officer.token()}
-    page = officer.raw.post("/providers/import", data=data, content_type="multipart/form-data")
+    page = officer.raw.post("/directory/import", data=data, content_type="multipart/form-data")
     assert page.status_code == 200 and problem in page.get_data(as_text=True)
     assert not P.select().exists()
 
 
 def test_no_file_chosen(officer):
-    page = officer.post("/providers/import", {}).get_data(as_text=True)
+    page = officer.post("/directory/import", {}).get_data(as_text=True)
     assert "请选择CSV文件" in page and not P.select().exists()

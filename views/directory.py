@@ -7,10 +7,10 @@ from flask_login import current_user
 import divisions
 import models
 from forms import rules
-from forms.providers import ProviderForm, ProviderImportForm
+from forms.directory import ProviderForm, ProviderImportForm
 from views.common import finish, role_required, safe_next
 
-bp = Blueprint("providers", __name__, url_prefix="/providers")
+bp = Blueprint("directory", __name__, url_prefix="/directory")
 PAGE = 50
 keepers_only = role_required(models.User.ADMIN, models.User.OFFICER)
 
@@ -53,7 +53,7 @@ def _list_page(import_form=None, errors=()):
     rows = rows[:PAGE]
     table = divisions.table()
     area = table.get(province).name if province else "全国"
-    return render_template("providers/list.html", area=area, name=name, kind=kind, kinds=models.Provider.KINDS,
+    return render_template("directory/list.html", area=area, name=name, kind=kind, kinds=models.Provider.KINDS,
                            problem=problem,
                            rows=[(p, table.full_name(p.region_code) or p.region_code) for p in rows],
                            next_after=rows[-1].id if more else None, first_page=after is None,
@@ -97,7 +97,7 @@ def new():
                 _audit("新增服务商", provider, {})
             flash(f"已添加：{provider.name}", "success")
             return finish(url_for(".index"))
-    return render_template("providers/edit.html", form=form, provider=None)
+    return render_template("directory/edit.html", form=form, provider=None)
 
 
 @bp.route("/<int:provider_id>", methods=["GET", "POST"])
@@ -124,7 +124,7 @@ def edit(provider_id):
         form = ProviderForm(formdata=None, obj=provider)
     else:
         form = ProviderForm(formdata=None, obj=provider)
-    return render_template("providers/edit.html", form=form, provider=provider,
+    return render_template("directory/edit.html", form=form, provider=provider,
                            region_name=divisions.table().full_name(provider.region_code))
 
 
