@@ -1,7 +1,6 @@
 """What the step forms of every filed service share (website, APP, 小程序): the filing's context,
 the provider lookup, 前置审批 with a 文号 per item, held domains, pictures, 提示说明 and 注销."""
 import json
-from typing import NamedTuple
 
 from flask import current_app, url_for
 from flask_wtf.file import FileField
@@ -131,11 +130,13 @@ def provider_fields(which, short):
             f"{which}_query": StringField(f"{short}名称", filters=[strip])}
 
 
-class Found(NamedTuple):
-    """What a 【查询…】 answers: the providers offered, or why it could not search."""
+class Found(list):
+    """What a 【查询…】 answers: the list of providers offered and, when it could not search,
+    why (problem). A list, so callers that only want the providers just iterate it."""
 
-    providers: list
-    problem: str | None = None
+    def __init__(self, providers=(), problem=None):
+        super().__init__(providers)
+        self.problem = problem
 
 
 class Lookups:
