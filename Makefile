@@ -46,6 +46,7 @@ bench: test-deps browser
 	CHROMIUM=$(CHROMIUM) $(PY) bench/page_size.py
 	CHROMIUM=$(CHROMIUM) $(PY) bench/wizard.py
 	$(PY) bench/imports.py
+	$(PY) bench/providers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -166,6 +166,16 @@ def m0010_provider_directory(migrator):
                         retired=BooleanField(default=False))
 
 
+def m0011_provider_lookup_index(migrator):
+    """The wizards' lookups narrow the directory by kind and province, then by name: index both."""
+    database = migrator.database
+    if not database.table_exists("provider"):
+        return []
+    present = {index.name for index in database.get_indexes("provider")}
+    wanted = {"provider_kind_region_code": ("kind", "region_code"), "provider_name": ("name",)}
+    return [migrator.add_index("provider", columns) for name, columns in wanted.items() if name not in present]
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -178,6 +188,7 @@ MIGRATIONS = [
     (8, m0008_filing_core),
     (9, m0009_apps_and_miniapps),
     (10, m0010_provider_directory),
+    (11, m0011_provider_lookup_index),
 ]
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from peewee import (BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, DeferredForeignKey,
+from peewee import (BooleanField, Case, CharField, DatabaseProxy, DateField, DateTimeField, DeferredForeignKey,
                     ForeignKeyField, IntegerField, IntegrityError, JOIN, Model, SQL, TextField, fn)
 from playhouse.db_url import connect
 
@@ -362,6 +362,93 @@ class Provider(BaseModel):
     # The filed 服务商 this entry comes from (None: imported or entered by the bureau).
     service = DeferredForeignKey("Service", null=True, backref="+", on_delete="SET NULL")
     retired = BooleanField(default=False)
+
+    LOOKUP_LIMIT = 20
+
+    class Meta:
+        # A lookup narrows by kind and province before it looks at names (see offered).
+        indexes = ((("kind", "region_code"), False),)
+
+    @classmethod
+    def in_province(cls, code):
+        """Rows whose region lies in the province of a division code: a range the index can use
+        (LIKE '33%' cannot use it on SQLite)."""
+        return cls.region_code.between(code[:2] + "0000", code[:2] + "9999")
+
+    @classmethod
+    def offered(cls, kind, province_code, name=""):
+        """What a wizard's lookup offers: live providers of a kind in a province whose name contains
+        name; the exact name first, then names starting with it, then the rest, each by name."""
+        found = cls.select().where(cls.kind == kind, cls.in_province(province_code), cls.retired == False)  # noqa: E712
+        if not name:
+            return list(found.order_by(cls.name, cls.id).limit(cls.LOOKUP_LIMIT))
+        rank = Case(None, ((cls.name == name, 0), (cls.name.startswith(name), 1)), 2)
+        return list(found.where(cls.name.contains(name)).order_by(rank, cls.name, cls.id).limit(cls.LOOKUP_LIMIT))
+
+    @classmethod
+    def live_duplicate(cls, name, kind, exclude=None):
+        """The live row with this name and kind (another than exclude), or None."""
+        found = cls.select().where(cls.name == name, cls.kind == kind, cls.retired == False)  # noqa: E712
+        if exclude is not None:
+            found = found.where(cls.id != exclude)
+        return found.first()
+
+    @classmethod
+    def directory(cls, province_code=None, name="", kind="", after=None, size=50):
+        """A page of the directory in (name, id) order, after the row after (keyset), in a province
+        (None: everywhere); size + 1 rows, so the caller knows whether another page follows."""
+        rows = cls.select()
+        if province_code:
+            rows = rows.where(cls.in_province(province_code))
+        if name:
+            rows = rows.where(cls.name.contains(name))
+        if kind:
+            rows = rows.where(cls.kind == kind)
+        if after is not None:
+            rows = rows.where((cls.name > after.name) | ((cls.name == after.name) & (cls.id > after.id)))
+        return list(rows.order_by(cls.name, cls.id).limit(size + 1))
+
+    @property
+    def kind_label(self):
+        return self.KINDS.get(self.kind, self.kind)
+
+    @property
+    def from_filing(self):
+        """Its data comes from a filed 服务商: the directory may retire it, not edit it."""
+        return self.service_id is not None
+
+    def facts(self):
+        """What the audit log keeps of a row."""
+        return {"name": self.name, "kind": self.kind, "region_code": self.region_code, "licence": self.licence,
+                "service": self.service_id, "retired": self.retired}
+
+    def change(self, name, kind, region_code, licence):
+        """修改 an entry the bureau keeps (one from a filing changes only through the filing)."""
+        if self.from_filing:
+            raise TransitionError("该服务商来自备案，信息以备案为准，只能停用")
+        if not self.retired and Provider.live_duplicate(name, kind, exclude=self.id):
+            raise TransitionError(f"目录中已有{self.KINDS.get(kind, kind)}“{name}”")
+        self.name, self.kind, self.region_code, self.licence = name, kind, region_code, licence
+        self.save()
+
+    def retire(self):
+        """停用: the wizards offer it no more; filings that named it keep the name."""
+        if self.retired:
+            raise TransitionError("该服务商已停用")
+        Provider.update(retired=True).where(Provider.id == self.id).execute()
+        self.retired = True
+
+    def enable(self):
+        """启用 again, unless a live entry took its name meanwhile or its 服务商 is no longer filed."""
+        if not self.retired:
+            raise TransitionError("该服务商未停用")
+        if self.from_filing and not Service.select().where(Service.id == self.service_id,
+                                                           Service.status == Service.FILED).exists():
+            raise TransitionError("该服务商的备案已不在有效状态，不能启用")
+        if Provider.live_duplicate(self.name, self.kind, exclude=self.id):
+            raise TransitionError(f"目录中已有{self.kind_label}“{self.name}”，不能重复启用")
+        Provider.update(retired=False).where(Provider.id == self.id).execute()
+        self.retired = False
 
     @classmethod
     def put_on_record(cls, service, kinds, name, region_code, licence):

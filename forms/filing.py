@@ -130,10 +130,22 @@ def provider_fields(which, short):
             f"{which}_query": StringField(f"{short}名称", filters=[strip])}
 
 
+class Found(list):
+    """What a 【查询…】 answers: the list of providers offered and, when it could not search,
+    why (problem). A list, so callers that only want the providers just iterate it."""
+
+    def __init__(self, providers=(), problem=None):
+        super().__init__(providers)
+        self.problem = problem
+
+
 class Lookups:
     """【查询网络接入服务商】 …: LOOKUPS = {which: (Provider kind, target field)}."""
 
     LOOKUPS = {}
+    # Search-as-you-type waits for this many characters (one Chinese character matches too much);
+    # an empty name lists the region's providers.
+    MIN_QUERY = 2
 
     def setup_lookups(self):
         provinces = [("", "请选择")] + [(d.code, d.name) for d in divisions.table().provinces()]
@@ -142,34 +154,36 @@ class Lookups:
             self[f"{which}_region"].summary_skip = self[f"{which}_query"].summary_skip = True
 
     def lookups_search_as_you_type(self, url):
+        # Typing searches after a pause, never while an input method is composing (拼音 letters
+        # are not the name), and never on a single character; compositionend searches what the
+        # input method committed; change (leaving the field) searches whatever is there.
+        wanted = f"this.value.trim().length!=={self.MIN_QUERY - 1}"
+        trigger = (f"change, compositionend[{wanted}], "
+                   f"input[!event.isComposing&&{wanted}] changed delay:600ms")
         for which in self.LOOKUPS:
             search = {"hx-post": url, "hx-vals": json.dumps({"action": f"lookup_{which}"}),
-                      "hx-swap": "none", "hx-select-oob": f"#found-{which}"}
-            self[f"{which}_query"].render_kw = {**search, "hx-trigger": "input changed delay:500ms",
-                                                "autocomplete": "off"}
+                      "hx-swap": "none", "hx-select-oob": f"#found-{which}", "hx-sync": "this:replace"}
+            self[f"{which}_query"].render_kw = {**search, "hx-trigger": trigger, "autocomplete": "off"}
             self[f"{which}_region"].render_kw = {**search, "hx-trigger": "change"}
 
     def lookup(self, which):
-        """Providers of a kind matching the typed name in the chosen region (required)."""
+        """Found providers of a kind matching the typed name in the chosen region (required)."""
         kind, _target = self.LOOKUPS[which]
         region, query = self[f"{which}_region"], self[f"{which}_query"]
-        if not region.data:
-            region.errors = ["请先选择所属地区"]
-            return None
+        if not region.data or divisions.table().get(region.data) is None:
+            return Found([], "请先选择所属地区")
         problem = rules.check_control_chars(query.data)
         if problem:
-            query.errors = [problem]
-            return None
-        found = models.Provider.select().where(models.Provider.kind == kind,
-                                               models.Provider.region_code.startswith(region.data[:2]))
-        if query.data:
-            found = found.where(models.Provider.name.contains(query.data))
-        return list(found.order_by(models.Provider.name).limit(20))
+            return Found([], problem)
+        if query.data and len(query.data) < self.MIN_QUERY:
+            return Found([], f"请至少输入{self.MIN_QUERY}个字的名称，或清空名称列出该地区的全部服务商")
+        return Found(models.Provider.offered(kind, region.data, query.data or ""))
 
     def pick(self, which, provider_id):
-        """【选择】: fill the provider field from a looked-up provider."""
+        """【选择】: fill the provider field from a provider the lookup offers (not a retired one)."""
         kind, target = self.LOOKUPS[which]
-        provider = models.Provider.get_or_none(models.Provider.id == provider_id, models.Provider.kind == kind)
+        provider = models.Provider.get_or_none(models.Provider.id == provider_id, models.Provider.kind == kind,
+                                               models.Provider.retired == False)  # noqa: E712
         if provider:
             self[target].data = provider.name
         return provider

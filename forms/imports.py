@@ -97,56 +97,84 @@ def check_row(values, kind, today, seen, bureau, held=None):
     return clean, problems
 
 
+UNREADABLE = "文件编码无法识别，请在表格软件中另存为UTF-8或GBK编码的CSV"
+
+
+def decode_csv(raw):
+    """The text of an uploaded CSV: UTF-8 with or without BOM, else GBK (read as its superset
+    GB18030, what Excel saves in China); None when it is neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def csv_file_chosen(_form, field):
+    """Validator of a CSV file field: a file was chosen."""
+    if not field.data or not getattr(field.data, "filename", ""):
+        raise ValidationError("请选择CSV文件")
+
+
+def csv_records(storage, columns, needed, complete=False, max_rows=MAX_ROWS):
+    """([(line, {key: value})], [(line, problem)]) of an uploaded CSV whose header names columns
+    ({header: key}); needed: the headers it must have. An unreadable file or header is one problem
+    at line 1 and no rows. Rows with more cells than the header (or, when complete, fewer) are
+    problems; blank rows are skipped; the caller checks each row's values."""
+    text = decode_csv(storage.read())
+    if text is None:
+        return [], [(1, UNREADABLE)]
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [name for name in needed if name not in (reader.fieldnames or [])]
+    if missing:
+        return [], [(1, "表头缺少：" + "、".join(missing))]
+    records, errors = [], []
+    for line, record in enumerate(reader, start=2):
+        if line - 1 > max_rows:
+            errors.append((line, f"一次最多导入{max_rows}行"))
+            break
+        if None in record:
+            errors.append((line, "列数多于表头，请检查是否有多余的逗号"))
+            continue
+        if not any((value or "").strip() for value in record.values()):
+            continue
+        short = [name for name in needed if record.get(name) is None]
+        if complete and short:
+            errors.append((line, "列数少于表头，缺少：" + "、".join(short)))
+            continue
+        records.append((line, {columns[name]: (value or "") for name, value in record.items() if name in columns}))
+    if not records and not errors:
+        errors.append((2, "文件中没有数据行"))
+    return records, errors
+
+
 class ImportForm(Form):
     """导入名单: a CSV file (UTF-8 or GBK) with the columns of COLUMNS."""
 
     kind = RadioField("名单类型", choices=KINDS, default=models.ImportedSite.UNFILED)
-    file = FileField("CSV文件", description="第一行为表头：域名,网站名称,主体名称,证件号码,截止日期"
-                                           "（线下已备案网站另加“公安备案号”列）；UTF-8或GBK编码，最多2000行")
+    file = FileField("CSV文件", validators=[csv_file_chosen],
+                     description="第一行为表头：域名,网站名称,主体名称,证件号码,截止日期"
+                                 "（线下已备案网站另加“公安备案号”列）；UTF-8或GBK编码，最多2000行")
 
     def validate_kind(self, field):
         if field.data not in dict(KINDS):
             raise ValidationError("请选择名单类型")
 
-    def validate_file(self, field):
-        storage = field.data
-        if not storage or not getattr(storage, "filename", ""):
-            raise ValidationError("请选择CSV文件")
-
     def parse(self, today, bureau):
         """(clean rows, [(line number, problem)]): every row is checked before anything is stored."""
-        raw = self.file.data.read()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            return [], [(1, "文件编码无法识别，请在表格软件中另存为UTF-8或GBK编码的CSV")]
-        reader = csv.DictReader(io.StringIO(text))
-        missing = [name for name, key in COLUMNS.items() if name not in (reader.fieldnames or [])
-                   and (key != "record_number" or self.kind.data == models.ImportedSite.OFFLINE)]
-        if missing:
-            return [], [(1, "表头缺少：" + "、".join(missing))]
-        rows, errors, seen, held = [], [], set(), models.Domain.held()
-        for line, record in enumerate(reader, start=2):
-            if line - 1 > MAX_ROWS:
-                errors.append((line, f"一次最多导入{MAX_ROWS}行"))
-                break
-            if None in record:
-                errors.append((line, "列数多于表头，请检查是否有多余的逗号"))
-                continue
-            if not any((value or "").strip() for value in record.values()):
-                continue
-            values = {COLUMNS[name]: (value or "") for name, value in record.items() if name in COLUMNS}
+        needed = [name for name, key in COLUMNS.items()
+                  if key != "record_number" or self.kind.data == models.ImportedSite.OFFLINE]
+        records, errors = csv_records(self.file.data, COLUMNS, needed)
+        if errors and errors[0][0] == 1:
+            return [], errors
+        rows, seen, held = [], set(), models.Domain.held()
+        for line, values in records:
             clean, problems = check_row(values, self.kind.data, today, seen, bureau, held)
             errors += [(line, problem) for problem in problems]
             seen.update({clean.get("domain"), clean.get("record_number")} - {None})
             rows.append(clean)
-        if not rows and not errors:
-            errors.append((2, "文件中没有数据行"))
-        return rows, errors
+        return rows, sorted(errors, key=lambda error: error[0])
 
 
 class ImportedSiteForm(Form):

@@ -22,6 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from stdnum import numdb
 from stdnum.cn import ric
 
+import divisions
 import domains
 from divisions import PROVINCE_ABBR
 
@@ -1072,6 +1073,72 @@ def check_icp_number(value, kind: str = "website") -> str | None:
 
 
 # ---------------------------------------------------------------------------
+# 增值电信业务经营许可证号 (of a 网络接入服务商, 域名注册服务商 …)
+# ---------------------------------------------------------------------------
+
+TELECOM_LICENCE_EXAMPLE = "粤B2-20090059"
+TELECOM_LICENCE_CLASSES = {"B1": "第一类增值电信业务", "B2": "第二类增值电信业务"}
+# Hyphens and dashes a Chinese input method or a copied document brings (NFKC leaves these alone).
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63]")
+# An optional province abbreviation (the nationwide licences of MIIT have none), a business
+# class, and the serial; each part is checked on its own below for a precise message. Without
+# the hyphen the class is read as a letter and one digit (粤B220090059 is B2 and a serial).
+_TELECOM_LICENCE = re.compile(r"(?P<abbr>[^\x00-\x7f]?)(?P<cls>[A-Z][0-9A-Z]*)(?P<dash>-)(?P<digits>\d*)")
+_TELECOM_LICENCE_NO_DASH = re.compile(r"(?P<abbr>[^\x00-\x7f]?)(?P<cls>[A-Z]\d)(?P<dash>)(?P<digits>\d+)")
+
+
+def normalize_division_code(value) -> str:
+    """A division code as stored: half-width digits, no spaces."""
+    return re.sub(r"\s", "", _half_width(value))
+
+
+def check_division_code(value, province: str | None = None) -> str | None:
+    """A 6-digit GB/T 2260 division code (province, city or county) that exists; in the province of
+    the code province when given (an officer keeps his own province's directory)."""
+    text = normalize_division_code(value)
+    if not re.fullmatch(r"\d{6}", text):
+        return "请填写6位数字的行政区划代码，如 331102（丽水市莲都区）"
+    if divisions.table().get(text) is None:
+        return f"行政区划代码“{text}”不存在，请核对"
+    if province and text[:2] != province[:2]:
+        return f"行政区划代码“{text}”不在本省（区、市）范围内"
+    return None
+
+
+def normalize_telecom_licence(value) -> str:
+    """A 经营许可证号 as stored: half-width, no spaces, upper-case class letter, plain hyphen."""
+    return _DASHES.sub("-", re.sub(r"\s", "", _half_width(value))).upper()
+
+
+def check_telecom_licence(value) -> str | None:
+    """增值电信业务经营许可证号 like 粤B2-20090059, or a nationwide one like B1-20150001."""
+    text = normalize_telecom_licence(value)
+    message = _basic(text, "经营许可证号")
+    if message:
+        return message
+    example = f"如 {TELECOM_LICENCE_EXAMPLE}（全国性许可证无省份简称，如 B2-20160001）"
+    if "ICP备" in text:
+        return f"这是ICP备案号，不是经营许可证号，请填写增值电信业务经营许可证号，{example}"
+    if "ICP证" in text:
+        return f"这是ICP证编号，请填写许可证上的增值电信业务经营许可证号，{example}"
+    if "公网安备" in text:
+        return f"这是公安备案号，不是经营许可证号，请填写增值电信业务经营许可证号，{example}"
+    match = _TELECOM_LICENCE.fullmatch(text) or _TELECOM_LICENCE_NO_DASH.fullmatch(text)
+    if not match:
+        return f"经营许可证号格式不正确，应{example}"
+    if match["abbr"] and match["abbr"] not in _ICP_ABBRS:
+        return f"经营许可证号开头的省份简称“{match['abbr']}”不正确"
+    if match["cls"] not in TELECOM_LICENCE_CLASSES:
+        return f"业务类别“{match['cls']}”不正确，增值电信业务经营许可证为B1或B2，{example}"
+    if not match["dash"]:
+        return f"业务类别{match['cls']}和编号之间应有“-”，{example}"
+    if len(match["digits"]) != 8:
+        typed = f"，您填写了{len(match['digits'])}位" if match["digits"] else ""
+        return f"“-”后应为8位数字{typed}，{example}"
+    return None
+
+
+# ---------------------------------------------------------------------------
 # APP and 小程序
 # ---------------------------------------------------------------------------
 
@@ -1757,6 +1824,15 @@ RULES: list[Rule] = [
               "港ICP备12345678号", "APP：浙ICP备20018325号-12", "浙ICP备20018325号-12A",
               "小程序：京ICP备2021012345号-3", "小程序：京ICP备2021012345号-3A"],
          check=_example_icp),
+    Rule("telecom_licence", "增值电信业务经营许可证号",
+         "网络接入服务商、域名注册服务商等填写增值电信业务经营许可证号：省份简称、业务类别（B1或B2）、“-”"
+         "和8位数字，如“粤B2-20090059”；工业和信息化部核发的全国性许可证没有省份简称，如“B2-20160001”。"
+         "不是ICP备案号，也不是公安备案号；全角字符和空格会自动转换和去掉。",
+         good=["粤B2-20090059", "浙B2-20080224", "京B1-20150001", "B2-20160001", "粤Ｂ２－２００９００５９",
+               "川B2-20100020"],
+         bad=["京ICP备12345678号-1", "京公网安备11010502030143号", "粤B2-2009005", "粤B3-20090059",
+              "粤B220090059", "港B2-20090059", "ICP证"],
+         check=check_telecom_licence),
     Rule("package_name", "APP包名",
          "按APP的平台填写应用标识。安卓填包名，至少两段，各段以英文字母开头，只用字母、数字和下划线，"
          "用点隔开，不超过255个字符，某一段也不能是Java关键字（如 new）；iOS填Bundle ID，只用字母、数字、"

@@ -13,6 +13,7 @@ from forms.admin import BureauForm, HolidayForm, OfficerForm
 from forms.base import CaptchaForm, Form, MaxLength, max_length
 from forms.imports import ImportedSiteForm, ImportForm
 from forms.people import PersonForm
+from forms.directory import ProviderForm, ProviderImportForm
 from forms.review import ReturnForm, ScheduleForm
 from forms.subject import AcceptTransferForm, CancelSubjectForm, SubjectForm, TransferForm
 from forms.app import AppBasicForm, AppPeopleForm, MiniappBasicForm, MiniappPeopleForm, SdkRow
@@ -29,6 +30,7 @@ PAGE_FORMS = [
     (AcceptTransferForm, {"transfer": None}), (RegisterForm, {}), (LoginForm, {}), (ResetRequestForm, {}),
     (ResetForm, {}), (VerifyMobileForm, {}), (SendCodeForm, {}), (BureauForm, {}), (OfficerForm, {}),
     (HolidayForm, {}), (ReturnForm, {}), (ScheduleForm, {}), (ImportForm, {}), (ImportedSiteForm, {}),
+    (ProviderForm, {}), (ProviderImportForm, {}),
     (WebsiteBasicForm, {"subject": None}), (WebsitePeopleForm, {"subject": None}),
     (NoticeForm, {"subject": None}), (AppBasicForm, {"subject": None}), (MiniappBasicForm, {"subject": None}),
     (SdkRow, {}), (AppPeopleForm, {"subject": None}), (MiniappPeopleForm, {"subject": None}),

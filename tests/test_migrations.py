@@ -86,7 +86,8 @@ def test_upgrade_from_release_five_with_bureaus_in_use(tmp_path):
         database.execute_sql("DELETE FROM schemaversion WHERE version > 5")
 
         assert migrations.upgrade(database) == ["m0006_holidays_and_guides", "m0007_website_after_filing",
-                                                 "m0008_filing_core", "m0009_apps_and_miniapps", "m0010_provider_directory"]
+                                                 "m0008_filing_core", "m0009_apps_and_miniapps", "m0010_provider_directory",
+                                                 "m0011_provider_lookup_index"]
         assert models.User.get(models.User.username == "cop").bureau.name == "丽水市公安局网络警察支队"
         assert models.Bureau.get().guide_text()["faq"] and models.Holiday.select().count() > 200
         assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -135,7 +136,8 @@ def test_upgrade_to_the_filing_core_moves_domains_attachments_and_approval_numbe
                                                     '"pre_approval_numbers": ["（署）网出证（浙）字第045号"]}}, '
                                                     '"reached": 1}'))
 
-        assert migrations.upgrade(database) == ["m0008_filing_core", "m0009_apps_and_miniapps", "m0010_provider_directory"]
+        assert migrations.upgrade(database) == ["m0008_filing_core", "m0009_apps_and_miniapps", "m0010_provider_directory",
+                                                 "m0011_provider_lookup_index"]
         indexes = {row[0] for row in database.execute_sql(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'website'").fetchall()}
         assert not {i for i in indexes if i.startswith("website_")} and "service_record_number" in indexes
@@ -159,6 +161,23 @@ def test_upgrade_to_apps_adds_the_key_and_filed_picture_tables(tmp_path):
             database.execute_sql(f"DROP TABLE {table}")
         database.execute_sql("DELETE FROM schemaversion WHERE version > 8")
 
-        assert migrations.upgrade(database) == ["m0009_apps_and_miniapps", "m0010_provider_directory"]
+        assert migrations.upgrade(database) == ["m0009_apps_and_miniapps", "m0010_provider_directory",
+                                                 "m0011_provider_lookup_index"]
         assert database.table_exists("service_key") and database.table_exists("filing_picture")
         assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()
+
+
+def test_upgrade_to_release_eleven_indexes_the_provider_lookup(tmp_path):
+    """Release ten searched the provider directory by kind and province without an index for it."""
+    database = models.open_database(f"sqlite:///{tmp_path / 'v10.db'}")
+    with database.connection_context():
+        migrations.upgrade(database)
+        models.Provider.create(name="阿里云计算有限公司", kind="access", region_code="330106")
+        database.execute_sql("DROP INDEX provider_kind_region_code")
+        database.execute_sql("DELETE FROM schemaversion WHERE version > 10")
+
+        assert migrations.upgrade(database) == ["m0011_provider_lookup_index"]
+        indexes = {index.name: index.columns for index in database.get_indexes("provider")}
+        assert indexes["provider_kind_region_code"] == ["kind", "region_code"] and "provider_name" in indexes
+        assert [p.name for p in models.Provider.offered("access", "330000", "阿里云")] == ["阿里云计算有限公司"]
+        assert migrations.upgrade(database) == []

@@ -980,6 +980,64 @@ def test_check_icp_number_unknown_kind_is_a_programming_error():
 
 
 # ---------------------------------------------------------------------------
+# 增值电信业务经营许可证号 and division codes (the provider directory)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,expected", [
+    ("粤B2-20090059", None),
+    ("浙B2-20080224", None),
+    ("京B1-20150001", None),
+    ("B1-20150001", None),                      # nationwide, issued by MIIT
+    ("B2-20160001", None),
+    ("川B2-20100020", None),
+    ("黔B2-20170017", None),                    # either spelling of a province, as in ICP numbers
+    ("粤Ｂ２－２００９００５９", None),            # full width, typed with a Chinese input method
+    (" 粤 b2 - 20090059 ", None),
+    ("粤B2–20090059", None),                    # an en dash from a document
+    ("", "请填写经营许可证号"),
+    ("粤B2-2009\u200b0059", "看不见的字符"),
+    ("京ICP备12345678号-1", "这是ICP备案号，不是经营许可证号"),
+    ("京ICP证030173号", "这是ICP证编号"),
+    ("京公网安备11010502030143号", "这是公安备案号"),
+    ("粤B2-2009005", "应为8位数字，您填写了7位"),
+    ("粤B2-200900590", "您填写了9位"),
+    ("粤B2-", "“-”后应为8位数字"),
+    ("粤B3-20090059", "业务类别“B3”不正确"),
+    ("A2-20090059", "业务类别“A2”不正确"),
+    ("B25-20090059", "业务类别“B25”不正确"),
+    ("粤B220090059", "之间应有“-”"),
+    ("港B2-20090059", "省份简称“港”不正确"),
+    ("粤B2-2009-0059", "格式不正确"),
+    ("阿里云", "格式不正确"),
+])
+def test_check_telecom_licence(value, expected):
+    assert_result(rules.check_telecom_licence(value), expected)
+
+
+def test_every_province_abbreviation_makes_a_licence():
+    for abbr in PROVINCE_ABBR.values():
+        assert rules.check_telecom_licence(f"{abbr}B2-20090059") is None, abbr
+
+
+def test_a_licence_is_stored_normalised():
+    assert rules.normalize_telecom_licence(" 粤ｂ２－２００９００５９ ") == "粤B2-20090059"
+
+
+@pytest.mark.parametrize("value,province,expected", [
+    ("331102", None, None),
+    ("330000", None, None),
+    ("３３１１００", None, None),
+    ("440305", "330000", "不在本省"),
+    ("331102", "331100", None),
+    ("33110", None, "6位数字"),
+    ("abcdef", None, "6位数字"),
+    ("999999", None, "不存在"),
+])
+def test_check_division_code(value, province, expected):
+    assert_result(rules.check_division_code(value, province), expected)
+
+
+# ---------------------------------------------------------------------------
 # Uploaded images
 # ---------------------------------------------------------------------------
 
