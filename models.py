@@ -578,6 +578,19 @@ class Subject(BaseModel):
                 .order_by(cls.status == cls.CANCELLED, cls.id.desc()))
 
     @classmethod
+    def live_holders(cls, cert_numbers):
+        """{certificate number: the accounts holding a live subject under it} for those held at all
+        (whom a bureau's push reaches), in one query."""
+        holders = {}
+        if not cert_numbers:
+            return holders
+        query = cls.select(cls.cert_number, cls.owner).where(cls.cert_number.in_(list(cert_numbers)),
+                                                             cls.status.in_(cls.LIVE))
+        for cert_number, owner in query.tuples():
+            holders.setdefault(cert_number, set()).add(owner)
+        return holders
+
+    @classmethod
     def registered_elsewhere(cls, cert_number, exclude=None):
         """True when a live subject already holds this certificate number."""
         query = cls.select().where(cls.cert_number == cert_number, cls.status != cls.CANCELLED)
@@ -1320,6 +1333,23 @@ class ImportedSite(BaseModel):
         certs = [s.cert_number for s in Subject.owned_by(user).where(Subject.status.in_(Subject.LIVE))]
         return (cls.select().where(cls.kind == kind, cls.cert_number.in_(certs), cls.service.is_null())
                 .order_by(cls.deadline))
+
+    @classmethod
+    def waiting_hosts(cls, hosts):
+        """Which of hosts are on a bureau's list and not taken up yet."""
+        query = cls.select(cls.domain).where(cls.domain.in_(list(hosts)), cls.service.is_null())
+        return {host for (host,) in query.tuples()}
+
+    @classmethod
+    def store(cls, bureau, kind, rows, imported_by=None):
+        """Put rows (each a site's columns) on the bureau's list of a kind and push each to the owners
+        already registered under its certificate; return the sites. Call inside a transaction."""
+        sites = [cls.create(bureau=bureau, kind=kind, imported_by=imported_by, **row) for row in rows]
+        holders = Subject.live_holders({site.cert_number for site in sites})
+        for site in sites:
+            for owner in holders.get(site.cert_number, ()):
+                Notice.send(owner, f"请办理{kind}", site.notice_text())
+        return sites
 
     def notice_text(self):
         action = "完善备案信息" if self.kind == self.UNFILED else "认领"

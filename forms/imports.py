@@ -24,11 +24,76 @@ RECORD_NUMBER = re.compile(r"^[\u4e00-\u9fa5]公网安备 ?(\d{14})号$")
 MAX_ROWS = 2000
 
 
-def _certificate_problem(number):
+# What a CSV may be saved as (a spreadsheet saves GBK unless told otherwise) → what to tell the user.
+ENCODINGS = {"utf-8-sig": "UTF-8", "gb18030": "GBK"}
+
+
+def certificate_problem(number):
     """A certificate of a unit (统一社会信用代码) or a person (身份证号), checked digit and all."""
     if rules.check_uscc(number) is None or rules.check_id_number(number) is None:
         return None
     return "证件号码校验不通过（应为统一社会信用代码或身份证号码）"
+
+
+def domain_problem(value):
+    """(the domain as stored, or None; the problem with it, or None)."""
+    try:
+        domain = rules.normalize_domain(value)
+    except ValueError:
+        return None, "域名格式不正确"
+    return domain, rules.check_domain(domain)
+
+
+def text_problem(value, label, limit=100):
+    """(the text stripped; the problem with it, or None): present, at most limit characters, nothing hidden."""
+    text = (value or "").strip()
+    if not text or len(text) > limit:
+        return text, f"{label}：请填写（不超过{limit}字）"
+    hidden = rules.check_control_chars(text)   # a NUL would not even store on PostgreSQL
+    return text, f"{label}：{hidden}" if hidden else None
+
+
+def chosen_file(_form, field):
+    """Validator of a CSV upload field: a file was chosen."""
+    storage = field.data
+    if not storage or not getattr(storage, "filename", ""):
+        raise ValidationError("请选择CSV文件")
+
+
+def parse_csv(raw, columns, check, needed=None, encodings=tuple(ENCODINGS)):
+    """(clean rows, [(line number, problem)]) of a CSV file, all rows checked before anything is
+    stored: the header holds each column of needed (all of columns by default), columns maps a
+    header to a key, and check(values by key) gives (clean values, problems) of a row in file order
+    (it may remember what it saw, to refuse a repeat)."""
+    for encoding in encodings:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        names = "或".join(ENCODINGS[encoding] for encoding in encodings)
+        return [], [(1, f"文件编码无法识别，请在表格软件中另存为{names}编码的CSV")]
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [name for name in (columns if needed is None else needed) if name not in (reader.fieldnames or [])]
+    if missing:
+        return [], [(1, "表头缺少：" + "、".join(missing))]
+    rows, errors = [], []
+    for line, record in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            errors.append((line, f"一次最多导入{MAX_ROWS}行"))
+            break
+        if None in record:
+            errors.append((line, "列数多于表头，请检查是否有多余的逗号"))
+            continue
+        if not any((value or "").strip() for value in record.values()):
+            continue
+        clean, problems = check({columns[name]: (value or "") for name, value in record.items() if name in columns})
+        errors += [(line, problem) for problem in problems]
+        rows.append(clean)
+    if not rows and not errors:
+        errors.append((2, "文件中没有数据行"))
+    return rows, errors
 
 
 def _area_prefix(bureau):
@@ -43,28 +108,20 @@ def check_row(values, kind, today, seen, bureau, held=None):
     numbers taken earlier in the same import; held, when given, every domain already on the
     platform (Domain.held(), read once for a whole file)."""
     problems, clean = [], {}
-    try:
-        clean["domain"] = rules.normalize_domain(values.get("domain", ""))
-        problem = rules.check_domain(clean["domain"])
-    except ValueError:
-        problem = "域名格式不正确"
+    clean["domain"], problem = domain_problem(values.get("domain", ""))
     if problem:
         problems.append(f"域名：{problem}")
     elif clean["domain"] in seen:
         problems.append(f"域名：{rules.shorten(clean['domain'])} 在本次导入中重复")
     elif (clean["domain"] in held if held is not None else models.Domain.held([clean["domain"]])) \
-            or models.ImportedSite.select().where(
-            models.ImportedSite.domain == clean["domain"], models.ImportedSite.service.is_null()).exists():
+            or models.ImportedSite.waiting_hosts([clean["domain"]]):
         problems.append(f"域名：{rules.shorten(clean['domain'])} 已备案或已在待办名单中")
     for key, label in (("name", "网站名称"), ("subject_name", "主体名称")):
-        clean[key] = (values.get(key) or "").strip()
-        hidden = rules.check_control_chars(clean[key])   # a NUL would not even store on PostgreSQL
-        if not clean[key] or len(clean[key]) > 100:
-            problems.append(f"{label}：请填写（不超过100字）")
-        elif hidden:
-            problems.append(f"{label}：{hidden}")
+        clean[key], problem = text_problem(values.get(key), label)
+        if problem:
+            problems.append(problem)
     clean["cert_number"] = (values.get("cert_number") or "").strip().upper()
-    problem = _certificate_problem(clean["cert_number"])
+    problem = certificate_problem(clean["cert_number"])
     if problem:
         problems.append(problem)
     deadline = values.get("deadline")
@@ -108,45 +165,20 @@ class ImportForm(Form):
         if field.data not in dict(KINDS):
             raise ValidationError("请选择名单类型")
 
-    def validate_file(self, field):
-        storage = field.data
-        if not storage or not getattr(storage, "filename", ""):
-            raise ValidationError("请选择CSV文件")
+    validate_file = chosen_file
 
     def parse(self, today, bureau):
         """(clean rows, [(line number, problem)]): every row is checked before anything is stored."""
-        raw = self.file.data.read()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            return [], [(1, "文件编码无法识别，请在表格软件中另存为UTF-8或GBK编码的CSV")]
-        reader = csv.DictReader(io.StringIO(text))
-        missing = [name for name, key in COLUMNS.items() if name not in (reader.fieldnames or [])
-                   and (key != "record_number" or self.kind.data == models.ImportedSite.OFFLINE)]
-        if missing:
-            return [], [(1, "表头缺少：" + "、".join(missing))]
-        rows, errors, seen, held = [], [], set(), models.Domain.held()
-        for line, record in enumerate(reader, start=2):
-            if line - 1 > MAX_ROWS:
-                errors.append((line, f"一次最多导入{MAX_ROWS}行"))
-                break
-            if None in record:
-                errors.append((line, "列数多于表头，请检查是否有多余的逗号"))
-                continue
-            if not any((value or "").strip() for value in record.values()):
-                continue
-            values = {COLUMNS[name]: (value or "") for name, value in record.items() if name in COLUMNS}
+        seen, held = set(), models.Domain.held()
+
+        def check(values):
             clean, problems = check_row(values, self.kind.data, today, seen, bureau, held)
-            errors += [(line, problem) for problem in problems]
             seen.update({clean.get("domain"), clean.get("record_number")} - {None})
-            rows.append(clean)
-        if not rows and not errors:
-            errors.append((2, "文件中没有数据行"))
-        return rows, errors
+            return clean, problems
+
+        needed = [name for name, key in COLUMNS.items()
+                  if key != "record_number" or self.kind.data == models.ImportedSite.OFFLINE]
+        return parse_csv(self.file.data.read(), COLUMNS, check, needed)
 
 
 class ImportedSiteForm(Form):
