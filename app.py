@@ -15,7 +15,7 @@ import config
 import models
 import sms
 import timeutil
-from views import admin, auth, dev, inline, main, public, review, services, subject, website, workspace
+from views import admin, auth, dev, inline, main, public, reports, review, services, subject, website, workspace
 from views.common import is_fragment_request
 from wizard import routes as wizard_routes
 
@@ -83,7 +83,7 @@ def create_app(test_config=None):
     commands.init_app(app)
 
     for blueprint in (main.bp, auth.bp, dev.bp, inline.bp, public.bp, subject.bp, workspace.bp,
-                      wizard_routes.bp, review.bp, admin.bp, website.bp, services.bp):
+                      wizard_routes.bp, review.bp, admin.bp, website.bp, services.bp, reports.bp):
         app.register_blueprint(blueprint)
 
     app.before_request(_connect)

@@ -168,6 +168,13 @@ def m0010_provider_directory(migrator):
                         retired=BooleanField(default=False))
 
 
+def m0011_provider_reports(migrator):
+    """A 服务商's reports of the sites it hosts and the units it connects, and the bureau's
+    未备案联网单位 list they fill."""
+    migrator.database.create_tables([models.ProviderReport, models.ConnectedUnit])
+    return []
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -180,6 +187,7 @@ MIGRATIONS = [
     (8, m0008_filing_core),
     (9, m0009_apps_and_miniapps),
     (10, m0010_provider_directory),
+    (11, m0011_provider_reports),
 ]
 
 
