@@ -176,6 +176,13 @@ def m0011_provider_lookup_index(migrator):
     return [migrator.add_index("provider", columns) for name, columns in wanted.items() if name not in present]
 
 
+def m0012_provider_reports(migrator):
+    """A 服务商's reports of the sites it hosts and the units it connects, and the bureau's
+    未备案联网单位 list they fill."""
+    migrator.database.create_tables([models.ProviderReport, models.ConnectedUnit])
+    return []
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -189,6 +196,7 @@ MIGRATIONS = [
     (9, m0009_apps_and_miniapps),
     (10, m0010_provider_directory),
     (11, m0011_provider_lookup_index),
+    (12, m0012_provider_reports),
 ]
 
 

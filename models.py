@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from peewee import (BooleanField, Case, CharField, DatabaseProxy, DateField, DateTimeField, DeferredForeignKey,
-                    ForeignKeyField, IntegerField, IntegrityError, JOIN, Model, SQL, TextField, fn)
+                    ForeignKeyField, IntegerField, IntegrityError, JOIN, Model, SQL, TextField, chunked, fn)
 from playhouse.db_url import connect
 
 import domains
@@ -655,6 +655,19 @@ class Subject(BaseModel):
                 .order_by(cls.status == cls.CANCELLED, cls.id.desc()))
 
     @classmethod
+    def live_holders(cls, cert_numbers):
+        """{certificate number: the accounts holding a live subject under it} for those held at all
+        (whom a bureau's push reaches), in one query."""
+        holders = {}
+        if not cert_numbers:
+            return holders
+        query = cls.select(cls.cert_number, cls.owner).where(cls.cert_number.in_(list(cert_numbers)),
+                                                             cls.status.in_(cls.LIVE))
+        for cert_number, owner in query.tuples():
+            holders.setdefault(cert_number, set()).add(owner)
+        return holders
+
+    @classmethod
     def registered_elsewhere(cls, cert_number, exclude=None):
         """True when a live subject already holds this certificate number."""
         query = cls.select().where(cls.cert_number == cert_number, cls.status != cls.CANCELLED)
@@ -837,6 +850,15 @@ class Service(BaseModel):
     def open_application(self):
         """The service's application still being reviewed (变更 or 注销), or None."""
         return self.applications.where(Application.status.in_(Application.OPEN)).first()
+
+    def report_problem(self):
+        """Why the service cannot report the sites it hosts and the units it connects now (公安部令第33号
+        第十一条、第十二条: a 服务商 in force does, to the bureau it filed with), or None."""
+        if self.kind != self.PROVIDER or self.status != self.FILED:
+            return "只有已备案的服务商才能报告接入网站和接入单位"
+        if self.approving_bureau() is None:
+            return "未找到该服务商的备案机关，请联系当地网安部门"
+        return None
 
     def change_problem(self):
         """Why a 变更 or 注销 cannot start now, or None."""
@@ -1420,6 +1442,23 @@ class ImportedSite(BaseModel):
         return (cls.select().where(cls.kind == kind, cls.cert_number.in_(certs), cls.service.is_null())
                 .order_by(cls.deadline))
 
+    @classmethod
+    def waiting_hosts(cls, hosts):
+        """Which of hosts are on a bureau's list and not taken up yet."""
+        query = cls.select(cls.domain).where(cls.domain.in_(list(hosts)), cls.service.is_null())
+        return {host for (host,) in query.tuples()}
+
+    @classmethod
+    def store(cls, bureau, kind, rows, imported_by=None):
+        """Put rows (each a site's columns) on the bureau's list of a kind and push each to the owners
+        already registered under its certificate; return the sites. Call inside a transaction."""
+        sites = [cls.create(bureau=bureau, kind=kind, imported_by=imported_by, **row) for row in rows]
+        holders = Subject.live_holders({site.cert_number for site in sites})
+        for site in sites:
+            for owner in holders.get(site.cert_number, ()):
+                Notice.send(owner, f"请办理{kind}", site.notice_text())
+        return sites
+
     def notice_text(self):
         action = "完善备案信息" if self.kind == self.UNFILED else "认领"
         return f"网站“{self.name}”（{self.domain}）需在{self.deadline}前{action}，请在【{self.kind}】中办理。"
@@ -1434,6 +1473,99 @@ class ImportedSite(BaseModel):
         """The user's live subject this site belongs to, or None (then: 404)."""
         return Subject.owned_by(user).where(Subject.status.in_(Subject.LIVE),
                                             Subject.cert_number == self.cert_number).first()
+
+
+class ProviderReport(BaseModel):
+    """One CSV a filed 服务商 reported (公安部令第33号 第十一条、第十二条): the sites it hosts or the
+    units it connects, with what came of it."""
+
+    SITES, UNITS = "sites", "units"
+    KINDS = {SITES: "接入网站", UNITS: "接入单位"}
+    # A site or a unit on the bureau's list has this long to be filed.
+    DEADLINE = timedelta(days=30)
+
+    service = ForeignKeyField(Service, backref="reports", on_delete="CASCADE")
+    kind = CharField(max_length=8)
+    row_count = IntegerField()
+    filed_count = IntegerField()   # already filed on the platform: nothing to do
+    new_count = IntegerField()     # put on the bureau's list (the rest were reported before)
+    reported_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        table_name = "provider_report"
+
+    @property
+    def earlier_count(self):
+        """Rows neither filed nor new: already on a bureau's list."""
+        return self.row_count - self.filed_count - self.new_count
+
+    @classmethod
+    def file_sites(cls, service, user, rows, bureau, today):
+        """接入网站 (rows: domain, subject_name, cert_number): a domain already filed is counted, one
+        already on a bureau's list is left there, every other becomes the bureau's 未备案网站, to be
+        filed within DEADLINE and pushed as an officer's import is."""
+        hosts = [row["domain"] for row in rows]
+        filed, waiting = Domain.held(hosts), ImportedSite.waiting_hosts(hosts)
+        fresh = [{"domain": row["domain"], "name": row["domain"], "subject_name": row["subject_name"],
+                  "cert_number": row["cert_number"], "deadline": today + cls.DEADLINE}
+                 for row in rows if row["domain"] not in filed and row["domain"] not in waiting]
+        with db.atomic():
+            ImportedSite.store(bureau, ImportedSite.UNFILED, fresh)
+            return cls.create(service=service, kind=cls.SITES, reported_by=user, row_count=len(rows),
+                              filed_count=len(filed), new_count=len(fresh))
+
+    @classmethod
+    def file_units(cls, service, user, rows, bureau):
+        """接入单位 (rows: ip_range, unit_name, credit_code): each goes to the bureau's 未备案联网单位
+        list but one this 服务商 reported before (same range, same unit). No 联网单位 filing exists on
+        the platform yet, so none counts as filed."""
+        known = set(ConnectedUnit.select(ConnectedUnit.ip_range, ConnectedUnit.credit_code).where(
+            ConnectedUnit.service == service, ConnectedUnit.ip_range.in_([row["ip_range"] for row in rows])).tuples())
+        fresh = [{**row, "service": service, "bureau": bureau, "created_at": timeutil.now()} for row in rows
+                 if (row["ip_range"], row["credit_code"]) not in known]
+        with db.atomic():
+            for batch in chunked(fresh, 100):
+                ConnectedUnit.insert_many(batch).execute()
+            return cls.create(service=service, kind=cls.UNITS, reported_by=user, row_count=len(rows),
+                              filed_count=0, new_count=len(fresh))
+
+
+class ConnectedUnit(BaseModel):
+    """A unit a 服务商 connects to the internet (its 接入单位 report) that has not filed as a
+    联网单位: the bureau's 未备案联网单位 list, pushed to the unit's accounts by an officer."""
+
+    service = ForeignKeyField(Service, backref="+", on_delete="CASCADE")
+    bureau = ForeignKeyField(Bureau, backref="+", on_delete="RESTRICT")
+    ip_range = CharField(max_length=100)     # a network (1.2.3.0/24) or a range (1.2.3.4-1.2.3.9)
+    unit_name = CharField(max_length=100)
+    credit_code = CharField(max_length=18, index=True)
+    pushed_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "connected_unit"
+        # The officer's list: a bureau's units, newest first, a page at a time.
+        indexes = ((("bureau", "id"), False),)
+
+    @classmethod
+    def listed_for(cls, bureau, before=None, limit=50):
+        """A page of the bureau's list, newest first, from below the id before; each with its 服务商."""
+        query = (cls.select(cls, Service).join(Service).where(cls.bureau == bureau)
+                 .order_by(cls.id.desc()).limit(limit))
+        return query.where(cls.id < before) if before else query
+
+    def push(self, today):
+        """【推送】: a 系统通知 to every account holding a live subject under the credit code, asking
+        for 联网单位备案 within the deadline; return how many were told."""
+        owners = Subject.live_holders([self.credit_code]).get(self.credit_code, set())
+        deadline = today + ProviderReport.DEADLINE
+        for owner in owners:
+            Notice.send(owner, "请办理联网单位备案",
+                        f"“{self.unit_name}”（统一社会信用代码 {self.credit_code}）经{self.service.name}接入互联网"
+                        f"（IP地址段 {self.ip_range}）。根据《计算机信息网络国际联网安全保护管理办法》（公安部令第33号）"
+                        f"第十二条，请在{ProviderReport.DEADLINE.days}日内（{deadline}前）向公安机关办理联网单位备案。")
+        self.pushed_at = timeutil.now()
+        ConnectedUnit.update(pushed_at=self.pushed_at).where(ConnectedUnit.id == self.id).execute()
+        return len(owners)
 
 
 class Holiday(BaseModel):
@@ -1482,6 +1614,6 @@ class Holiday(BaseModel):
         return sorted({day.year for (day,) in cls.select(cls.day).tuples()}, reverse=True)
 
 
-MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider,
-          Upload, Subject, Service, ImportedSite, Draft, Application, Domain, ServiceKey, FilingPicture, RecordSequence, Transfer, Notice,
-          AuditEntry, Holiday]
+MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject, Service, ImportedSite,
+          Draft, Application, Domain, ServiceKey, FilingPicture, RecordSequence, Transfer, Notice, AuditEntry, Holiday,
+          ProviderReport, ConnectedUnit]

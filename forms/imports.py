@@ -24,11 +24,33 @@ RECORD_NUMBER = re.compile(r"^[\u4e00-\u9fa5]公网安备 ?(\d{14})号$")
 MAX_ROWS = 2000
 
 
-def _certificate_problem(number):
+# What a CSV may be saved as (a spreadsheet saves GBK unless told otherwise) → what to tell the user.
+ENCODINGS = {"utf-8-sig": "UTF-8", "gb18030": "GBK"}
+
+
+def certificate_problem(number):
     """A certificate of a unit (统一社会信用代码) or a person (身份证号), checked digit and all."""
     if rules.check_uscc(number) is None or rules.check_id_number(number) is None:
         return None
     return "证件号码校验不通过（应为统一社会信用代码或身份证号码）"
+
+
+def domain_problem(value):
+    """(the domain as stored, or None; the problem with it, or None)."""
+    try:
+        domain = rules.normalize_domain(value)
+    except ValueError:
+        return None, "域名格式不正确"
+    return domain, rules.check_domain(domain)
+
+
+def text_problem(value, label, limit=100):
+    """(the text stripped; the problem with it, or None): present, at most limit characters, nothing hidden."""
+    text = (value or "").strip()
+    if not text or len(text) > limit:
+        return text, f"{label}：请填写（不超过{limit}字）"
+    hidden = rules.check_control_chars(text)   # a NUL would not even store on PostgreSQL
+    return text, f"{label}：{hidden}" if hidden else None
 
 
 def _area_prefix(bureau):
@@ -43,28 +65,20 @@ def check_row(values, kind, today, seen, bureau, held=None):
     numbers taken earlier in the same import; held, when given, every domain already on the
     platform (Domain.held(), read once for a whole file)."""
     problems, clean = [], {}
-    try:
-        clean["domain"] = rules.normalize_domain(values.get("domain", ""))
-        problem = rules.check_domain(clean["domain"])
-    except ValueError:
-        problem = "域名格式不正确"
+    clean["domain"], problem = domain_problem(values.get("domain", ""))
     if problem:
         problems.append(f"域名：{problem}")
     elif clean["domain"] in seen:
         problems.append(f"域名：{rules.shorten(clean['domain'])} 在本次导入中重复")
     elif (clean["domain"] in held if held is not None else models.Domain.held([clean["domain"]])) \
-            or models.ImportedSite.select().where(
-            models.ImportedSite.domain == clean["domain"], models.ImportedSite.service.is_null()).exists():
+            or models.ImportedSite.waiting_hosts([clean["domain"]]):
         problems.append(f"域名：{rules.shorten(clean['domain'])} 已备案或已在待办名单中")
     for key, label in (("name", "网站名称"), ("subject_name", "主体名称")):
-        clean[key] = (values.get(key) or "").strip()
-        hidden = rules.check_control_chars(clean[key])   # a NUL would not even store on PostgreSQL
-        if not clean[key] or len(clean[key]) > 100:
-            problems.append(f"{label}：请填写（不超过100字）")
-        elif hidden:
-            problems.append(f"{label}：{hidden}")
+        clean[key], problem = text_problem(values.get(key), label)
+        if problem:
+            problems.append(problem)
     clean["cert_number"] = (values.get("cert_number") or "").strip().upper()
-    problem = _certificate_problem(clean["cert_number"])
+    problem = certificate_problem(clean["cert_number"])
     if problem:
         problems.append(problem)
     deadline = values.get("deadline")
@@ -97,13 +111,10 @@ def check_row(values, kind, today, seen, bureau, held=None):
     return clean, problems
 
 
-UNREADABLE = "文件编码无法识别，请在表格软件中另存为UTF-8或GBK编码的CSV"
-
-
-def decode_csv(raw):
-    """The text of an uploaded CSV: UTF-8 with or without BOM, else GBK (read as its superset
-    GB18030, what Excel saves in China); None when it is neither."""
-    for encoding in ("utf-8-sig", "gb18030"):
+def decode_csv(raw, encodings=tuple(ENCODINGS)):
+    """The text of an uploaded CSV in the first of encodings that reads it (by default UTF-8 with or
+    without BOM, else GBK read as its superset GB18030, what Excel saves in China); None when none does."""
+    for encoding in encodings:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
@@ -117,14 +128,16 @@ def csv_file_chosen(_form, field):
         raise ValidationError("请选择CSV文件")
 
 
-def csv_records(storage, columns, needed, complete=False, max_rows=MAX_ROWS):
-    """([(line, {key: value})], [(line, problem)]) of an uploaded CSV whose header names columns
-    ({header: key}); needed: the headers it must have. An unreadable file or header is one problem
-    at line 1 and no rows. Rows with more cells than the header (or, when complete, fewer) are
-    problems; blank rows are skipped; the caller checks each row's values."""
-    text = decode_csv(storage.read())
+def csv_records(upload, columns, needed, complete=False, max_rows=None, encodings=tuple(ENCODINGS)):
+    """([(line, {key: value})], [(line, problem)]) of an uploaded CSV (a file or its bytes) whose
+    header names columns ({header: key}); needed: the headers it must have. An unreadable file or
+    header is one problem at line 1 and no rows. Rows with more cells than the header (or, when
+    complete, fewer) are problems; blank rows are skipped; the caller checks each row's values."""
+    max_rows = max_rows or MAX_ROWS
+    text = decode_csv(upload.read() if hasattr(upload, "read") else upload, encodings)
     if text is None:
-        return [], [(1, UNREADABLE)]
+        names = "或".join(ENCODINGS[encoding] for encoding in encodings)
+        return [], [(1, f"文件编码无法识别，请在表格软件中另存为{names}编码的CSV")]
     reader = csv.DictReader(io.StringIO(text))
     missing = [name for name in needed if name not in (reader.fieldnames or [])]
     if missing:
@@ -149,6 +162,22 @@ def csv_records(storage, columns, needed, complete=False, max_rows=MAX_ROWS):
     return records, errors
 
 
+def parse_csv(upload, columns, check, needed=None, encodings=tuple(ENCODINGS)):
+    """(clean rows, [(line number, problem)]) of a CSV, every row checked before anything is stored:
+    check(values by key) gives (clean values, problems) of a row in file order (it may remember what
+    it saw, to refuse a repeat)."""
+    records, errors = csv_records(upload, columns, list(columns) if needed is None else needed,
+                                  encodings=encodings)
+    if errors and errors[0][0] == 1:
+        return [], errors
+    rows = []
+    for line, values in records:
+        clean, problems = check(values)
+        errors += [(line, problem) for problem in problems]
+        rows.append(clean)
+    return rows, sorted(errors, key=lambda error: error[0])
+
+
 class ImportForm(Form):
     """导入名单: a CSV file (UTF-8 or GBK) with the columns of COLUMNS."""
 
@@ -163,18 +192,16 @@ class ImportForm(Form):
 
     def parse(self, today, bureau):
         """(clean rows, [(line number, problem)]): every row is checked before anything is stored."""
+        seen, held = set(), models.Domain.held()
+
+        def check(values):
+            clean, problems = check_row(values, self.kind.data, today, seen, bureau, held)
+            seen.update({clean.get("domain"), clean.get("record_number")} - {None})
+            return clean, problems
+
         needed = [name for name, key in COLUMNS.items()
                   if key != "record_number" or self.kind.data == models.ImportedSite.OFFLINE]
-        records, errors = csv_records(self.file.data, COLUMNS, needed)
-        if errors and errors[0][0] == 1:
-            return [], errors
-        rows, seen, held = [], set(), models.Domain.held()
-        for line, values in records:
-            clean, problems = check_row(values, self.kind.data, today, seen, bureau, held)
-            errors += [(line, problem) for problem in problems]
-            seen.update({clean.get("domain"), clean.get("record_number")} - {None})
-            rows.append(clean)
-        return rows, sorted(errors, key=lambda error: error[0])
+        return parse_csv(self.file.data, COLUMNS, check, needed)
 
 
 class ImportedSiteForm(Form):

@@ -24,10 +24,6 @@ NATIONWIDE = "全国"
 DOCUMENT_HINT = "PDF文件或JPG、PNG图片"
 
 
-def _licence(value):
-    return rules.check_telecom_licence(value)
-
-
 @inline("provider", "full_name", "licence")
 class ProviderBasicForm(Pictures, RegionMixin, FilingForm):
     """【服务商基本信息】"""
@@ -39,7 +35,7 @@ class ProviderBasicForm(Pictures, RegionMixin, FilingForm):
                             description="与营业执照上的名称一致，如 丽水市云岭网络科技有限公司")
     provider_types = CheckboxList("服务类型", choices=PROVIDER_TYPES, description="可多选")
     licence = StringField("增值电信业务经营许可证号", filters=[strip], validators=[
-        required("增值电信业务经营许可证号"), rule(_licence)], description="如 浙B2-20080224 或 B1-20150001",
+        required("增值电信业务经营许可证号"), rule(rules.check_telecom_licence)], description="如 浙B2-20080224 或 B1-20150001",
         render_kw={"autocomplete": "off"})
     business_scope = TextAreaField("经营范围", filters=[strip], validators=[required("经营范围"), Length(max=500)],
                                    description="许可证上载明的业务种类和覆盖范围", render_kw={"rows": 3})
@@ -116,7 +112,7 @@ class AppstoreBasicForm(Pictures, Lookups, FilingForm):
     access_provider = StringField("网络接入服务商", filters=[strip], validators=[required("网络接入服务商")],
                                   description="可用【查询网络接入服务商】查找并选择，查不到时直接填写")
     icp_licence = StringField("服务资质（ICP经营许可证号）", filters=[strip], validators=[
-        required("ICP经营许可证号"), rule(_licence)], description="如 浙B2-20080224",
+        required("ICP经营许可证号"), rule(rules.check_telecom_licence)], description="如 浙B2-20080224",
         render_kw={"autocomplete": "off"})
     categories = CheckboxList("上架应用类别", choices=choices(APP_CATEGORIES))
     app_count = WholeNumber("上架应用数量", validators=[required("上架应用数量"), NumberRange(

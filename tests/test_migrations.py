@@ -5,6 +5,11 @@ import migrations
 import models
 
 
+def after(version):
+    """The names of the migrations newer than version, in order."""
+    return [func.__name__ for number, func in migrations.MIGRATIONS if number > version]
+
+
 def test_fresh_database_is_at_newest_version(app):
     with models.db.connection_context():
         assert migrations.current_version(models.db) == migrations.MIGRATIONS[-1][0]
@@ -85,9 +90,7 @@ def test_upgrade_from_release_five_with_bureaus_in_use(tmp_path):
             database.execute_sql(statement)
         database.execute_sql("DELETE FROM schemaversion WHERE version > 5")
 
-        assert migrations.upgrade(database) == ["m0006_holidays_and_guides", "m0007_website_after_filing",
-                                                 "m0008_filing_core", "m0009_apps_and_miniapps", "m0010_provider_directory",
-                                                 "m0011_provider_lookup_index"]
+        assert migrations.upgrade(database) == after(5)
         assert models.User.get(models.User.username == "cop").bureau.name == "丽水市公安局网络警察支队"
         assert models.Bureau.get().guide_text()["faq"] and models.Holiday.select().count() > 200
         assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -136,8 +139,7 @@ def test_upgrade_to_the_filing_core_moves_domains_attachments_and_approval_numbe
                                                     '"pre_approval_numbers": ["（署）网出证（浙）字第045号"]}}, '
                                                     '"reached": 1}'))
 
-        assert migrations.upgrade(database) == ["m0008_filing_core", "m0009_apps_and_miniapps", "m0010_provider_directory",
-                                                 "m0011_provider_lookup_index"]
+        assert migrations.upgrade(database) == after(7)
         indexes = {row[0] for row in database.execute_sql(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'website'").fetchall()}
         assert not {i for i in indexes if i.startswith("website_")} and "service_record_number" in indexes
@@ -161,8 +163,7 @@ def test_upgrade_to_apps_adds_the_key_and_filed_picture_tables(tmp_path):
             database.execute_sql(f"DROP TABLE {table}")
         database.execute_sql("DELETE FROM schemaversion WHERE version > 8")
 
-        assert migrations.upgrade(database) == ["m0009_apps_and_miniapps", "m0010_provider_directory",
-                                                 "m0011_provider_lookup_index"]
+        assert migrations.upgrade(database) == after(8)
         assert database.table_exists("service_key") and database.table_exists("filing_picture")
         assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()
 
@@ -176,8 +177,22 @@ def test_upgrade_to_release_eleven_indexes_the_provider_lookup(tmp_path):
         database.execute_sql("DROP INDEX provider_kind_region_code")
         database.execute_sql("DELETE FROM schemaversion WHERE version > 10")
 
-        assert migrations.upgrade(database) == ["m0011_provider_lookup_index"]
+        assert migrations.upgrade(database) == after(10)
         indexes = {index.name: index.columns for index in database.get_indexes("provider")}
         assert indexes["provider_kind_region_code"] == ["kind", "region_code"] and "provider_name" in indexes
         assert [p.name for p in models.Provider.offered("access", "330000", "阿里云")] == ["阿里云计算有限公司"]
         assert migrations.upgrade(database) == []
+
+
+def test_upgrade_to_provider_reports_adds_their_tables(tmp_path):
+    """Release eleven had no reports of a 服务商 and no 未备案联网单位 list."""
+    database = models.open_database(f"sqlite:///{tmp_path / 'v11.db'}")
+    with database.connection_context():
+        migrations.upgrade(database)
+        database.execute_sql("DROP TABLE connected_unit")
+        database.execute_sql("DROP TABLE provider_report")
+        database.execute_sql("DELETE FROM schemaversion WHERE version > 11")
+
+        assert migrations.upgrade(database) == after(11)
+        assert database.table_exists("provider_report") and database.table_exists("connected_unit")
+        assert "connectedunit_bureau_id_id" in {index.name for index in database.get_indexes("connected_unit")}

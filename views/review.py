@@ -221,14 +221,8 @@ def _imported_page(import_form=None, add_form=None, errors=()):
 def _store_imported(kind, rows):
     """Insert every row (all or nothing) and tell the owners already registered."""
     with models.db.atomic():
-        for row in rows:
-            site = models.ImportedSite.create(bureau=current_user.bureau_id, kind=kind,
-                                              imported_by=current_user.id, **row)
+        for site in models.ImportedSite.store(current_user.bureau_id, kind, rows, imported_by=current_user.id):
             _audit_imported(site)
-            owners = {s.owner_id for s in models.Subject.select().where(
-                models.Subject.cert_number == site.cert_number, models.Subject.status.in_(models.Subject.LIVE))}
-            for owner in owners:
-                models.Notice.send(owner, f"请办理{kind}", site.notice_text())
 
 
 def _audit_imported(site):

@@ -14,6 +14,7 @@ import timeutil
 from forms import rules
 from forms.filing import CancelServiceForm
 from views.common import finish, role_required, send_code_for
+from views.reports import report_links
 from wizard.engine import flow_by_name
 from wizard.routes import open_filing
 
@@ -114,7 +115,7 @@ def detail(slug, service_id):
                                 query_url=url_for("public.query", q=service.record_number, _external=True),
                                 icon_url=url_for("static", filename="beian-badge.png", _external=True))
     return render_template("services/detail.html", page=PAGES[slug], service=service, badge=badge,
-                           key=PAGES[slug].key(service), busy=service.change_problem())
+                           key=PAGES[slug].key(service), busy=service.change_problem(), reports=report_links(service))
 
 
 @bp.route(f"/<{SLUGS}>/<int:service_id>/change", methods=["POST"])

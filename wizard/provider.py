@@ -1,5 +1,6 @@
 """新办服务商申请 and 新办应用市场申请 as flows, and their 变更."""
 import models
+from forms import rules
 from forms.filing import NoticeForm, lines
 from forms.provider import AppstoreBasicForm, AppstorePeopleForm, ProviderBasicForm, ProviderPeopleForm
 from wizard.engine import FLOWS, Step, rebuild
@@ -29,7 +30,7 @@ class ProviderFlow(ServiceFlow):
         people = rebuild(ProviderPeopleForm, state.raw("people"), context)
         return {
             "full_name": basic.full_name.data, "provider_types": basic.provider_types.data,
-            "region_code": basic.county.data, "licence": basic.licence.data,
+            "region_code": basic.county.data, "licence": rules.normalize_telecom_licence(basic.licence.data),
             "business_scope": basic.business_scope.data, "service_regions": basic.service_regions.data,
             "ips": lines(basic.ips.data), "documents": _ids(basic.documents), "interactive": False,
             "people": people.people_data(),
@@ -69,7 +70,8 @@ class AppstoreFlow(ServiceFlow):
         people = rebuild(AppstorePeopleForm, state.raw("people"), context)
         return {
             "platform_name": basic.platform_name.data, "domains": basic.normalized_domains(),
-            "access_provider": basic.access_provider.data, "icp_licence": basic.icp_licence.data,
+            "access_provider": basic.access_provider.data,
+            "icp_licence": rules.normalize_telecom_licence(basic.icp_licence.data),
             "categories": basic.categories.data, "app_count": basic.app_count.data,
             "interactive_items": basic.interactive_items.data, "interactive": basic.interactive,
             "review_rules": _ids(basic.review_rules), "agreement": _ids(basic.agreement),

@@ -1,0 +1,127 @@
+"""What a filed 服务商 reports (公安部令第33号 第十一条、第十二条): CSVs of the sites it hosts and of the
+units it connects, read like the bureau's import (every row checked, nothing half-stored)."""
+import ipaddress
+import unicodedata
+
+from flask_wtf.file import FileField
+
+from forms import rules
+from forms.base import Form
+from forms.imports import MAX_ROWS, certificate_problem, csv_file_chosen, domain_problem, parse_csv, text_problem
+
+# A 服务商's system exports UTF-8 (a BOM is fine); GBK bytes read as UTF-8 would come out garbled,
+# so they are refused with a message rather than guessed at.
+ENCODINGS = ("utf-8-sig",)
+
+
+def check_site(values, seen):
+    """(clean values, problems) of one hosted site; seen holds the domains of earlier rows."""
+    problems = []
+    domain, problem = domain_problem(values.get("domain", ""))
+    if problem:
+        problems.append(f"域名：{problem}")
+    elif domain in seen:
+        problems.append(f"域名：{rules.shorten(domain)} 在本文件中重复，一个网站只填一行")
+    ip = (values.get("ip") or "").strip()
+    problem = rules.check_ip_line(ip)
+    if problem:
+        problems.append(f"IP地址：{problem}")
+    subject_name, problem = text_problem(values.get("subject_name"), "客户名称")
+    if problem:
+        problems.append(problem)
+    cert_number = (values.get("cert_number") or "").strip().upper()
+    problem = certificate_problem(cert_number)
+    if problem:
+        problems.append(problem)
+    return {"domain": domain, "ip": ip, "subject_name": subject_name, "cert_number": cert_number}, problems
+
+
+def ip_block(value):
+    """(the block as stored, or None; the problem, or None) of an IP地址段: a network in CIDR
+    notation (47.96.1.0/24; a lone address is its /32), or a range "start-end" (~ also separates),
+    of public addresses as rules.check_ip_range allows them."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    start, dash, end = text.replace("~", "-").partition("-")
+    if dash:
+        problem = rules.check_ip_range(start.strip(), end.strip())
+        if problem:
+            return None, problem
+        return f"{ipaddress.ip_address(start.strip())}-{ipaddress.ip_address(end.strip())}", None
+    if not text:
+        return None, "请填写IP地址段"
+    try:
+        network = ipaddress.ip_network(text)
+    except ValueError:
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return None, f"{rules.shorten(text)}：格式不正确，应如 47.96.1.0/24 或 47.96.1.10-47.96.1.30"
+        return None, f"{rules.shorten(text)}：网段应从网络地址开始，应为 {network}"
+    problem = rules.check_ip_range(str(network[0]), str(network[-1]))
+    return (None, f"{rules.shorten(text)}：{problem}") if problem else (str(network), None)
+
+
+def check_unit(values, seen):
+    """(clean values, problems) of one connected unit; seen holds the IP地址段 of earlier rows."""
+    problems = []
+    ip_range, problem = ip_block(values.get("ip_range"))
+    if problem:
+        problems.append(f"IP地址段：{problem}")
+    elif ip_range in seen:
+        problems.append(f"IP地址段：{ip_range} 在本文件中重复")
+    unit_name, problem = text_problem(values.get("unit_name"), "单位名称")
+    if problem:
+        problems.append(problem)
+    credit_code = rules.normalize_uscc(values.get("credit_code"))
+    problem = rules.check_uscc(credit_code)
+    if problem:
+        problems.append(f"统一社会信用代码：{problem}")
+    return {"ip_range": ip_range, "unit_name": unit_name, "credit_code": credit_code}, problems
+
+
+class _CsvReport:
+    """What both report forms do with their one CSV file: its rows are checked by check, each
+    against the earlier rows' KEY (a mixin, not a form of its own)."""
+
+    COLUMNS: dict = {}   # CSV header → key of a clean row
+    KEY = ""             # the key no two rows may share
+
+    @staticmethod
+    def check(values, seen):
+        raise NotImplementedError
+
+    def validate_file(self, field):
+        csv_file_chosen(self, field)
+
+    def parse(self):
+        """(clean rows, [(line number, problem)]): every row is checked before anything is stored."""
+        seen = set()
+
+        def check(values):
+            clean, problems = self.check(values, seen)
+            seen.add(clean[self.KEY])
+            return clean, problems
+
+        return parse_csv(self.file.data, self.COLUMNS, check, encodings=ENCODINGS)
+
+
+def _described(columns):
+    return f"第一行为表头：{','.join(columns)}；UTF-8编码，最多{MAX_ROWS}行"
+
+
+class SiteReportForm(_CsvReport, Form):
+    """报告接入网站: the sites the 服务商 hosts (域名, IP地址, 客户名称, 证件号码)."""
+
+    COLUMNS = {"域名": "domain", "IP地址": "ip", "客户名称": "subject_name", "证件号码": "cert_number"}
+    KEY = "domain"
+    check = staticmethod(check_site)
+    file = FileField("CSV文件", description=_described(COLUMNS))
+
+
+class UnitReportForm(_CsvReport, Form):
+    """报告接入单位: the units the 服务商 connects (IP地址段, 单位名称, 统一社会信用代码)."""
+
+    COLUMNS = {"IP地址段": "ip_range", "单位名称": "unit_name", "统一社会信用代码": "credit_code"}
+    KEY = "ip_range"
+    check = staticmethod(check_unit)
+    file = FileField("CSV文件", description=_described(COLUMNS))
