@@ -1161,15 +1161,30 @@ class Held(BaseModel):
     application = ForeignKeyField(Application, null=True, backref="+", on_delete="CASCADE")
     live = BooleanField(default=False)
 
+    VALUE = ""    # the column holding the value
+    LABEL = ""    # what the officer is told it is
+
     @classmethod
     def columns(cls, value):
         """The row's own columns for one value."""
-        raise NotImplementedError
+        return {cls.VALUE: value}
 
     @classmethod
     def matching(cls, value):
         """The condition selecting rows that hold value."""
-        raise NotImplementedError
+        return getattr(cls, cls.VALUE) == value
+
+    @classmethod
+    def conflicts(cls, application):
+        """(value, other service) for each value this filing asks for that another pending filing
+        also asks for: flagged to the officer, never refused at filing (a value another service
+        holds live is a rule broken, which the re-run form check reports)."""
+        column = getattr(cls, cls.VALUE)
+        mine = cls.select(column).where(cls.application == application.id)
+        rows = (cls.select(cls, Service).join(Service)
+                .where(column.in_(mine), cls.service != application.service_id, cls.live == False,  # noqa: E712
+                       Service.status != Service.CANCELLED).order_by(column))
+        return [(getattr(row, cls.VALUE), row.service) for row in rows]
 
     @classmethod
     def ask(cls, service, application, values):
@@ -1203,13 +1218,11 @@ class Domain(Held):
     domain = CharField(max_length=253, index=True)        # as filed: lower case, IDNA-encoded
     registrable = CharField(max_length=253, index=True)   # by the Public Suffix List, to relate filings
 
+    VALUE, LABEL = "domain", "域名"
+
     @classmethod
     def columns(cls, host):
         return {"domain": host, "registrable": domains.registrable(host)}
-
-    @classmethod
-    def matching(cls, host):
-        return cls.domain == host
 
     @classmethod
     def held(cls, hosts=None):
@@ -1219,17 +1232,6 @@ class Domain(Held):
         if hosts is not None:
             query = query.where(cls.domain.in_(list(hosts)))
         return {host for (host,) in query.tuples()}
-
-    @classmethod
-    def conflicts(cls, application):
-        """(host, other service) for each host this filing asks for that another pending filing
-        also asks for: flagged to the officer, never refused at filing (a host another service
-        holds live is a rule broken, which the re-run form check reports)."""
-        mine = cls.select(cls.domain).where(cls.application == application.id)
-        rows = (cls.select(cls, Service).join(Service)
-                .where(cls.domain.in_(mine), cls.service != application.service_id, cls.live == False,  # noqa: E712
-                       Service.status != Service.CANCELLED).order_by(cls.domain))
-        return [(row.domain, row.service) for row in rows]
 
 
 Domain.add_index(SQL(SERVICE_DOMAIN_INDEX))
@@ -1244,13 +1246,7 @@ class ServiceKey(Held):
     class Meta:
         table_name = "service_key"
 
-    @classmethod
-    def columns(cls, value):
-        return {"value": value}
-
-    @classmethod
-    def matching(cls, value):
-        return cls.value == value
+    VALUE, LABEL = "value", "包名/AppID"
 
 
 SERVICE_KEY_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS service_key_one_live_holder "

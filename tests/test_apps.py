@@ -285,6 +285,9 @@ def test_two_subjects_asking_for_one_package_the_first_approval_wins(app, applic
     flow = FLOWS["新办APP"]
     mine = file_through_flow(app, flow, applicant.subject, app_steps(applicant.user.id))
     theirs = file_through_flow(app, flow, other, app_steps(bob.id, domain="api.bieji.cn", name="别家旅游"))
+    # Both pending: each officer sees the other filing asking for the package.
+    with app.test_request_context():
+        assert any("包名/AppIDcom.lsly.lvyou另有APP“别家旅游”" in problem for problem in recheck(mine))
     mine.decide(True, reviewer=officer.user.id)
     with app.test_request_context():
         assert any("com.lsly.lvyou" in problem for problem in recheck(theirs))

@@ -322,8 +322,9 @@ def recheck(application):
         form = rebuild(step.form, state.raw(step.name), context)
         form.validate()
         problems += [f"【{step.title}】{message}" for field in form for message in _messages(field)]
-    for host, other in models.Domain.conflicts(application):
-        problems.append(f"域名{host}另有{other.kind_label}“{other.name}”（{other.status}）也在申请，先通过者有效")
+    for held in models.HELD:
+        for value, other in held.conflicts(application):
+            problems.append(f"{held.LABEL}{value}另有{other.kind_label}“{other.name}”（{other.status}）也在申请，先通过者有效")
     return problems
 
 
