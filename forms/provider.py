@@ -32,7 +32,7 @@ class ProviderBasicForm(Pictures, RegionMixin, FilingForm):
     kind_label = "服务商"
 
     full_name = StringField("服务商全称", filters=[strip], validators=[required("服务商全称")],
-                            description="与营业执照上的名称一致，如 丽水市云岭网络科技有限公司")
+                            description="即开办主体的名称，与营业执照上的名称一致")
     provider_types = CheckboxList("服务类型", choices=PROVIDER_TYPES, description="可多选")
     licence = StringField("增值电信业务经营许可证号", filters=[strip], validators=[
         required("增值电信业务经营许可证号"), rule(rules.check_telecom_licence)], description="如 浙B2-20080224 或 B1-20150001",
@@ -47,6 +47,8 @@ class ProviderBasicForm(Pictures, RegionMixin, FilingForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.full_name.data and self.subject is not None:
+            self.full_name.data = self.subject.name
         self.fill_region_choices()
         self.service_regions.choices = [(NATIONWIDE, NATIONWIDE)] + [
             (d.name, d.name) for d in divisions.table().provinces()]
@@ -67,6 +69,9 @@ class ProviderBasicForm(Pictures, RegionMixin, FilingForm):
         message = rules.check_unit_name(field.data)
         if message:
             raise ValidationError(message)
+        # The directory publishes this name to every filer: it is the subject's own.
+        if self.subject is not None and field.data != self.subject.name:
+            raise ValidationError(f"服务商全称应与开办主体名称“{self.subject.name}”一致")
 
     def validate_provider_types(self, field):
         if not field.data:

@@ -184,7 +184,7 @@ def filed_miniapp(app, applicant, officer):
 
 @pytest.fixture
 def filed_provider(app, applicant, officer):
-    """The applicant's 已备案 服务商 丽水市云岭网络科技有限公司 (网络接入/IDC and 域名注册)."""
+    """The applicant's subject 丽水市云岭科技有限公司 filed as a 服务商 (网络接入/IDC and 域名注册)."""
     application = file_through_flow(app, FLOWS[models.Application.NEW_PROVIDER], applicant.subject,
                                     provider_steps(applicant.user.id))
     application.decide(True, reviewer=officer.user.id)

@@ -164,7 +164,7 @@ def uploaded(owner, purpose, content_type="application/pdf"):
 PROVIDER_LICENCE = "浙B2-20080224"
 
 
-def provider_basic(owner, name="丽水市云岭网络科技有限公司", **changes):
+def provider_basic(owner, name="丽水市云岭科技有限公司", **changes):
     """【服务商基本信息】 of a 网络接入/IDC and 域名注册 provider in 莲都区."""
     raw = {"full_name": [name], "provider_types": ["access", "registrar"], "province": ["330000"],
            "city": ["331100"], "county": ["331102"], "licence": [PROVIDER_LICENCE],
@@ -174,7 +174,7 @@ def provider_basic(owner, name="丽水市云岭网络科技有限公司", **chan
     return raw
 
 
-def provider_steps(owner, name="丽水市云岭网络科技有限公司", **changes):
+def provider_steps(owner, name="丽水市云岭科技有限公司", **changes):
     """Every step of the 服务商 flows, filled in and valid."""
     return {"basic": provider_basic(owner, name, **changes),
             "people": {**website_person("owner", "张建国", 123, "13905781234"),

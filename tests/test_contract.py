@@ -89,8 +89,9 @@ def setting(flow, request):
     filed service; a flow opened from a list otherwise takes up an imported offline filing."""
     business = models.BUSINESSES[flow.kind]
     owner = request.getfixturevalue("applicant").user.id
-    # A 服务商 is named as a company; the others as a site or an APP.
-    first, changed = (("丽水市云岭网络科技有限公司", "丽水市云岭数据科技有限公司") if business.target == models.Service.PROVIDER
+    # A 服务商 is the subject itself, by name; the others are named as a site or an APP.
+    subject_name = request.getfixturevalue("applicant").subject.name
+    first, changed = ((subject_name, subject_name) if business.target == models.Service.PROVIDER
                       else ("丽水山居旅游网", "丽水山居民宿网"))
     if getattr(business, "needs_filed_service", False):
         service = filed_fixture(business, request)

@@ -32,25 +32,25 @@ def lookup(app, subject, name, kind="access"):
 def test_an_approved_provider_enters_the_directory_the_wizards_search(app, applicant, filed_provider):
     assert filed_provider.status == models.Service.FILED and filed_provider.record_number is None
     assert directory(filed_provider) == {
-        ("access", "丽水市云岭网络科技有限公司", "331102", "浙B2-20080224", False),
-        ("registrar", "丽水市云岭网络科技有限公司", "331102", "浙B2-20080224", False)}
-    assert "丽水市云岭网络科技有限公司" in lookup(app, applicant.subject, "云岭网络")
-    assert "丽水市云岭网络科技有限公司" in lookup(app, applicant.subject, "云岭网络", "registrar")
+        ("access", "丽水市云岭科技有限公司", "331102", "浙B2-20080224", False),
+        ("registrar", "丽水市云岭科技有限公司", "331102", "浙B2-20080224", False)}
+    assert "丽水市云岭科技有限公司" in lookup(app, applicant.subject, "云岭科技")
+    assert "丽水市云岭科技有限公司" in lookup(app, applicant.subject, "云岭科技", "registrar")
     page = applicant.client.get(f"/providers/{filed_provider.id}").get_data(as_text=True)
     assert "备案情况" in page and "已备案（" in page and "公安备案号" not in page
     # No number: the public query has nothing to show for it.
-    assert "丽水市云岭网络科技有限公司" not in applicant.client.get("/query?q=云岭网络").get_data(as_text=True)
+    assert models.Service.public_search("云岭科技") == []
+    assert 'value="provider"' not in applicant.client.get("/query").get_data(as_text=True)
 
 
 def test_a_change_rewrites_the_entries_and_a_cancel_retires_them(app, applicant, officer, filed_provider):
-    steps = provider_steps(applicant.user.id, "丽水市云岭数据科技有限公司", provider_types=["access", "cdn"])
+    steps = provider_steps(applicant.user.id, provider_types=["access", "cdn"], licence=["浙B2-20190001"])
     application = file_through_flow(app, FLOWS["变更服务商"], applicant.subject, steps, service=filed_provider)
     # Until 通过 the directory keeps what is on record.
-    assert ("registrar", "丽水市云岭网络科技有限公司", "331102", "浙B2-20080224", False) in directory(filed_provider)
+    assert ("registrar", "丽水市云岭科技有限公司", "331102", "浙B2-20080224", False) in directory(filed_provider)
     application.decide(True, reviewer=officer.user.id)
-    assert {(kind, name, retired) for kind, name, _, _, retired in directory(filed_provider)} == {
-        ("access", "丽水市云岭数据科技有限公司", False), ("cdn", "丽水市云岭数据科技有限公司", False),
-        ("registrar", "丽水市云岭网络科技有限公司", True)}
+    assert {(kind, licence, retired) for kind, _, _, licence, retired in directory(filed_provider)} == {
+        ("access", "浙B2-20190001", False), ("cdn", "浙B2-20190001", False), ("registrar", "浙B2-20080224", True)}
     assert lookup(app, applicant.subject, "云岭", "registrar") == []
     cancel = models.BUSINESSES["注销服务商"].file(applicant.subject, {"reason": "停止经营", "leader_name": "张建国"},
                                               service=models.Service.get_by_id(filed_provider.id))
@@ -111,3 +111,14 @@ def test_a_filed_appstore_is_a_distribution_channel_for_apps(app, applicant, fil
         assert not gone.validate() and "已不在备案" in gone.stores.errors[0]
         neither = rebuild(AppBasicForm, {**raw, "stores": []}, {"subject": applicant.subject})
         assert not neither.validate() and "分发渠道" in neither.channels.errors[0]
+
+
+def test_a_provider_is_the_subject_itself(app, applicant):
+    with app.test_request_context():
+        from forms.provider import ProviderBasicForm
+        from tests.factories import provider_basic
+        form = rebuild(ProviderBasicForm, provider_basic(applicant.user.id, name="中国电信股份有限公司"),
+                       {"subject": applicant.subject})
+        assert not form.validate() and "应与开办主体名称" in form.full_name.errors[0]
+        assert rebuild(ProviderBasicForm, {}, {"subject": applicant.subject}).full_name.data == applicant.subject.name
+    assert FLOWS["新办服务商"].subject_problem(models.Subject(nature="个人", status="有效"))

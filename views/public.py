@@ -31,12 +31,14 @@ def _identifies(service):
 
 @bp.route("/query")
 def query():
-    """备案查询 of websites, APPs and 小程序 (where every badge links): by 公安备案号, name, exact
-    domain, exact package name or AppID, of every kind or the one chosen under 类型."""
+    """备案查询 of websites, APPs, 小程序 and 应用市场 (where every badge links): by 公安备案号, name,
+    exact domain, exact package name or AppID, of every kind or the one chosen under 类型."""
     text = (request.args.get("q") or "").strip()[:100]
+    # Only the kinds that get a 公安备案号 can be found (a 服务商's filing is its own record).
+    kinds = {page.kind: page.label for page in PAGES.values() if page.numbered}
     kind = request.args.get("kind", "")
-    kind = kind if kind in models.Service.KINDS else ""
-    page = {"q": text, "kind": kind, "kinds": models.Service.KINDS,
+    kind = kind if kind in kinds else ""
+    page = {"q": text, "kind": kind, "kinds": kinds,
             "key_label": PAGES[SLUG_OF[kind]].key_label if kind else "域名/包名/AppID"}
     if not text:
         return render_template("public/query.html", **page, rows=None)

@@ -22,10 +22,8 @@ class ServiceFlow(Flow):
 
     @property
     def badge_place(self):
-        """Where the 公安备案号 is shown once issued (None: the kind gets no number)."""
-        if self.target == models.Service.PROVIDER:
-            return None
-        return "网站首页底部" if self.target == models.Service.WEBSITE else f"{self.label}的“关于”页面"
+        """Where the 公安备案号 is shown once issued (a flow of a kind with no number says None)."""
+        return f"{self.label}的“关于”页面"
 
     def context(self, subject, service=None, imported=None):
         return {"subject": subject, "service": service, "imported": imported}

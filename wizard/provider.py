@@ -18,6 +18,7 @@ class ProviderFlow(ServiceFlow):
     title = "新办服务商申请"
     target = models.Service.PROVIDER
     name_key = "full_name"
+    badge_place = None   # no number: the filing is the record
     steps = (
         Step("subject", "开办主体", None, "wizard/_step_subject.html"),
         Step("basic", "服务商基本信息", ProviderBasicForm, "wizard/_step_provider.html"),
@@ -39,6 +40,13 @@ class ProviderFlow(ServiceFlow):
     def on_record_text(self, filed):
         return "服务商备案不核发公安备案号；审核通过后，贵单位将列入服务商目录，供网站和APP备案时查询选择。"
 
+    def subject_problem(self, subject):
+        """A 服务商 is a unit (互联单位, 接入单位): a person cannot file one."""
+        problem = super().subject_problem(subject)
+        if problem is None and subject.is_person:
+            return "服务商备案只能由单位办理，个人主体不能办理服务商业务"
+        return problem
+
 
 @FLOWS.register
 class ProviderChangeFlow(ChangeFlow, ProviderFlow):
@@ -54,6 +62,7 @@ class AppstoreFlow(ServiceFlow):
     title = "新办应用市场申请"
     target = models.Service.APPSTORE
     name_key = "platform_name"
+    badge_place = "应用市场网站首页底部"
     steps = (
         Step("subject", "开办主体", None, "wizard/_step_subject.html"),
         Step("basic", "应用市场基本信息", AppstoreBasicForm, "wizard/_step_appstore.html"),

@@ -11,6 +11,7 @@ class WebsiteFlow(ServiceFlow):
     name = "website"
     kind = models.Application.NEW_WEBSITE
     title = "新办网站申请"
+    badge_place = "网站首页底部"
     steps = (
         Step("subject", "开办主体", None, "wizard/_step_subject.html"),
         Step("basic", "网站基本信息", WebsiteBasicForm, "wizard/_step_basic.html"),
