@@ -238,6 +238,10 @@ class PictureList(SelectMultipleField):
         super().__init__(label, validate_choice=False, **kwargs)
         self.least, self.most, self.purpose, self.max_kb, self.pdf = least, most, purpose, max_kb, pdf
 
+    @property
+    def unit(self):
+        return "个" if self.pdf else "张"
+
     def summary_text(self):
         return f"{len(self.data or [])}{'个文件' if self.pdf else '张图片'}" if self.data else "—"
 
@@ -249,13 +253,14 @@ class PictureList(SelectMultipleField):
         owner = form.subject.owner_id if form.subject is not None else None
         mine = models.Upload.select().where(models.Upload.id.in_([int(v) for v in self.data or [] if v.isdigit()]),
                                             models.Upload.owner == owner, models.Upload.purpose == self.purpose)
+        unit, what = self.unit, "文件" if self.pdf else "图片"
         if count != mine.count():
-            raise StopValidation("图片已失效，请重新上传")
+            raise StopValidation(f"{what}已失效，请重新上传")
         if count < self.least:
-            raise StopValidation(f"请上传{self.label.text}" + (f"（{self.least}至{self.most}张，当前{count}张）"
+            raise StopValidation(f"请上传{self.label.text}" + (f"（{self.least}至{self.most}{unit}，当前{count}{unit}）"
                                                              if self.most > 1 else ""))
         if count > self.most:
-            raise StopValidation(f"{self.label.text}最多{self.most}张（当前{count}张），请取消勾选多余的图片")
+            raise StopValidation(f"{self.label.text}最多{self.most}{unit}（当前{count}{unit}），请取消勾选多余的{what}")
 
 
 class Pictures:
@@ -274,6 +279,10 @@ class Pictures:
             for storage in files.getlist(f"{field.name}_file"):
                 if not getattr(storage, "filename", ""):
                     continue
+                if len(field.data or []) >= field.most:
+                    # Never store more than the field can keep, however many were posted.
+                    self.upload_problems[field.name] = f"{field.label.text}最多{field.most}{field.unit}，多出的文件未上传"
+                    break
                 data = storage.read(field.limit_kb() * 1024 + 1)
                 pdf = field.pdf and rules.is_pdf(data)
                 problem = rules.check_pdf(data, field.limit_kb()) if pdf else rules.check_image(data, field.limit_kb())

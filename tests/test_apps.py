@@ -294,3 +294,13 @@ def test_two_subjects_asking_for_one_package_the_first_approval_wins(app, applic
     with pytest.raises(models.TransitionError, match="com.lsly.lvyou"):
         theirs.decide(True, reviewer=officer.user.id)
     assert models.Application.get_by_id(theirs.id).status == models.Application.PENDING
+
+
+def test_a_post_cannot_grow_the_draft_beyond_the_fields_limits(client, alice):
+    base = start(client, "app")
+    rows = {f"sdks-{n}-name": "友盟统计" for n in range(40)}
+    post_step(client, f"{base}/basic", {**APP, **rows, "sdks-x-name": "注入", "action": "upload"}, files(shots=9))
+    raw = models.Draft.get().data["steps"]["basic"]
+    assert len(raw["screenshots"]) == 5 and models.Upload.select().count() == 1 + 5
+    assert max(int(name.split("-")[1]) for name in raw if name.startswith("sdks-")) == 29
+    assert "sdks-x-name" not in raw

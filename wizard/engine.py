@@ -86,8 +86,14 @@ def raw_from_post(form_class, formdata, context):
     row of a repeatable list)."""
     empty = form_class(formdata=None, meta={"csrf": False}, **context)
     names = {field.name for field in _fields(empty)}
-    rows = tuple(f"{field.name}-" for field in empty if field.type == "FieldList")
-    return {name: formdata.getlist(name) for name in formdata if name in names or (rows and name.startswith(rows))}
+    # A repeatable list's rows "<list>-<n>-<field>", n below its limit (a post cannot grow the draft).
+    rows = {field.name: field.max_entries or 0 for field in empty if field.type == "FieldList"}
+
+    def is_row(name):
+        head, _, rest = name.partition("-")
+        index = rest.partition("-")[0]
+        return head in rows and index.isdigit() and int(index) < rows[head]
+    return {name: formdata.getlist(name) for name in formdata if name in names or is_row(name)}
 
 
 def _fields(form):
