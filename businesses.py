@@ -269,9 +269,9 @@ class CancelFiling(Filing):
     def facts(self, application):
         """What the applicant stated and, for a website, what the closed-site check found."""
         service, values = application.service, application.data
-        rows = [(service.kind_label, f"{service.name}（{service.domain}）" if service.domain else service.name),
-                ("公安备案号", service.record_number), (f"{service.kind_label}负责人", values.get("leader_name", "")),
-                ("注销原因", values.get("reason", ""))]
+        rows = [(service.kind_label, service.name),
+                *([("公安备案号", service.record_number)] if service.record_number else []),
+                (f"{service.kind_label}负责人", values.get("leader_name", "")), ("注销原因", values.get("reason", ""))]
         if "site_check" in values:
             rows.append(("网站首页检查", f"{values['site_check']}（{values.get('site_checked_at', '')}）"))
         return rows

@@ -207,8 +207,8 @@ def _file_cancel(page, service, form, picture, checked):
         # Another 变更 or 注销 of this service was filed a moment ago.
         flash("存在审核中的单据", "error")
         return finish(service_url(service))
-    models.Notice.send(current_user.id, f"注销{page.label}申请已提交",
-                       f"{page.label}“{service.name}”的注销申请已提交。审核通过后，公安备案号{service.record_number}"
-                       "将标记为已注销，不再使用。")
+    after = (f"审核通过后，公安备案号{service.record_number}将标记为已注销，不再使用。" if service.record_number
+             else "审核通过后，不再列入服务商目录。")
+    models.Notice.send(current_user.id, f"注销{page.label}申请已提交", f"{page.label}“{service.name}”的注销申请已提交。" + after)
     flash(f"注销{page.label}申请已提交，请等待公安机关审核", "success")
     return finish(url_for("workspace.application", application_id=application.id))
