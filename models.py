@@ -875,6 +875,11 @@ class Service(BaseModel):
                 .order_by(Application.id.desc()).first())
         return last.data.get("wizard") if last else None
 
+    @property
+    def home_url(self):
+        """The address a website's 首页 answers at (what the closed-site check probes)."""
+        return self.data.get("home_url") or self.domain
+
     def domains(self):
         """The exact hosts the service has in force (or asks for while pending), in filed order."""
         return self.data.get("domains", [self.domain] if self.domain else [])

@@ -333,29 +333,32 @@ class CancelServiceForm(Form):
     attachment = FileField("附件", description="选填：如停止服务的说明或截图，JPG或PNG格式")
 
     field_order = ("closed", "leader_name", "leader_mobile", "code", "reason", "attachment")
-    # What "stopped" means for each kind, in the platform's words.
-    STOPPED = {models.Service.WEBSITE: ("我确认网站已关闭，首页已无法访问",
-                                        "请确认网站已关闭；网站仍在运行的，请先关闭网站再申请注销"),
-               models.Service.APP: ("我确认APP已停止运营，并已从各应用市场下架", "请确认APP已停止运营并已下架"),
-               models.Service.MINIAPP: ("我确认小程序已停止服务，并已在承载平台注销或下线",
-                                        "请确认小程序已停止服务"),
-               models.Service.APPSTORE: ("我确认应用市场已停止运营", "请确认应用市场已停止运营"),
-               models.Service.PROVIDER: ("我确认已停止提供接入、域名注册等服务，并已妥善安排原有用户",
-                                         "请确认已停止服务并已安排原有用户")}
-
-    def __init__(self, *args, service, **kwargs):
+    def __init__(self, *args, service, label="网站", stopped=("我确认已停止服务", "请确认已停止服务"), **kwargs):
+        """label: what the service is (网站, APP …); stopped: (the confirmation, its refusal) in the
+        platform's words for that kind."""
         super().__init__(*args, **kwargs)
         self.service = service
         self.leader = service.data.get("people", {}).get("owner", {})
-        label = models.Service.KINDS.get(getattr(service, "kind", models.Service.WEBSITE), "网站")
-        confirm, refused = self.STOPPED.get(getattr(service, "kind", models.Service.WEBSITE), self.STOPPED["website"])
-        self.closed.label.text = confirm
+        self.closed.label.text, refused = stopped
         self.closed.validators = [InputRequired(refused)]
         for name, words in (("leader_name", "姓名"), ("leader_mobile", "手机号码")):
             self[name].label.text = f"{label}负责人{words}"
             self[name].validators = [required(f"{label}负责人{words}"), *self[name].validators[1:]]
         self.leader_mobile.description = f"验证码将发送至备案登记的{label}负责人手机"
         self.kind_label = label
+
+    def picture(self, max_kb):
+        """The optional picture, checked and re-encoded (stored only once the cancel is filed):
+        None when there is none, False with an error next to the field when it is refused."""
+        storage = self.attachment.data
+        if not storage or not getattr(storage, "filename", ""):
+            return None
+        data = storage.read(max_kb * 1024 + 1)
+        problem = rules.check_image(data, max_kb)
+        if problem:
+            self.attachment.errors = [problem]
+            return False
+        return rules.reencode_image(data)
 
     def _filed(self, field):
         """What the filing holds for a leader_* field, in the 负责人 block."""

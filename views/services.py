@@ -33,8 +33,11 @@ class Kind:
     cancel: str                # the 注销… business
     key_label: str             # what the list shows beside the name
     key: Callable              # service → that value
+    # (the confirmation, its refusal) of 注销, in the platform's words for the kind
+    stopped: tuple = ("我确认已停止服务", "请确认已停止服务")
     checks_closed: bool = False  # 注销 probes the home page first (websites)
     numbered: bool = True        # 通过 issues a 公安备案号 (a 服务商's filing is its own record)
+    extra_links: tuple = ()      # (label, endpoint) of further pages of the kind (未备案网站 …)
 
     @property
     def label(self):
@@ -48,14 +51,20 @@ def _packages(service):
 # URL part → kind.
 PAGES = {
     "websites": Kind(models.Service.WEBSITE, "website", "website-change", models.Application.CANCEL_WEBSITE,
-                     "域名", lambda s: "、".join(s.domains()), checks_closed=True),
-    "apps": Kind(models.Service.APP, "app", "app-change", models.Application.CANCEL_APP, "包名/Bundle ID", _packages),
+                     "域名", lambda s: "、".join(s.domains()), checks_closed=True,
+                     stopped=("我确认网站已关闭，首页已无法访问", "请确认网站已关闭；网站仍在运行的，请先关闭网站再申请注销"),
+                     extra_links=(("未备案网站", "sites.unfiled"), ("网站认领", "sites.claims"))),
+    "apps": Kind(models.Service.APP, "app", "app-change", models.Application.CANCEL_APP, "包名/Bundle ID", _packages,
+                 stopped=("我确认APP已停止运营，并已从各应用市场下架", "请确认APP已停止运营并已下架")),
     "miniapps": Kind(models.Service.MINIAPP, "miniapp", "miniapp-change", models.Application.CANCEL_MINIAPP,
-                     "AppID", lambda s: f"{s.data.get('platform', '')} {s.data.get('appid', '')}"),
+                     "AppID", lambda s: f"{s.data.get('platform', '')} {s.data.get('appid', '')}",
+                     stopped=("我确认小程序已停止服务，并已在承载平台注销或下线", "请确认小程序已停止服务")),
     "appstores": Kind(models.Service.APPSTORE, "appstore", "appstore-change", models.Application.CANCEL_APPSTORE,
-                      "域名", lambda s: "、".join(s.domains())),
+                      "域名", lambda s: "、".join(s.domains()),
+                      stopped=("我确认应用市场已停止运营", "请确认应用市场已停止运营")),
     "providers": Kind(models.Service.PROVIDER, "provider", "provider-change", models.Application.CANCEL_PROVIDER,
-                      "经营许可证号", lambda s: s.data.get("licence", ""), numbered=False),
+                      "经营许可证号", lambda s: s.data.get("licence", ""), numbered=False,
+                      stopped=("我确认已停止提供接入、域名注册等服务，并已妥善安排原有用户", "请确认已停止服务并已安排原有用户")),
 }
 SLUGS = "any(" + ", ".join(PAGES) + "):slug"
 SLUG_OF = {page.kind: slug for slug, page in PAGES.items()}
@@ -73,9 +82,8 @@ def business_menu():
     for slug, page in PAGES.items():
         flow = flow_by_name(page.new_flow)
         links = [(flow.title, url_for("wizard.start", flow_name=flow.name)),
-                 (f"我的{page.label}", url_for("services.index", slug=slug))]
-        if page.kind == models.Service.WEBSITE:
-            links += [("未备案网站", url_for("sites.unfiled")), ("网站认领", url_for("sites.claims"))]
+                 (f"我的{page.label}", url_for("services.index", slug=slug)),
+                 *[(label, url_for(endpoint)) for label, endpoint in page.extra_links]]
         sections.append((f"{page.label}业务", links))
     return sections
 
@@ -135,22 +143,7 @@ def _closed_check(service):
     at = timeutil.format_local(timeutil.now())
     if not current_app.config["SITE_CHECK"]:
         return sitecheck.Result(True, "未检查（本平台已关闭网站访问检查）"), at
-    home = service.data.get("home_url") or service.domain
-    return sitecheck.check(home, current_app.config["SITE_CHECK_TIMEOUT"]), at
-
-
-def _attachment(form):
-    """The optional picture, checked and re-encoded (stored only once the cancel is filed);
-    None when there is none, False with an error next to the field when it is refused."""
-    storage = form.attachment.data
-    if not storage or not getattr(storage, "filename", ""):
-        return None
-    data = storage.read()
-    problem = rules.check_image(data, current_app.config["UPLOAD_MAX_KB"])
-    if problem:
-        form.attachment.errors = [problem]
-        return False
-    return rules.reencode_image(data)
+    return sitecheck.check(service.home_url, current_app.config["SITE_CHECK_TIMEOUT"]), at
 
 
 @bp.route(f"/<{SLUGS}>/<int:service_id>/cancel", methods=["GET", "POST"])
@@ -163,15 +156,15 @@ def cancel(slug, service_id):
         flash(problem, "error")
         return finish(service_url(service))
     if request.method == "GET":
-        form = CancelServiceForm(service=service, formdata=None)
+        form = CancelServiceForm(service=service, label=page.label, stopped=page.stopped, formdata=None)
     else:
-        form = CancelServiceForm(service=service)
+        form = CancelServiceForm(service=service, label=page.label, stopped=page.stopped)
         mobile = form.leader.get("mobile", "")
         if request.form.get("action") == "send_code":
             if form.check_field("leader_name") & form.check_field("leader_mobile"):
                 send_code_for(form, mobile, PURPOSE_CANCEL)
         elif form.validate():
-            picture = _attachment(form)
+            picture = form.picture(current_app.config["UPLOAD_MAX_KB"])
             # The code first: without it nobody can make the platform probe an address.
             error = None if picture is False else models.SmsCode.consume(mobile, PURPOSE_CANCEL, form.code.data)
             if error:

@@ -51,7 +51,7 @@ def fill_app_basic(page, tmp_path, name, package, shots=3):
     page.locator("#sdks-0-name").fill("个推推送SDK")
     page.locator("#sdks-0-vendor").fill("每日互动股份有限公司")
     page.locator("#sdks-0-purpose").fill("消息推送")
-    field(page, "分发渠道（应用市场）").fill("华为应用市场\n小米应用商店")
+    field(page, "其他分发渠道").fill("华为应用市场\n小米应用商店")
     field(page, "APP使用的域名").fill("api." + package.split(".")[1] + ".cn")
     field(page, "服务器IP地址").fill("47.96.1.10")
     field(page, "网络接入服务商").fill("阿里云计算有限公司")
