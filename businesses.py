@@ -161,6 +161,7 @@ class WizardFiling(Filing):
 
     filing = True
     returns_draft = True
+    instant = False   # the bureau's 即审即办 applies to it (websites)
 
     def review_days(self, application):
         """即审即办 (0) for a non-interactive website where the bureau offers it, the bureau's own
@@ -170,9 +171,7 @@ class WizardFiling(Filing):
             return super().review_days(application)
         if application.data.get("filed", {}).get("interactive", application.service.interactive):
             return bureau.interactive_review_days
-        # 即审即办 is the bureau's offer for websites.
-        instant = bureau.instant_approval and self.target == Service.WEBSITE
-        return 0 if instant else super().review_days(application)
+        return 0 if self.instant and bureau.instant_approval else super().review_days(application)
 
     def _ask(self, service, application, filed):
         """The filing asks for its domains and keys, and names its pictures (the bureau may see them)."""
@@ -279,8 +278,16 @@ class CancelFiling(Filing):
 
 # -- 网站 ---------------------------------------------------------------------------------
 
+class WebsiteKind:
+    """A website holds its domains; the bureau's 即审即办 (a non-interactive site's due date is the
+    day it was filed) is offered for websites."""
+
+    target = Service.WEBSITE
+    instant = True
+
+
 @BUSINESSES.register
-class NewWebsite(NewFiling):
+class NewWebsite(WebsiteKind, NewFiling):
     kind = Application.NEW_WEBSITE
 
 
@@ -293,12 +300,12 @@ class ClaimWebsite(NewWebsite):
 
 
 @BUSINESSES.register
-class ChangeWebsite(ChangeFiling):
+class ChangeWebsite(WebsiteKind, ChangeFiling):
     kind = Application.CHANGE_WEBSITE
 
 
 @BUSINESSES.register
-class CancelWebsite(CancelFiling):
+class CancelWebsite(WebsiteKind, CancelFiling):
     kind = Application.CANCEL_WEBSITE
     facts_title = "注销网站"
 
