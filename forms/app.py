@@ -9,8 +9,8 @@ from wtforms.validators import ValidationError
 import models
 from forms import rules
 from forms.base import CheckboxList, Form, inline, refresh_on_change, required, rule, strip
-from forms.filing import (Approvals, FilingForm, Lookups, PictureList, Pictures, approval_fields, check_ip_lines,
-                          choices, interactive_reason, lines, provider_fields)
+from forms.filing import (Approvals, FilingForm, Interactive, Lookups, PictureList, Pictures, approval_fields,
+                          check_ip_lines, choices, lines, provider_fields)
 from forms.people import people_form
 from forms.website import INTERACTIVE_ITEMS, LANGUAGES
 
@@ -49,11 +49,10 @@ class SdkRow(Form):
 
 @inline("app", "app_name", "intro", "domains", "ips", "icp_number",
         *[f"platform_{p.key}_{suffix}" for p in rules.APP_PLATFORMS for suffix in ("package", "fingerprint")])
-class AppBasicForm(Pictures, Approvals, Lookups, FilingForm):
+class AppBasicForm(Pictures, Interactive, Approvals, Lookups, FilingForm):
     """【APP基本信息】"""
 
     service_kind = models.Service.APP
-    kind_label = "APP"
 
     app_name = StringField("APP名称", filters=[strip], validators=[required("APP名称"), rule(rules.check_app_name)],
                            description="与应用市场中展示的名称一致，如 丽水山居旅游")
@@ -133,13 +132,6 @@ class AppBasicForm(Pictures, Approvals, Lookups, FilingForm):
                 self.check_key_taken(field.data, "包名")
         return validator
 
-    def interactive_note(self):
-        return interactive_reason(self.interactive_items.data)
-
-    @property
-    def interactive(self):
-        return bool(self.interactive_items.data)
-
     def sdk_messages(self):
         return [message for message in self.sdks.errors if isinstance(message, str)]
 
@@ -187,16 +179,15 @@ class AppBasicForm(Pictures, Approvals, Lookups, FilingForm):
         return list(dict.fromkeys([*(self.stores.data or []), *lines(self.channels.data)]))
 
     def validate_stores(self, field):
-        unknown = set(field.data or []) - {value for value, _ in field.choices}
+        filed = {name for (name,) in models.Service.select(models.Service.name).where(
+            models.Service.kind == models.Service.APPSTORE, models.Service.status == models.Service.FILED,
+            models.Service.name.in_(list(field.data or []))).tuples()}
+        unknown = set(field.data or []) - filed
         if unknown:
             raise ValidationError(f"应用市场“{'、'.join(sorted(unknown))}”已不在备案，请改填在其他分发渠道中")
 
     def validate_domains(self, field):
-        for domain in lines(field.data):
-            message = rules.check_domain(domain)
-            if message:
-                raise ValidationError(f"{rules.shorten(domain)}：{message}")
-        self.check_taken(lines(field.data))
+        self.check_domain_lines(field.data)
 
     def validate_ips(self, field):
         if not lines(field.data) and not lines(self.domains.data):
@@ -235,11 +226,10 @@ NOT_INVOLVED = "以上都不涉及"
 
 
 @inline("miniapp", "appid", "miniapp_name", "intro", "icp_number")
-class MiniappBasicForm(Approvals, FilingForm):
+class MiniappBasicForm(Interactive, Approvals, FilingForm):
     """【小程序基本信息】"""
 
     service_kind = models.Service.MINIAPP
-    kind_label = "小程序"
 
     platform = RadioField("承载平台", choices=[(p.key, p.label) for p in rules.MINIAPP_PLATFORMS],
                           validators=[required("承载平台")])
@@ -272,16 +262,8 @@ class MiniappBasicForm(Approvals, FilingForm):
         refresh_on_change(self.content_types, url, target, ["interactive-note"])
         refresh_on_change(self.pre_approvals, url, target, ["pre-approval-details"])
 
-    @property
-    def interactive_items(self):
+    def ticked_interactive(self):
         return [item for item in self.content_types.data or [] if item in MINIAPP_INTERACTIVE_TYPES]
-
-    @property
-    def interactive(self):
-        return bool(self.interactive_items)
-
-    def interactive_note(self):
-        return interactive_reason(self.interactive_items)
 
     def platform_label(self):
         platform = rules.MINIAPP_PLATFORM_BY_KEY.get(self.platform.data)

@@ -37,7 +37,6 @@ class FilingForm(Form):
     """A step form of a filing: knows the filing subject and, once filed, the service itself."""
 
     needs_subject = True
-    kind_label = "网站"   # what 我的… calls the service in messages
 
     def __init__(self, *args, subject=None, service=None, imported=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,6 +67,14 @@ class FilingForm(Form):
             if holder is not None:
                 raise ValidationError(self.pointer(rules.domain_filed_message(domain), holder))
 
+    def check_domain_lines(self, text):
+        """A text area of domains, one a line: each readable, and none another filing holds."""
+        for domain in lines(text):
+            message = rules.check_domain(domain)
+            if message:
+                raise ValidationError(f"{rules.shorten(domain)}：{message}")
+        self.check_taken(lines(text))
+
     def check_key_taken(self, value, what):
         """The same rule for a package name or an AppID."""
         holder = models.Service.blocking(value, self.subject, self.service_kind, exclude=self.service,
@@ -82,6 +89,21 @@ class FilingForm(Form):
         message = message.replace("您已经申请过", f"已有{holder.kind_label}申请过")
         return message + (f"（公安备案号 {holder.record_number}，可在【备案查询】中查看）"
                           if holder.record_number else "（正在审核中）")
+
+
+class Interactive:
+    """A step that says whether the service is 交互式 (then 面审 or 实地检查 follows): from its
+    交互式服务项目 field, or from whatever ticked_interactive() finds (a 小程序's 服务内容类型)."""
+
+    def ticked_interactive(self):
+        return self.interactive_items.data or []
+
+    @property
+    def interactive(self):
+        return bool(self.ticked_interactive())
+
+    def interactive_note(self):
+        return interactive_reason(self.ticked_interactive())
 
 
 def approval_fields():
@@ -237,6 +259,10 @@ class PictureList(SelectMultipleField):
     def __init__(self, label, least, most, purpose, max_kb=None, pdf=False, **kwargs):
         super().__init__(label, validate_choice=False, **kwargs)
         self.least, self.most, self.purpose, self.max_kb, self.pdf = least, most, purpose, max_kb, pdf
+
+    def ids(self):
+        """The kept uploads' ids, as a filing records them."""
+        return [int(v) for v in self.data or []]
 
     @property
     def unit(self):

@@ -11,7 +11,7 @@ import divisions
 import models
 from forms import rules
 from forms.base import CheckboxList, WholeNumber, inline, refresh_on_change, required, rule, strip
-from forms.filing import (FilingForm, Lookups, PictureList, Pictures, check_ip_lines, choices, interactive_reason, lines,
+from forms.filing import (FilingForm, Interactive, Lookups, PictureList, Pictures, check_ip_lines, choices, lines,
                           provider_fields)
 from forms.people import people_form
 from forms.regions import RegionMixin
@@ -29,7 +29,6 @@ class ProviderBasicForm(Pictures, RegionMixin, FilingForm):
     """【服务商基本信息】"""
 
     service_kind = models.Service.PROVIDER
-    kind_label = "服务商"
 
     full_name = StringField("服务商全称", filters=[strip], validators=[required("服务商全称")],
                             description="即开办主体的名称，与营业执照上的名称一致")
@@ -101,11 +100,10 @@ APP_CATEGORIES = ["游戏", "社交通讯", "影音娱乐", "新闻阅读", "教
 
 
 @inline("appstore", "platform_name", "domain", "other_domains", "icp_licence")
-class AppstoreBasicForm(Pictures, Lookups, FilingForm):
+class AppstoreBasicForm(Pictures, Interactive, Lookups, FilingForm):
     """【应用市场基本信息】"""
 
     service_kind = models.Service.APPSTORE
-    kind_label = "应用市场"
 
     platform_name = StringField("平台名称", filters=[strip], validators=[required("平台名称"), rule(rules.check_app_name)],
                                 description="应用市场对外使用的名称，如 丽水应用商店")
@@ -141,13 +139,6 @@ class AppstoreBasicForm(Pictures, Lookups, FilingForm):
         refresh_on_change(self.interactive_items, url, target, ["interactive-note"])
         self.lookups_search_as_you_type(url)
 
-    @property
-    def interactive(self):
-        return bool(self.interactive_items.data)
-
-    def interactive_note(self):
-        return interactive_reason(self.interactive_items.data)
-
     def all_domains(self):
         return [d for d in [self.domain.data, *lines(self.other_domains.data)] if d]
 
@@ -158,11 +149,7 @@ class AppstoreBasicForm(Pictures, Lookups, FilingForm):
         self.check_taken([field.data])
 
     def validate_other_domains(self, field):
-        for domain in lines(field.data):
-            message = rules.check_domain(domain)
-            if message:
-                raise ValidationError(f"{rules.shorten(domain)}：{message}")
-        self.check_taken(lines(field.data))
+        self.check_domain_lines(field.data)
 
     def validate_categories(self, field):
         if not field.data:

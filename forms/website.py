@@ -6,8 +6,8 @@ from wtforms.validators import Length, ValidationError
 import models
 from forms import rules
 from forms.base import CheckboxList, inline, refresh_on_change, required, rule, strip
-from forms.filing import (Approvals, FilingForm, Lookups, approval_fields, check_ip_lines, choices,
-                          interactive_reason, lines, provider_fields)
+from forms.filing import (Approvals, FilingForm, Interactive, Lookups, approval_fields, check_ip_lines, choices,
+                          lines, provider_fields)
 from forms.people import people_form
 
 SERVICE_TYPES = ["单位门户网站", "博客/个人空间", "综合门户", "电子商务", "网络游戏", "网络视频",
@@ -19,7 +19,7 @@ LANGUAGES = ["中文简体", "中文繁体", "英文", "维吾尔文", "藏文",
 
 
 @inline("website", "site_name", "domain", "other_domains", "home_url", "ips", "icp_number")
-class WebsiteBasicForm(Approvals, Lookups, FilingForm):
+class WebsiteBasicForm(Interactive, Approvals, Lookups, FilingForm):
     """【网站基本信息】"""
 
     service_kind = models.Service.WEBSITE
@@ -78,9 +78,6 @@ class WebsiteBasicForm(Approvals, Lookups, FilingForm):
         refresh_on_change(self.pre_approvals, url, target, ["pre-approval-details", "field-site_name"])
         self.lookups_search_as_you_type(url)
 
-    def interactive_note(self):
-        return interactive_reason(self.interactive_items.data)
-
     # -- values as the filing keeps them --
 
     def all_domains(self):
@@ -99,10 +96,6 @@ class WebsiteBasicForm(Approvals, Lookups, FilingForm):
 
     def ip_lines(self):
         return lines(self.ips.data)
-
-    @property
-    def interactive(self):
-        return bool(self.interactive_items.data)
 
     # -- checks that need more than one field or the database --
 
@@ -140,12 +133,7 @@ class WebsiteBasicForm(Approvals, Lookups, FilingForm):
         self.check_taken([field.data])
 
     def validate_other_domains(self, field):
-        others = lines(field.data)
-        for domain in others:
-            message = rules.check_domain(domain)
-            if message:
-                raise ValidationError(f"{rules.shorten(domain)}：{message}")
-        self.check_taken(others)
+        self.check_domain_lines(field.data)
 
     def validate_home_url(self, field):
         message = rules.check_home_in_domains(field.data, self.all_domains())

@@ -28,12 +28,12 @@ class AppFlow(ServiceFlow):
         basic = rebuild(AppBasicForm, state.raw("basic"), context)
         people = rebuild(AppPeopleForm, state.raw("people"), context)
         return {
-            "app_name": basic.app_name.data, "icon": int(basic.icon.data[0]),
-            "screenshots": [int(v) for v in basic.screenshots.data], "intro": basic.intro.data,
+            "app_name": basic.app_name.data, "icon": basic.icon.ids()[0],
+            "screenshots": basic.screenshots.ids(), "intro": basic.intro.data,
             "platforms": basic.platform_data(), "sdks": basic.sdk_data(), "channels": basic.channel_data(),
             "domains": basic.normalized_domains(), "ips": lines(basic.ips.data),
             "access_provider": basic.access_provider.data, "user_count": basic.user_count.data,
-            "interactive_items": basic.interactive_items.data, "interactive": basic.interactive,
+            "interactive_items": basic.ticked_interactive(), "interactive": basic.interactive,
             "pre_approvals": basic.pre_approvals.data, "pre_approval_details": basic.approval_details(),
             "languages": basic.languages.data, "icp_number": basic.icp_number.data,
             "people": people.people_data(),
@@ -67,7 +67,7 @@ class MiniappFlow(ServiceFlow):
         return {
             "platform": basic.platform_label(), "platform_key": basic.platform.data, "appid": basic.appid.data,
             "miniapp_name": basic.miniapp_name.data, "content_types": basic.content_types.data,
-            "interactive_items": basic.interactive_items, "interactive": basic.interactive,
+            "interactive_items": basic.ticked_interactive(), "interactive": basic.interactive,
             "pre_approvals": [item for item in basic.pre_approvals.data if item != NOT_INVOLVED],
             "pre_approval_details": basic.approval_details(), "intro": basic.intro.data,
             "icp_number": basic.icp_number.data, "people": people.people_data(),

@@ -7,10 +7,6 @@ from wizard.engine import FLOWS, Step, rebuild
 from wizard.filing import ChangeFlow, ServiceFlow
 
 
-def _ids(field):
-    return [int(v) for v in field.data or []]
-
-
 @FLOWS.register
 class ProviderFlow(ServiceFlow):
     name = "provider"
@@ -33,7 +29,7 @@ class ProviderFlow(ServiceFlow):
             "full_name": basic.full_name.data, "provider_types": basic.provider_types.data,
             "region_code": basic.county.data, "licence": rules.normalize_telecom_licence(basic.licence.data),
             "business_scope": basic.business_scope.data, "service_regions": basic.service_regions.data,
-            "ips": lines(basic.ips.data), "documents": _ids(basic.documents), "interactive": False,
+            "ips": lines(basic.ips.data), "documents": basic.documents.ids(), "interactive": False,
             "people": people.people_data(),
         }
 
@@ -82,8 +78,8 @@ class AppstoreFlow(ServiceFlow):
             "access_provider": basic.access_provider.data,
             "icp_licence": rules.normalize_telecom_licence(basic.icp_licence.data),
             "categories": basic.categories.data, "app_count": basic.app_count.data,
-            "interactive_items": basic.interactive_items.data, "interactive": basic.interactive,
-            "review_rules": _ids(basic.review_rules), "agreement": _ids(basic.agreement),
+            "interactive_items": basic.ticked_interactive(), "interactive": basic.interactive,
+            "review_rules": basic.review_rules.ids(), "agreement": basic.agreement.ids(),
             "people": people.people_data(),
         }
 

@@ -32,7 +32,7 @@ class WebsiteFlow(ServiceFlow):
             "home_url": basic.home_url.data,
             "ips": basic.ip_lines(), "access_provider": basic.access_provider.data,
             "registrar": basic.registrar.data, "service_types": basic.service_types.data,
-            "interactive_items": basic.interactive_items.data, "interactive": basic.interactive,
+            "interactive_items": basic.ticked_interactive(), "interactive": basic.interactive,
             "pre_approvals": basic.pre_approvals.data,
             "pre_approval_details": basic.approval_details(),
             "dangerous_goods": basic.dangerous_goods.data, "dangerous_licence": basic.dangerous_licence.data,
