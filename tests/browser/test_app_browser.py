@@ -185,7 +185,7 @@ def test_app_and_miniapp_filed_approved_and_found_by_the_public(browser, base_ur
     open_review(officer, "新办APP", "丽水山居旅游")
     expect(officer.get_by_text("com.lsshanju.lvyou").first).to_be_visible()
     # The officer sees the icon and the three screenshots, served as images.
-    shots = officer.get_by_role("img", name=re.compile(r"^(图标|运行截图\d)$"))
+    shots = officer.get_by_role("img", name=re.compile(r"^图片\d$"))
     expect(shots).to_have_count(4)
     for src in [shot.get_attribute("src") for shot in shots.all()]:
         response = officer.request.get(src)
