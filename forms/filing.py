@@ -315,8 +315,8 @@ class Pictures:
                 if problem:
                     self.upload_problems[field.name] = f"{storage.filename[:40]}：{problem}"
                     continue
-                # A picture is re-encoded (no EXIF, no hidden payload); a checked PDF is kept as sent.
-                stored = (data, "pdf") if pdf else rules.reencode_image(data)
+                # A picture is re-encoded (no EXIF, no hidden payload); a PDF is rebuilt from its pages.
+                stored = (rules.clean_pdf(data), "pdf") if pdf else rules.reencode_image(data)
                 upload = models.Upload.store(owner, field.purpose, *stored, folder)
                 field.data = [*(field.data or []), str(upload.id)]
             kept[field.name] = list(field.data or [])

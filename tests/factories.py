@@ -26,6 +26,19 @@ def picture(fmt="JPEG", size=(40, 30), color=(200, 40, 40)):
     return out.getvalue()
 
 
+def pdf_document(script=None):
+    """A real one-page PDF (with script: a document that runs JavaScript when opened)."""
+    from pypdf import PdfWriter
+    from pypdf.actions import JavaScript
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    if script:
+        writer.add_open_action(JavaScript(script))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def noisy_jpeg(size=(900, 900)):
     """A real JPEG that does not compress well (an oversize upload)."""
     out = io.BytesIO()

@@ -9,11 +9,10 @@ import models
 from forms.app import AppBasicForm
 from forms.website import WebsiteBasicForm
 from tests.conftest import file_through_flow
-from tests.factories import app_basic, picture, provider_steps
+from tests.factories import app_basic, pdf_document, picture, provider_steps
 from wizard.engine import FLOWS, rebuild
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = pdf_document()
 
 
 def directory(service):
@@ -75,8 +74,8 @@ def post_documents(client, url, data, documents):
 @pytest.mark.parametrize("name, content, accepted, message", [
     ("制度.pdf", PDF, True, None),
     ("制度.png", picture("PNG"), True, None),
-    ("制度.pdf", b"%PDF-1.4\nnot finished", False, "不完整"),
-    ("制度.pdf", PDF.replace(b"/Type/Page/", b"/Type/Page/OpenAction<</S/JavaScript/JS(x)>>/"), False, "脚本"),
+    ("制度.pdf", b"%PDF-1.4\nnot finished", False, "损坏或不完整"),
+    ("制度.pdf", PDF[:len(PDF) // 2], False, "损坏或不完整"),
     ("制度.pdf", b"<html>a renamed page</html>", False, "JPG"),
 ])
 def test_provider_documents_are_judged_by_content(applicant, name, content, accepted, message):
@@ -94,6 +93,15 @@ def test_provider_documents_are_judged_by_content(applicant, name, content, acce
         assert ("attachment" in download.headers.get("Content-Disposition", "")) == upload.is_pdf
     else:
         assert message in response.get_data(as_text=True)
+
+
+def test_a_stored_pdf_keeps_its_pages_and_nothing_that_runs():
+    from forms import rules
+    scripted = pdf_document(script="app.alert('x')")
+    assert b"JavaScript" in scripted and rules.check_pdf(scripted) is None
+    cleaned = rules.clean_pdf(scripted)
+    assert b"JavaScript" not in cleaned and b"/Page" in cleaned
+    assert "没有页面" in rules.check_pdf(pdf_document().replace(b"/Count 1", b"/Count 0").replace(b"/Kids [ 4 0 R ]", b"/Kids [ ]"))
 
 
 def test_a_filed_appstore_is_a_distribution_channel_for_apps(app, applicant, filed_appstore):

@@ -9,14 +9,14 @@ from playwright.sync_api import expect
 from tests.browser.helpers import field, fill_person, settled
 from tests.browser.test_app_browser import RECORD_NUMBER, next_step, notice_and_submit, open_review, submit
 from tests.browser.test_review_browser import log_in
+from tests.factories import pdf_document
 
 pytestmark = pytest.mark.browser
 
 # The demo applicant's subject: a unit (企业单位) in 莲都区 under the 丽水 bureau. A 服务商 is a unit,
 # and its 全称 is the unit's name.
 UNIT = "丽水市演示网络科技有限公司"
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = pdf_document()
 
 
 def pdf(tmp_path, name):
