@@ -159,7 +159,12 @@ def m0009_apps_and_miniapps(migrator):
 
 
 def m0010_provider_directory(migrator):
-    """The provider directory links to a filed 服务商 and can retire an entry."""
+    """The provider directory links to a filed 服务商 and can retire an entry; a subject's APPs
+    may share the hosts they use (the one-live-holder index leaves APPs out)."""
+    database = migrator.database
+    if database.table_exists("domain"):
+        database.execute_sql("DROP INDEX IF EXISTS domain_one_live_holder")
+        database.execute_sql(models.SERVICE_DOMAIN_INDEX)
     return _add_columns(migrator, "provider",
                         service_id=ForeignKeyField(models.Service, field=models.Service.id, null=True,
                                                    on_delete="SET NULL"),

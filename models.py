@@ -758,6 +758,9 @@ class Service(BaseModel):
     WEBSITE, APP, MINIAPP, PROVIDER, APPSTORE = "website", "app", "miniapp", "provider", "appstore"
     # kind → what the platform calls it (我的网站 …)
     KINDS = {WEBSITE: "网站", APP: "APP", MINIAPP: "小程序", PROVIDER: "服务商", APPSTORE: "应用市场"}
+    # Kinds whose domains are hosts they use rather than what they are: the same subject's
+    # services of the kind may share them (see SERVICE_DOMAIN_INDEX).
+    SHARING_HOSTS = (APP,)
     PENDING, FILED, CANCELLED = "待审核", "已备案", "已注销"
 
     kind = CharField(max_length=16, default=WEBSITE, index=True)
@@ -921,15 +924,18 @@ class Service(BaseModel):
                    .where(held.matching(value), cls.status != cls.CANCELLED))
         if exclude is not None:
             holders = holders.where(cls.id != exclude.id)
+        shared = held is Domain and kind in cls.SHARING_HOSTS
         for holder in holders.objects():
             same_subject = subject is not None and holder.subject_id == subject.id
-            if (same_subject and holder.kind == kind) or (not same_subject and holder.live):
+            if (same_subject and holder.kind == kind and not shared) or (not same_subject and holder.live):
                 return holder
         return None
 
 
+# A subject's several APPs may share the hosts they use (one API behind two APPs): an APP's
+# domains are held against other subjects only (Service.blocking), never by this index.
 SERVICE_DOMAIN_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS domain_one_live_holder "
-                        "ON domain (domain, kind) WHERE live")
+                        "ON domain (domain, kind) WHERE live AND kind <> 'app'")
 
 
 class Draft(BaseModel):

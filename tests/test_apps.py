@@ -304,3 +304,24 @@ def test_a_post_cannot_grow_the_draft_beyond_the_fields_limits(client, alice):
     assert len(raw["screenshots"]) == 5 and models.Upload.select().count() == 1 + 5
     assert max(int(name.split("-")[1]) for name in raw if name.startswith("sdks-")) == 29
     assert "sdks-x-name" not in raw
+
+
+def test_a_subjects_apps_may_share_a_host_but_another_subject_may_not_use_it(app, applicant, officer):
+    from tests.conftest import file_through_flow
+    from tests.factories import app_steps
+    from wizard.engine import FLOWS
+    flow = FLOWS["新办APP"]
+    first = file_through_flow(app, flow, applicant.subject, app_steps(applicant.user.id))
+    first.decide(True, reviewer=officer.user.id)
+    second = file_through_flow(app, flow, applicant.subject, app_steps(
+        applicant.user.id, name="丽水山居民宿", platform_android_package=["com.lsly.minsu"]))
+    second.decide(True, reviewer=officer.user.id)
+    assert models.Domain.select().where(models.Domain.domain == "api.lsly.cn", models.Domain.live).count() == 2
+    bob = make_user("bob", mobile="13912340000")
+    other = make_subject(bob, bureau=applicant.bureau, cert_number="91110000802100433B", name="丽水市别家科技有限公司")
+    with app.test_request_context():
+        from forms.app import AppBasicForm
+        from wizard.engine import rebuild
+        from tests.factories import app_basic
+        form = rebuild(AppBasicForm, app_basic(bob.id, package="com.bieji.app"), {"subject": other})
+        assert not form.validate() and "api.lsly.cn" in form.domains.errors[0]

@@ -161,10 +161,15 @@ def test_upgrade_to_apps_adds_the_key_and_filed_picture_tables(tmp_path):
         migrations.upgrade(database)
         for table in ("service_key", "filing_picture"):
             database.execute_sql(f"DROP TABLE {table}")
+        database.execute_sql("DROP INDEX domain_one_live_holder")
+        database.execute_sql("CREATE UNIQUE INDEX domain_one_live_holder ON domain (domain, kind) WHERE live")
         database.execute_sql("DELETE FROM schemaversion WHERE version > 8")
 
         assert migrations.upgrade(database) == after(8)
         assert database.table_exists("service_key") and database.table_exists("filing_picture")
+        # Release eight's one-live-holder index counted APPs; now a subject's APPs may share a host.
+        (sql,) = database.execute_sql("SELECT sql FROM sqlite_master WHERE name = 'domain_one_live_holder'").fetchone()
+        assert "kind <> 'app'" in sql
         assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()
 
 
