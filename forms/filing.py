@@ -269,7 +269,10 @@ class PictureList(SelectMultipleField):
         return "个" if self.pdf else "张"
 
     def summary_text(self):
-        return f"{len(self.data or [])}{'个文件' if self.pdf else '张图片'}" if self.data else "—"
+        """How many, and which (so a 变更 that replaces one shows in the before/after table)."""
+        if not self.data:
+            return "—"
+        return f"{len(self.data)}{'个文件' if self.pdf else '张图片'}（编号{'、'.join(str(i) for i in self.ids())}）"
 
     def limit_kb(self):
         return self.max_kb or current_app.config["UPLOAD_MAX_KB"]

@@ -90,7 +90,7 @@ def test_an_app_is_filed_with_its_pictures_package_and_domain(client, alice):
     assert [(k.value, k.live) for k in models.ServiceKey.select()] == [("com.lsly.lvyou", False)]
     assert [(d.domain, d.live) for d in models.Domain.select()] == [("api.lsly.cn", False)]
     detail = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "APP基本信息" in detail and "4张图片" not in detail and "3张图片" in detail and "com.lsly.lvyou" in detail
+    assert "APP基本信息" in detail and "4张图片" not in detail and "3张图片（编号" in detail and "com.lsly.lvyou" in detail
 
 
 def test_pictures_uploaded_once_stay_with_the_draft_and_can_be_removed(client, alice):
@@ -325,3 +325,16 @@ def test_a_subjects_apps_may_share_a_host_but_another_subject_may_not_use_it(app
         from tests.factories import app_basic
         form = rebuild(AppBasicForm, app_basic(bob.id, package="com.bieji.app"), {"subject": other})
         assert not form.validate() and "api.lsly.cn" in form.domains.errors[0]
+
+
+def test_a_change_that_replaces_a_screenshot_shows_in_the_before_and_after_table(app, applicant, filed_app):
+    from tests.conftest import file_through_flow
+    from tests.factories import app_pictures, app_steps
+    from wizard.engine import FLOWS, changes_of
+    steps = app_steps(applicant.user.id)
+    steps["basic"]["icon"] = filed_app.filing()["steps"]["basic"]["icon"]
+    steps["basic"]["screenshots"] = app_pictures(applicant.user.id)[1]
+    application = file_through_flow(app, FLOWS["变更APP"], applicant.subject, steps, service=filed_app)
+    with app.test_request_context():
+        changed = {label for label, _, _ in changes_of(application)}
+    assert "运行截图" in changed and "APP图标" not in changed
