@@ -120,6 +120,10 @@ def _render_error(code, title, text):
 def _error_page(error):
     code = getattr(error, "code", 500) or 500
     title, text = ERRORS.get(code, ERRORS[500])
+    if code == 413 and is_fragment_request():
+        # Too big to read, so nothing was kept: htmx shows this above the form (base.html's
+        # responseHandling), which stays as typed for the person to choose smaller files.
+        return render_template("errors/_refused.html", text=text), code
     return _render_error(code, title, text)
 
 

@@ -338,3 +338,14 @@ def test_a_change_that_replaces_a_screenshot_shows_in_the_before_and_after_table
     with app.test_request_context():
         changed = {label for label, _, _ in changes_of(application)}
     assert "运行截图" in changed and "APP图标" not in changed
+
+
+def test_a_post_too_big_to_read_tells_htmx_above_the_form(client, alice, app):
+    base = start(client, "app")
+    big = [("screenshots_file", (io.BytesIO(b"x" * app.config["MAX_CONTENT_LENGTH"]), "huge.jpg"))]
+    response = client.raw.post(f"{base}/basic", data=_multidict([("csrf_token", client.token()), *big]),
+                               content_type="multipart/form-data", headers={"HX-Request": "true"})
+    assert response.status_code == 413
+    assert response.get_data(as_text=True).strip() == '<p class="flash error">上传的文件超过了大小限制，请压缩后重新上传。</p>'
+    page = client.get(f"{base}/basic").get_data(as_text=True)
+    assert 'id="request-refused"' in page and '"code":"413","swap":true' in page
