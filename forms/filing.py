@@ -1,5 +1,6 @@
-"""What the step forms of every filed service share (website, APP, 小程序): the filing's context,
-the provider lookup, 前置审批 with a 文号 per item, held domains, pictures, 提示说明 and 注销."""
+"""What the step forms of every filed service share (网站, APP, 小程序, 应用市场, 服务商): the filing's
+context, the provider lookup, 交互式, 前置审批 with a 文号 per item, held domains, uploaded pictures
+and documents, 提示说明 and 注销."""
 import json
 
 from flask import current_app, url_for

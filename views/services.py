@@ -1,4 +1,5 @@
-"""我的网站, 我的APP, 我的小程序: the list, a service's detail with its badge, 【变更】 and 注销.
+"""我的网站, 我的APP, 我的小程序, 我的应用市场, 我的服务商: the list, a service's detail with its badge,
+【变更】 and 注销.
 
 One page set for every filed service kind; what differs between kinds is declared once in PAGES.
 """
