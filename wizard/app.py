@@ -20,10 +20,6 @@ class AppFlow(ServiceFlow):
         Step("notice", "提示说明", NoticeForm, "wizard/_step_notice.html"),
     )
 
-    def warnings(self, state, context):
-        people = rebuild(AppPeopleForm, state.raw("people"), context)
-        return [w for w in (people.same_person_warning(),) if w]
-
     def filed_data(self, state, context):
         basic = rebuild(AppBasicForm, state.raw("basic"), context)
         people = rebuild(AppPeopleForm, state.raw("people"), context)

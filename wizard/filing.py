@@ -1,6 +1,6 @@
 """What the flows of every filed service kind share: 新办 files a new service, 变更 edits a filed one."""
 import models
-from wizard.engine import Flow
+from wizard.engine import Flow, rebuild
 
 # A subject in these states may file its first or a further service.
 FILING_STATES = models.Subject.LIVE
@@ -38,6 +38,12 @@ class ServiceFlow(Flow):
 
     def filed_data(self, state, context):
         raise NotImplementedError
+
+    def warnings(self, state, context):
+        """Advice before 【提交】: the 7×24 contact is the 负责人 again (people steps that have one)."""
+        people = next((step for step in self.steps if step.name == "people"), None)
+        warning = rebuild(people.form, state.raw("people"), context).same_person_warning() if people else None
+        return [warning] if warning else []
 
     def file(self, draft, state, filed, **payload):
         """The application, through the business of this flow's kind."""

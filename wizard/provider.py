@@ -66,10 +66,6 @@ class AppstoreFlow(ServiceFlow):
         Step("notice", "提示说明", NoticeForm, "wizard/_step_notice.html"),
     )
 
-    def warnings(self, state, context):
-        people = rebuild(AppstorePeopleForm, state.raw("people"), context)
-        return [w for w in (people.same_person_warning(),) if w]
-
     def filed_data(self, state, context):
         basic = rebuild(AppstoreBasicForm, state.raw("basic"), context)
         people = rebuild(AppstorePeopleForm, state.raw("people"), context)

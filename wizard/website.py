@@ -19,10 +19,6 @@ class WebsiteFlow(ServiceFlow):
         Step("notice", "提示说明", NoticeForm, "wizard/_step_notice.html"),
     )
 
-    def warnings(self, state, context):
-        people = rebuild(WebsitePeopleForm, state.raw("people"), context)
-        return [w for w in (people.same_person_warning(),) if w]
-
     def filed_data(self, state, context):
         """What a filing puts on record, from the wizard's steps."""
         basic = rebuild(WebsiteBasicForm, state.raw("basic"), context)
