@@ -5,13 +5,12 @@ import unicodedata
 
 from flask_wtf.file import FileField
 
-from forms import rules
+from forms import imports, rules
 from forms.base import Form
 from forms.imports import MAX_ROWS, certificate_problem, csv_file_chosen, domain_problem, parse_csv, text_problem
 
-# A 服务商's system exports UTF-8 (a BOM is fine); GBK bytes read as UTF-8 would come out garbled,
-# so they are refused with a message rather than guessed at.
-ENCODINGS = ("utf-8-sig",)
+# UTF-8 (a BOM is fine) or GBK, what a spreadsheet saves in China: as the bureau's own import.
+ENCODINGS = tuple(imports.ENCODINGS)
 
 
 def check_site(values, seen):

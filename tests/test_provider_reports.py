@@ -109,7 +109,7 @@ def test_a_sites_csv_with_a_bad_row_stores_nothing_and_names_each_row(applicant,
 
 @pytest.mark.parametrize("raw, message", [
     ("域名,IP,客户名称,证件号码\nshop.example.cn,47.96.1.10,某公司,{uscc}\n", "第1行：表头缺少：IP地址"),
-    ("域名,IP地址,客户名称,证件号码\nshop.example.cn,47.96.1.10,丽水某公司,{uscc}\n".encode("gbk"), "另存为UTF-8编码的CSV"),
+    ("域名,IP地址,客户名称,证件号码\nshop.example.cn,47.96.1.10,丽水某公司,{uscc}\n".encode("utf-16"), "另存为UTF-8或GBK编码的CSV"),
     ("域名,IP地址,客户名称,证件号码\n", "第2行：文件中没有数据行"),
     ("域名,IP地址,客户名称,证件号码\nshop.example.cn,47.96.1.10,某公司,{uscc},多余\n", "第2行：列数多于表头"),
 ])
@@ -319,3 +319,11 @@ def test_a_report_needs_its_token(applicant, filed_provider):
                                      {"file": (io.BytesIO(body), "r.csv")}, csrf=False,
                                      content_type="multipart/form-data")
     assert response.status_code == 400 and models.ConnectedUnit.select().count() == 0
+
+
+def test_a_sites_file_saved_as_gbk_is_read_like_the_bureaus_import(applicant, filed_provider):
+    body = f"域名,IP地址,客户名称,证件号码\nshop.example.cn,47.96.1.10,丽水某公司,{USCC}\n".encode("gbk")
+    response = applicant.client.post(f"/providers/{filed_provider.id}/report/sites",
+                                     {"file": (io.BytesIO(body), "report.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert models.ImportedSite.get().subject_name == "丽水某公司"
