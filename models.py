@@ -1513,7 +1513,7 @@ class ProviderReport(BaseModel):
         filed within DEADLINE and pushed as an officer's import is."""
         hosts = [row["domain"] for row in rows]
         filed, waiting = Domain.held(hosts), ImportedSite.waiting_hosts(hosts)
-        fresh = [{"domain": row["domain"], "name": row["domain"], "subject_name": row["subject_name"],
+        fresh = [{"domain": row["domain"], "name": row["domain"][:100], "subject_name": row["subject_name"],
                   "cert_number": row["cert_number"], "deadline": today + cls.DEADLINE}
                  for row in rows if row["domain"] not in filed and row["domain"] not in waiting]
         with db.atomic():

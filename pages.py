@@ -65,3 +65,12 @@ def current_subject(live=None):
     live = live_subjects() if live is None else live
     chosen = session.get(CURRENT_SUBJECT_KEY)
     return next((s for s in live if s.id == chosen), live[0] if live else None)
+
+
+def id_arg(name):
+    """A page cursor or id from the query string: ASCII digits within the database's 64-bit range,
+    else None (a tampered value is simply no cursor, never an error)."""
+    value = request.args.get(name, "")
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value)

@@ -128,6 +128,9 @@ def csv_file_chosen(_form, field):
         raise ValidationError("请选择CSV文件")
 
 
+UNREADABLE_CSV = "文件格式不正确（单元格过长或引号不成对），请在表格软件中重新另存为CSV"
+
+
 def csv_records(upload, columns, needed, complete=False, max_rows=None, encodings=tuple(ENCODINGS)):
     """([(line, {key: value})], [(line, problem)]) of an uploaded CSV (a file or its bytes) whose
     header names columns ({header: key}); needed: the headers it must have. An unreadable file or
@@ -139,24 +142,32 @@ def csv_records(upload, columns, needed, complete=False, max_rows=None, encoding
         names = "或".join(ENCODINGS[encoding] for encoding in encodings)
         return [], [(1, f"文件编码无法识别，请在表格软件中另存为{names}编码的CSV")]
     reader = csv.DictReader(io.StringIO(text))
-    missing = [name for name in needed if name not in (reader.fieldnames or [])]
+    try:
+        missing = [name for name in needed if name not in (reader.fieldnames or [])]
+    except csv.Error:
+        return [], [(1, UNREADABLE_CSV)]
     if missing:
         return [], [(1, "表头缺少：" + "、".join(missing))]
     records, errors = [], []
-    for line, record in enumerate(reader, start=2):
-        if line - 1 > max_rows:
-            errors.append((line, f"一次最多导入{max_rows}行"))
-            break
-        if None in record:
-            errors.append((line, "列数多于表头，请检查是否有多余的逗号"))
-            continue
-        if not any((value or "").strip() for value in record.values()):
-            continue
-        short = [name for name in needed if record.get(name) is None]
-        if complete and short:
-            errors.append((line, "列数少于表头，缺少：" + "、".join(short)))
-            continue
-        records.append((line, {columns[name]: (value or "") for name, value in record.items() if name in columns}))
+    try:
+        for count, record in enumerate(reader, start=1):
+            # The file's own line (blank lines and cells with line breaks counted), as a spreadsheet shows it.
+            line = reader.line_num
+            if count > max_rows:
+                errors.append((line, f"一次最多{max_rows}行"))
+                break
+            if None in record:
+                errors.append((line, "列数多于表头，请检查是否有多余的逗号"))
+                continue
+            if not any((value or "").strip() for value in record.values()):
+                continue
+            short = [name for name in needed if record.get(name) is None]
+            if complete and short:
+                errors.append((line, "列数少于表头，缺少：" + "、".join(short)))
+                continue
+            records.append((line, {columns[name]: (value or "") for name, value in record.items() if name in columns}))
+    except csv.Error:
+        errors.append((reader.line_num + 1, UNREADABLE_CSV))
     if not records and not errors:
         errors.append((2, "文件中没有数据行"))
     return records, errors

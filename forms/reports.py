@@ -105,7 +105,7 @@ class _CsvReport:
 
 
 def _described(columns):
-    return f"第一行为表头：{','.join(columns)}；UTF-8编码，最多{MAX_ROWS}行"
+    return f"第一行为表头：{','.join(columns)}；UTF-8或GBK编码，最多{MAX_ROWS}行"
 
 
 class SiteReportForm(_CsvReport, Form):

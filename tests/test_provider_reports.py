@@ -134,7 +134,7 @@ def test_a_sites_file_is_limited_like_an_import(applicant, filed_provider, monke
     monkeypatch.setattr(imports, "MAX_ROWS", 2)
     rows = [f"s{n}.example.cn,47.96.1.10,某公司,{USCC}" for n in range(3)]
     page = report(applicant.client, filed_provider, "sites", csv(SITES_HEADER, *rows)).get_data(as_text=True)
-    assert "第4行：一次最多导入2行" in page and models.ImportedSite.select().count() == 0
+    assert "第4行：一次最多2行" in page and models.ImportedSite.select().count() == 0
 
 
 def test_filed_domains_are_counted_and_the_others_become_unfiled_sites_pushed_to_their_owner(
@@ -327,3 +327,20 @@ def test_a_sites_file_saved_as_gbk_is_read_like_the_bureaus_import(applicant, fi
                                      {"file": (io.BytesIO(body), "report.csv")}, content_type="multipart/form-data")
     assert response.status_code == 303
     assert models.ImportedSite.get().subject_name == "丽水某公司"
+
+
+@pytest.mark.parametrize("body, message", [
+    ("域名,IP地址,客户名称,证件号码\n" + "x" * 200_000 + ",1,2,3\n", "单元格过长或引号不成对"),
+    ("域名,IP地址,客户名称,证件号码\n\n\nbad..domain,47.96.1.10,某公司,{uscc}\n", "第4行：域名"),
+])
+def test_a_broken_file_gets_a_message_on_the_files_own_line(applicant, filed_provider, body, message):
+    response = applicant.client.post(f"/providers/{filed_provider.id}/report/sites",
+                                     {"file": (io.BytesIO(body.replace("{uscc}", USCC).encode()), "r.csv")},
+                                     content_type="multipart/form-data")
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+
+
+def test_a_tampered_page_cursor_is_no_cursor(officer):
+    for value in ("²", "9" * 30, "-1"):
+        assert officer.get(f"/review/unfiled-units?before={value}").status_code == 200
+        assert officer.get(f"/directory?after={value}").status_code == 200

@@ -4,7 +4,7 @@ from flask import current_app, flash
 import models
 import sms
 # The request helpers live in pages.py (the wizard uses them too); views import them from here.
-from pages import (CURRENT_SUBJECT_KEY, current_subject, finish, is_fragment_request,  # noqa: F401
+from pages import (CURRENT_SUBJECT_KEY, current_subject, finish, id_arg, is_fragment_request,  # noqa: F401
                    live_subjects, role_required, safe_next)
 
 

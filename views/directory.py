@@ -8,7 +8,7 @@ import divisions
 import models
 from forms import rules
 from forms.directory import ProviderForm, ProviderImportForm
-from views.common import finish, role_required, safe_next
+from views.common import finish, id_arg, role_required, safe_next
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 PAGE = 50
@@ -45,9 +45,8 @@ def _list_page(import_form=None, errors=()):
         name = ""
     kind = request.args.get("kind", "")
     kind = kind if kind in models.Provider.KINDS else ""
-    after = None
-    if request.args.get("after", "").isdigit():
-        after = models.Provider.get_or_none(models.Provider.id == int(request.args["after"]))
+    after_id = id_arg("after")
+    after = models.Provider.get_or_none(models.Provider.id == after_id) if after_id else None
     rows = models.Provider.directory(province, name=name, kind=kind, after=after, size=PAGE)
     more = len(rows) > PAGE
     rows = rows[:PAGE]

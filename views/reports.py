@@ -10,7 +10,7 @@ from flask_login import current_user
 import models
 import timeutil
 from forms.reports import SiteReportForm, UnitReportForm
-from views.common import finish, role_required
+from views.common import finish, id_arg, role_required
 
 bp = Blueprint("reports", __name__)
 applicant_only = role_required(models.User.APPLICANT)
@@ -106,7 +106,7 @@ def upload(service_id, slug):
 @officer_only
 def unfiled_units():
     """未备案联网单位: the units 服务商 reported connecting in the bureau's area, newest first, 50 a page."""
-    before = request.args.get("before", type=int)
+    before = id_arg("before")
     units = list(models.ConnectedUnit.listed_for(current_user.bureau_id, before, PAGE + 1))
     more = len(units) > PAGE
     units = units[:PAGE]
