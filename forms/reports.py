@@ -1,6 +1,5 @@
 """What a filed 服务商 reports (公安部令第33号 第十一条、第十二条): CSVs of the sites it hosts and of the
 units it connects, read like the bureau's import (every row checked, nothing half-stored)."""
-import ipaddress
 import unicodedata
 
 from flask_wtf.file import FileField
@@ -36,28 +35,16 @@ def check_site(values, seen):
 
 
 def ip_block(value):
-    """(the block as stored, or None; the problem, or None) of an IP地址段: a network in CIDR
-    notation (47.96.1.0/24; a lone address is its /32), or a range "start-end" (~ also separates),
-    of public addresses as rules.check_ip_range allows them."""
+    """(the block as stored, or None; the problem, or None) of an IP地址段, as rules.check_ip_block
+    allows it: an IPv4 network (47.96.1.0/24) or range "start-end" (~ also separates), an IPv6
+    network of any size (240e:1234::/48). A lone address is stored as its /32 (/128), as rows
+    reported earlier were, so that a repeat is still the same text."""
     text = unicodedata.normalize("NFKC", value or "").strip()
-    start, dash, end = text.replace("~", "-").partition("-")
-    if dash:
-        problem = rules.check_ip_range(start.strip(), end.strip())
-        if problem:
-            return None, problem
-        return f"{ipaddress.ip_address(start.strip())}-{ipaddress.ip_address(end.strip())}", None
-    if not text:
-        return None, "请填写IP地址段"
-    try:
-        network = ipaddress.ip_network(text)
-    except ValueError:
-        try:
-            network = ipaddress.ip_network(text, strict=False)
-        except ValueError:
-            return None, f"{rules.shorten(text)}：格式不正确，应如 47.96.1.0/24 或 47.96.1.10-47.96.1.30"
-        return None, f"{rules.shorten(text)}：网段应从网络地址开始，应为 {network}"
-    problem = rules.check_ip_range(str(network[0]), str(network[-1]))
-    return (None, f"{rules.shorten(text)}：{problem}") if problem else (str(network), None)
+    problem = rules.check_ip_block(text)
+    if problem:
+        return None, f"{rules.shorten(text)}：{problem}" if text else problem
+    block = rules.normalize_ip_block(text)
+    return (block if "-" in block or "/" in block else f"{block}/32"), None
 
 
 def check_unit(values, seen):

@@ -941,6 +941,107 @@ def check_ip_line(line) -> str | None:
     return f"{shorten(text)}：{message}" if message else None
 
 
+# An address block assigned to a 联网单位 (IP登记): one IPv4 address, an IPv4 range, an IPv4
+# CIDR network, or an IPv6 CIDR network of any prefix length (a lone IPv6 address is its /128).
+
+IP_BLOCK_FORMAT_MESSAGE = "IP地址段格式不正确，应如 47.96.1.0/24、47.96.1.10-47.96.1.30 或 240e:1234::/48"
+IPV6_RANGE_MESSAGE = "IPv6地址请写成CIDR形式，如 240e:1234::/48"
+_IPV6_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+
+
+def _ipv6_block_problem(network) -> str | None:
+    """Why an IPv6 network is not all public addresses; no size limit (/48, /56, /64 are usual)."""
+    reason = _non_public_reason(network)
+    if reason is None and not network.subnet_of(_IPV6_GLOBAL_UNICAST):
+        reason = "保留地址"
+    if reason is None and not (network.network_address.is_global and network.broadcast_address.is_global):
+        reason = "非公网地址"
+    return f"IP地址段中包含{reason}，请只填写公网IP地址" if reason else None
+
+
+def _parse_ip_block(value):
+    """(first address, last address, canonical text, None), or (None, None, None, message)."""
+    text = _half_width(value)
+    message = _basic(text, "IP地址段")
+    if message:
+        return None, None, None, message
+    start, dash, end = text.replace("~", "-").partition("-")
+    if dash:
+        start, end = start.strip(), end.strip()
+        if ":" in start or ":" in end:
+            return None, None, None, IPV6_RANGE_MESSAGE
+        message = check_ip_range(start, end)
+        if message:
+            return None, None, None, message
+        first, last = ipaddress.ip_address(start), ipaddress.ip_address(end)
+        return first, last, f"{first}-{last}", None
+    if "/" in text:
+        try:
+            network = ipaddress.ip_network(text)
+        except ValueError:
+            try:
+                network = ipaddress.ip_network(text, strict=False)
+            except ValueError:
+                return None, None, None, IP_BLOCK_FORMAT_MESSAGE
+            return None, None, None, f"网段应从网络地址开始，应为 {network.compressed}"
+    else:
+        address, message = _parse_ip(text, "IP地址")
+        if message:
+            return None, None, None, IP_BLOCK_FORMAT_MESSAGE
+        if address.version == 4:
+            message = check_ip(address.compressed)
+            return (None, None, None, message) if message else (address, address, address.compressed, None)
+        network = ipaddress.ip_network(address)
+    if network.version == 4:
+        # The reason first: 100.64.0.0/10 is 运营商共享地址 before it is too large.
+        reason = _non_public_reason(network)
+        message = (f"IP地址段中包含{reason}，请只填写公网IP地址" if reason else
+                   check_ip_range(str(network.network_address), str(network.broadcast_address)))
+    else:
+        message = _ipv6_block_problem(network)
+    if message:
+        return None, None, None, message
+    return network.network_address, network.broadcast_address, network.compressed, None
+
+
+def check_ip_block(value) -> str | None:
+    """An IP地址段 of a 联网单位: a public IPv4 address, IPv4 range "start-end" (～ or ~ also
+    separate) or CIDR network, or a public IPv6 CIDR network (a lone IPv6 address is its /128)."""
+    return _parse_ip_block(value)[3]
+
+
+def _bound_hex(address) -> str:
+    # IPv4 as ::ffff:a.b.c.d, so that IPv4 and IPv6 share one ordering and never overlap.
+    number = int(address) | (0xFFFF << 32) if address.version == 4 else int(address)
+    return f"{number:032x}"
+
+
+def ip_block_bounds(value) -> tuple[str, str]:
+    """(first, last) address of a block check_ip_block accepts, each as 32 lower-case hex digits
+    of the 128-bit address (IPv4 mapped as ::ffff:a.b.c.d): string order is address order.
+    ValueError, with check_ip_block's message, for a block it refuses."""
+    first, last, _, message = _parse_ip_block(value)
+    if message:
+        raise ValueError(message)
+    return _bound_hex(first), _bound_hex(last)
+
+
+def normalize_ip_block(value) -> str:
+    """The block as kept on record: "a.b.c.d-e.f.g.h", a lone IPv4 address as itself, a network
+    in ipaddress's compressed CIDR form. ValueError for a block check_ip_block refuses."""
+    _, _, canonical, message = _parse_ip_block(value)
+    if message:
+        raise ValueError(message)
+    return canonical
+
+
+def blocks_overlap(a, b) -> bool:
+    """Whether two blocks check_ip_block accepts share an address (ValueError otherwise)."""
+    a_first, a_last = ip_block_bounds(a)
+    b_first, b_last = ip_block_bounds(b)
+    return a_first <= b_last and b_first <= a_last
+
+
 # ---------------------------------------------------------------------------
 # Site name
 # ---------------------------------------------------------------------------
@@ -1836,6 +1937,16 @@ RULES: list[Rule] = [
          bad=["114.114.114.255-114.114.114.0", "8.8.8.8-2400:3200::1", "1.0.0.0-1.2.0.0",
               "9.255.255.0-10.0.0.5"],
          check=check_ip_line),
+    Rule("ip_block", "联网单位IP地址段",
+         "联网单位登记分配给本单位的公网IP地址：IPv4可以填单个地址、地址段“起始-结束”（起始不大于结束，"
+         f"一段最多{MAX_RANGE_ADDRESSES}个地址）或CIDR网段（如 47.96.1.0/24，须从网络地址开始）；"
+         "IPv6一律写成CIDR网段，如 240e:1234::/48、/56、/64，单个IPv6地址写作 /128。"
+         "不能包含内网、本机、链路本地、组播、保留、运营商共享（100.64.0.0/10）或文档示例地址。",
+         good=["47.96.1.10", "47.96.1.10-47.96.1.30", "47.96.1.0/24", "240e:1234::/48",
+               "2400:3200:1::/56", "2400:3200:1:2::/64", "2400:3200::1/128"],
+         bad=["47.96.1.5/24", "47.96.1.30-47.96.1.10", "240e:1234::1-240e:1234::ff", "10.0.0.0/24",
+              "100.64.0.0/16", "192.0.2.0/24", "2001:db8::/32", "fd00:1::/48", "47.96.1.0/33"],
+         check=check_ip_block),
     Rule("icp_number", "ICP备案号",
          "填写工信部的ICP备案号，如“京ICP备12345678号-1”；APP的备案号以A结尾（如“浙ICP备20018325号-12A”），"
          "小程序以X结尾。不是公安备案号，也不是ICP经营许可证号。示例格式：“类型：备案号”（不写类型即网站）。",

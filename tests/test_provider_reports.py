@@ -188,7 +188,8 @@ def test_the_sites_go_to_the_bureau_that_approved_the_provider(app, applicant, f
     ("47.96.1.10", "47.96.1.10/32"),
     ("47.96.2.10-47.96.2.20", "47.96.2.10-47.96.2.20"),
     ("４７.96.2.10 ~ 47.96.2.20", "47.96.2.10-47.96.2.20"),
-    ("2400:3200::/48", None),
+    ("2400:3200::/48", "2400:3200::/48"),      # an IPv6 /48 is an ordinary assignment
+    ("2400:3200::1", "2400:3200::1/128"),
     ("2400:3200::/112", "2400:3200::/112"),
 ])
 def test_an_ip_block_is_a_network_or_a_range_of_public_addresses(value, stored):
