@@ -10,8 +10,8 @@ new service kind subclasses NewFiling/ChangeFiling/CancelFiling and names its
 target and number kind), plus a flow in wizard/ when it is filed through steps.
 """
 import models
-from models import (BUSINESSES, Application, Domain, Draft, FilingPicture, ImportedSite, Provider, RecordSequence,
-                    Service, ServiceKey, Subject, TransitionError)
+from models import (BUSINESSES, Application, Domain, Draft, FilingPicture, ImportedSite, IpBlock, Provider,
+                    RecordSequence, Service, ServiceKey, Subject, TransitionError)
 
 
 class Business:
@@ -138,6 +138,10 @@ class Filing(Business):
         """What else the service holds besides domains (package names, an AppID)."""
         return []
 
+    def holdings(self, filed):
+        """(held table, values) of everything the filing holds."""
+        return [(Domain, filed.get("domains", [])), (ServiceKey, self.keys(filed))]
+
     def still_possible(self, application):
         subject, service = application.subject, application.service
         if subject.status in (Subject.CANCELLING, Subject.CANCELLED):
@@ -148,12 +152,11 @@ class Filing(Business):
         if self.needs_filed_service and service.status != Service.FILED:
             raise TransitionError(f"{service.kind_label}当前状态为“{service.status}”，不能通过，请退回")
         if self.filing:
-            filed = application.data["filed"]
-            for held, values, what in ((Domain, filed.get("domains", []), "域名"),
-                                       (ServiceKey, self.keys(filed), "标识")):
+            for held, values in self.holdings(application.data["filed"]):
                 taken = [v for v in values if Service.blocking(v, subject, self.target, exclude=service, held=held)]
                 if taken:
-                    raise TransitionError(f"{what}{'、'.join(taken)}已被其他备案使用，请退回")
+                    shown = "、".join(v[0] if isinstance(v, (list, tuple)) else v for v in taken)
+                    raise TransitionError(f"{held.LABEL}{shown}已被其他备案使用，请退回")
 
 
 class WizardFiling(Filing):
@@ -175,8 +178,8 @@ class WizardFiling(Filing):
 
     def _ask(self, service, application, filed):
         """The filing asks for its domains and keys, and names its pictures (the bureau may see them)."""
-        Domain.ask(service, application, filed.get("domains", []))
-        ServiceKey.ask(service, application, self.keys(filed))
+        for held, values in self.holdings(filed):
+            held.ask(service, application, values)
         FilingPicture.name(application, self.pictures(filed))
 
     def _draft_again(self, application, values, **links):
@@ -453,3 +456,40 @@ class ChangeAppstore(AppstoreKind, ChangeFiling):
 class CancelAppstore(AppstoreKind, CancelFiling):
     kind = Application.CANCEL_APPSTORE
     facts_title = "注销应用市场"
+
+
+# -- 联网单位 (IP登记): no number, the filing is the record; a 有效 subject's is filed at once ----
+
+class UnitKind:
+    """A 联网单位 holds its address blocks (overlaps follow the domains' rule) and its 制度 documents."""
+
+    target = Service.UNIT
+
+    @staticmethod
+    def columns(filed):
+        return {"name": filed["unit_name"], "domain": "", "interactive": False}
+
+    @staticmethod
+    def pictures(filed):
+        return filed.get("documents", [])
+
+    def holdings(self, filed):
+        return [(IpBlock, [(block, *bounds) for block, bounds in zip(filed["ip_blocks"], filed["ip_bounds"])])]
+
+
+@BUSINESSES.register
+class NewUnit(UnitKind, NewFiling):
+    kind = Application.NEW_UNIT
+    number_kind = None
+    issues_number_hint = "IP登记不核发公安备案号，通过即为已备案"
+
+
+@BUSINESSES.register
+class ChangeUnit(UnitKind, ChangeFiling):
+    kind = Application.CHANGE_UNIT
+
+
+@BUSINESSES.register
+class CancelUnit(UnitKind, CancelFiling):
+    kind = Application.CANCEL_UNIT
+    facts_title = "注销联网单位"

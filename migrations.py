@@ -188,6 +188,16 @@ def m0012_provider_reports(migrator):
     return []
 
 
+def m0013_unit_filing(migrator):
+    """联网单位备案 (IP登记): the address blocks a unit registers, and a bureau's choice of filing
+    a 有效 subject's IP登记 at once (the default, as seed 001) or after an officer's review."""
+    database = migrator.database
+    if not database.table_exists("bureau"):
+        return []
+    database.create_tables([models.IpBlock])
+    return _add_columns(migrator, "bureau", ip_instant=BooleanField(default=True))
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -202,6 +212,7 @@ MIGRATIONS = [
     (10, m0010_provider_directory),
     (11, m0011_provider_lookup_index),
     (12, m0012_provider_reports),
+    (13, m0013_unit_filing),
 ]
 
 

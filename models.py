@@ -110,6 +110,8 @@ class Bureau(BaseModel):
     office_hours = CharField(max_length=200, default="")
     office_hours_summer = CharField(max_length=200, default="")
     instant_approval = BooleanField(default=False)   # 即审即办 for non-interactive sites
+    # IP登记 of a 有效 subject is filed at once, without an officer (seed 001: 即审即办, result on the spot).
+    ip_instant = BooleanField(default=True)
     # Review time limits in working days: the platform's 21, or what the bureau promises
     # (丽水: interactive sites within 5 working days).
     review_days = IntegerField(default=21)
@@ -755,9 +757,9 @@ class Service(BaseModel):
     The table keeps its first name, website, so no data moved when it grew a kind.
     """
 
-    WEBSITE, APP, MINIAPP, PROVIDER, APPSTORE = "website", "app", "miniapp", "provider", "appstore"
+    WEBSITE, APP, MINIAPP, PROVIDER, APPSTORE, UNIT = "website", "app", "miniapp", "provider", "appstore", "unit"
     # kind → what the platform calls it (我的网站 …)
-    KINDS = {WEBSITE: "网站", APP: "APP", MINIAPP: "小程序", PROVIDER: "服务商", APPSTORE: "应用市场"}
+    KINDS = {WEBSITE: "网站", APP: "APP", MINIAPP: "小程序", PROVIDER: "服务商", APPSTORE: "应用市场", UNIT: "联网单位"}
     # Kinds whose domains are hosts they use rather than what they are: the same subject's
     # services of the kind may share them (see SERVICE_DOMAIN_INDEX).
     SHARING_HOSTS = (APP,)
@@ -1016,6 +1018,7 @@ class Application(BaseModel):
     NEW_MINIAPP, CHANGE_MINIAPP, CANCEL_MINIAPP = "新办小程序", "变更小程序", "注销小程序"
     NEW_PROVIDER, CHANGE_PROVIDER, CANCEL_PROVIDER = "新办服务商", "变更服务商", "注销服务商"
     NEW_APPSTORE, CHANGE_APPSTORE, CANCEL_APPSTORE = "新办应用市场", "变更应用市场", "注销应用市场"
+    NEW_UNIT, CHANGE_UNIT, CANCEL_UNIT = "新办联网单位", "变更联网单位", "注销联网单位"
     STATUSES = (PENDING, INTERVIEW, INSPECTION, APPROVED, RETURNED, WITHDRAWN)
     OPEN = (PENDING, INTERVIEW, INSPECTION)
     WITHDRAW_WINDOW = timedelta(minutes=30)
@@ -1263,8 +1266,43 @@ class ServiceKey(Held):
 SERVICE_KEY_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS service_key_one_live_holder "
                      "ON service_key (value, kind) WHERE live")
 ServiceKey.add_index(SQL(SERVICE_KEY_INDEX))
+class IpBlock(Held):
+    """An address block a 联网单位 registered (IP登记): its text as filed and its bounds as
+    32-digit hex of the 128-bit address (IPv4 mapped into ::ffff:0:0/96), so that overlaps are a
+    range comparison. Values are (block, first, last). Overlaps follow the domains' rule: another
+    subject's live block refuses, pending ones are flagged to the officer."""
+
+    VALUE, LABEL = "block", "IP地址段"
+    block = CharField(max_length=100)
+    first = CharField(max_length=32, index=True)
+    last = CharField(max_length=32)
+
+    class Meta:
+        table_name = "ip_block"
+
+    @classmethod
+    def columns(cls, value):
+        block, first, last = value
+        return {"block": block, "first": first, "last": last}
+
+    @classmethod
+    def matching(cls, value):
+        _block, first, last = value
+        return (cls.first <= last) & (cls.last >= first)
+
+    @classmethod
+    def conflicts(cls, application):
+        found = []
+        for row in cls.select().where(cls.application == application.id):
+            others = (cls.select(cls, Service).join(Service)
+                      .where(cls.matching((row.block, row.first, row.last)), cls.service != application.service_id,
+                             cls.live == False, Service.status != Service.CANCELLED))  # noqa: E712
+            found += [(row.block, other.service) for other in others]
+        return found
+
+
 # Everything a service holds, released and put in force together.
-HELD = (Domain, ServiceKey)
+HELD = (Domain, ServiceKey, IpBlock)
 
 
 class FilingPicture(BaseModel):
@@ -1622,5 +1660,5 @@ class Holiday(BaseModel):
 
 
 MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject, Service, ImportedSite,
-          Draft, Application, Domain, ServiceKey, FilingPicture, RecordSequence, Transfer, Notice, AuditEntry, Holiday,
+          Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, RecordSequence, Transfer, Notice, AuditEntry, Holiday,
           ProviderReport, ConnectedUnit]

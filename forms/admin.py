@@ -33,6 +33,8 @@ class BureauForm(Form):
     office_hours_summer = StringField("夏令时办公时间", filters=[strip], validators=[max_length(200)],
                                       description="不分冬夏令时的请留空")
     instant_approval = BooleanField("非交互式网站即审即办")
+    ip_instant = BooleanField("IP登记即审即办", default=True,
+                              description="开办主体有效时，联网单位提交IP登记即完成备案，公安机关事后可退回或注销")
     review_days = _days("审核时限（工作日）")
     interactive_review_days = _days("交互式网站审核时限（工作日）")
 

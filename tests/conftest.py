@@ -109,7 +109,7 @@ def user(app):
 # -- Shared actors and rows (a valid subject under the 丽水 bureau, its officer, a filed site) --
 
 from tests.factories import (app_steps, appstore_steps, make_bureau, make_subject, miniapp_steps,  # noqa: E402
-                             provider_steps, website_steps)
+                             provider_steps, unit_steps, website_steps)
 from wizard.engine import FLOWS  # noqa: E402
 
 APPLICANT_PASSWORD = "Secret2026x"
@@ -166,7 +166,8 @@ def _filed(app, officer, flow_kind, subject, steps):
     application = file_through_flow(app, FLOWS[flow_kind], subject, steps)
     application.decide(True, reviewer=officer.user.id)
     service = models.Service.get_by_id(application.service_id)
-    assert service.status == models.Service.FILED and service.record_number
+    assert service.status == models.Service.FILED
+    assert bool(service.record_number) == bool(models.BUSINESSES[flow_kind].number_kind)
     return service
 
 
@@ -185,16 +186,21 @@ def filed_miniapp(app, applicant, officer):
 @pytest.fixture
 def filed_provider(app, applicant, officer):
     """The applicant's subject 丽水市云岭科技有限公司 filed as a 服务商 (网络接入/IDC and 域名注册)."""
-    application = file_through_flow(app, FLOWS[models.Application.NEW_PROVIDER], applicant.subject,
-                                    provider_steps(applicant.user.id))
-    application.decide(True, reviewer=officer.user.id)
-    return models.Service.get_by_id(application.service_id)
+    return _filed(app, officer, models.Application.NEW_PROVIDER, applicant.subject, provider_steps(applicant.user.id))
 
 
 @pytest.fixture
 def filed_appstore(app, applicant, officer):
     """The applicant's 已备案 应用市场 丽水应用商店 (apps.lsly.cn)."""
     return _filed(app, officer, models.Application.NEW_APPSTORE, applicant.subject, appstore_steps(applicant.user.id))
+
+
+@pytest.fixture
+def filed_unit(app, applicant, officer):
+    """The applicant's subject filed as a 联网单位 (IP登记), approved by the officer."""
+    applicant.bureau.ip_instant = False    # to the officer, so the fixture decides it
+    applicant.bureau.save()
+    return _filed(app, officer, models.Application.NEW_UNIT, applicant.subject, unit_steps(applicant.user.id))
 
 
 @pytest.fixture

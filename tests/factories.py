@@ -211,6 +211,24 @@ def appstore_steps(owner, domain="apps.lsly.cn", name="丽水应用商店", **ch
             "notice": {"agree": ["y"]}}
 
 
+def unit_basic(owner, name="丽水市云岭科技有限公司", blocks="115.231.10.0/24\n240e:1234::/48", **changes):
+    """【联网信息】 of a unit on a 专线 with an IPv4 and an IPv6 block."""
+    raw = {"unit_name": [name], "connection": ["专线"], "access_provider": ["中国电信股份有限公司丽水分公司"],
+           "ip_blocks": [blocks], "bandwidth_mbps": ["200"], "terminals": ["60"],
+           "measures": ["防病毒", "防火墙/入侵检测", "日志留存"], "measures_other": [""], "log_days": ["180"],
+           "documents": [uploaded(owner, "unit_document")]}
+    raw.update(changes)
+    return raw
+
+
+def unit_steps(owner, name="丽水市云岭科技有限公司", **changes):
+    """Every step of the 联网单位 flows, filled in and valid."""
+    return {"basic": unit_basic(owner, name, **changes),
+            "people": {**website_person("owner", "张建国", 123, "13905781234"),
+                       **website_person("admin", "李秀英", 456, "13905782222")},
+            "notice": {"agree": ["y"]}}
+
+
 def website_steps(domain="lsly.cn", name="丽水山居旅游网"):
     """Every step of the website flows, filled in and valid."""
     return {"basic": website_basic(domain, name), "people": website_people(), "notice": {"agree": ["y"]}}

@@ -17,10 +17,11 @@ import models
 from forms.filing import NoticeForm
 from forms.app import AppBasicForm, AppPeopleForm, MiniappBasicForm, MiniappPeopleForm
 from forms.provider import AppstoreBasicForm, AppstorePeopleForm, ProviderBasicForm, ProviderPeopleForm
+from forms.unit import UnitBasicForm, UnitPeopleForm
 from forms.website import WebsiteBasicForm, WebsitePeopleForm
 from tests.conftest import ROOT, file_through_flow
-from tests.factories import (app_basic, appstore_basic, miniapp_basic, provider_basic, unit_form, website_basic,
-                             website_people, website_person)
+from tests.factories import (app_basic, appstore_basic, miniapp_basic, provider_basic, unit_basic, unit_form,
+                             website_basic, website_people, website_person)
 from wizard.engine import FLOWS, Flow, Step, flow_by_name, rebuild, reopen_step, summary_of
 from wizard.routes import resume_url
 
@@ -58,11 +59,14 @@ SAMPLES = {
                                       **website_person("security", "李秀英", 456, "13905782222")},
     AppstoreBasicForm: lambda site: appstore_basic(site.owner, name=site.name),
     AppstorePeopleForm: lambda site: website_people(),
+    UnitBasicForm: lambda site: unit_basic(site.owner, name=site.name),
+    UnitPeopleForm: lambda site: {**website_person("owner", "张建国", 123, "13905781234"),
+                                  **website_person("admin", "李秀英", 456, "13905782222")},
 }
 # The filed service of each kind a 变更 or 注销 starts from (fixtures in conftest).
 FILED = {models.Service.WEBSITE: "filed_site", models.Service.APP: "filed_app",
          models.Service.MINIAPP: "filed_miniapp", models.Service.PROVIDER: "filed_provider",
-         models.Service.APPSTORE: "filed_appstore"}
+         models.Service.APPSTORE: "filed_appstore", models.Service.UNIT: "filed_unit"}
 
 
 def filed_fixture(business, request):
@@ -89,9 +93,12 @@ def setting(flow, request):
     filed service; a flow opened from a list otherwise takes up an imported offline filing."""
     business = models.BUSINESSES[flow.kind]
     owner = request.getfixturevalue("applicant").user.id
+    # Every filing goes to the officer, so 通过, 退回 and 撤销 can each be tried (IP登记 is
+    # otherwise filed at once: tests/test_units.py).
+    models.Bureau.update(ip_instant=False).execute()
     # A 服务商 is the subject itself, by name; the others are named as a site or an APP.
     subject_name = request.getfixturevalue("applicant").subject.name
-    first, changed = ((subject_name, subject_name) if business.target == models.Service.PROVIDER
+    first, changed = ((subject_name, subject_name) if business.target in (models.Service.PROVIDER, models.Service.UNIT)
                       else ("丽水山居旅游网", "丽水山居民宿网"))
     if getattr(business, "needs_filed_service", False):
         service = filed_fixture(business, request)

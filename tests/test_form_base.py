@@ -19,6 +19,7 @@ from forms.subject import AcceptTransferForm, CancelSubjectForm, SubjectForm, Tr
 from forms.app import AppBasicForm, AppPeopleForm, MiniappBasicForm, MiniappPeopleForm, SdkRow
 from forms.filing import CancelServiceForm, FilingForm, NoticeForm
 from forms.provider import AppstoreBasicForm, ProviderBasicForm
+from forms.unit import UnitBasicForm
 from forms.reports import SiteReportForm, UnitReportForm
 from forms.website import WebsiteBasicForm, WebsitePeopleForm
 from tests.conftest import make_user
@@ -35,7 +36,7 @@ PAGE_FORMS = [
     (WebsiteBasicForm, {"subject": None}), (WebsitePeopleForm, {"subject": None}),
     (NoticeForm, {"subject": None}), (AppBasicForm, {"subject": None}), (MiniappBasicForm, {"subject": None}),
     (SdkRow, {}), (AppPeopleForm, {"subject": None}), (MiniappPeopleForm, {"subject": None}),
-    (ProviderBasicForm, {"subject": None}), (AppstoreBasicForm, {"subject": None}), (CancelServiceForm, {"service": SimpleNamespace(data={})}),
+    (ProviderBasicForm, {"subject": None}), (AppstoreBasicForm, {"subject": None}), (UnitBasicForm, {"subject": None}), (CancelServiceForm, {"service": SimpleNamespace(data={})}),
     (SiteReportForm, {}), (UnitReportForm, {}),
 ]
 

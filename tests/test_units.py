@@ -1,0 +1,79 @@
+"""联网单位备案 (IP登记): 即审即办 for a 有效 subject, the officer for a bureau that reviews first
+or a subject still 待审核, address blocks held against other subjects, and bad input."""
+import pytest
+
+import models
+from tests.conftest import file_through_flow, make_user
+from tests.factories import make_subject, unit_steps
+from wizard.engine import FLOWS, rebuild
+
+
+def test_a_valid_subjects_ip_registration_is_filed_at_once(app, applicant):
+    application = file_through_flow(app, FLOWS["新办联网单位"], applicant.subject, unit_steps(applicant.user.id))
+    unit = models.Service.get_by_id(application.service_id)
+    assert models.Application.get_by_id(application.id).status == models.Application.APPROVED
+    assert (unit.status, unit.record_number, unit.kind) == (models.Service.FILED, None, "unit")
+    assert unit.data["ip_blocks"] == ["115.231.10.0/24", "240e:1234::/48"]
+    assert {b.block for b in models.IpBlock.select().where(models.IpBlock.live)} == set(unit.data["ip_blocks"])
+    assert models.Notice.select().where(models.Notice.title == "联网单位备案（IP登记）已完成").exists()
+    page = applicant.client.get(f"/units/{unit.id}").get_data(as_text=True)
+    assert "已备案（" in page and "115.231.10.0/24" in page
+
+
+def test_a_bureau_that_reviews_first_gets_it_in_the_queue(app, applicant, officer):
+    applicant.bureau.ip_instant = False
+    applicant.bureau.save()
+    application = file_through_flow(app, FLOWS["新办联网单位"], applicant.subject, unit_steps(applicant.user.id))
+    assert application.status == models.Application.PENDING
+    assert "新办联网单位" in officer.get("/review").get_data(as_text=True)
+
+
+def test_a_pending_subject_goes_to_the_officer_with_its_ip_registration(app, applicant):
+    applicant.subject.status = models.Subject.PENDING
+    applicant.subject.save()
+    application = file_through_flow(app, FLOWS["新办联网单位"], applicant.subject, unit_steps(applicant.user.id))
+    assert models.Application.get_by_id(application.id).status == models.Application.PENDING
+
+
+def test_a_person_cannot_file_an_ip_registration():
+    assert "个人" in FLOWS["新办联网单位"].subject_problem(models.Subject(nature="个人", status="有效"))
+
+
+@pytest.mark.parametrize("blocks, message", [
+    ("10.0.0.0/8", "10.0.0.0/8"),
+    ("115.231.10.1/24", "115.231.10.0/24"),
+    ("115.231.10.0/24\n115.231.10.128/25", "重叠"),
+    ("240e:1234::1-240e:1234::9", "CIDR"),
+])
+def test_bad_blocks_are_refused_beside_the_field(app, applicant, blocks, message):
+    from forms.unit import UnitBasicForm
+    from tests.factories import unit_basic
+    with app.test_request_context():
+        form = rebuild(UnitBasicForm, unit_basic(applicant.user.id, blocks=blocks), {"subject": applicant.subject})
+        assert not form.validate()
+        assert message in " ".join(form.ip_blocks.errors), form.ip_blocks.errors
+
+
+def test_another_subjects_registered_block_is_refused_and_a_pending_one_flagged(app, applicant, officer):
+    from forms.unit import UnitBasicForm
+    from tests.factories import unit_basic
+    from wizard.engine import recheck
+    file_through_flow(app, FLOWS["新办联网单位"], applicant.subject, unit_steps(applicant.user.id))
+    bob = make_user("bob", mobile="13912340000")
+    other = make_subject(bob, bureau=applicant.bureau, cert_number="91110000802100433B", name="丽水市别家科技有限公司")
+    with app.test_request_context():
+        form = rebuild(UnitBasicForm, unit_basic(bob.id, name="丽水市别家科技有限公司", blocks="115.231.10.64/26"),
+                       {"subject": other})
+        assert not form.validate() and "重叠" in form.ip_blocks.errors[0]
+    # Two pending filings asking for overlapping blocks: each officer is told.
+    applicant.bureau.ip_instant = False
+    applicant.bureau.save()
+    mine = file_through_flow(app, FLOWS["新办联网单位"], applicant.subject, unit_steps(
+        applicant.user.id, blocks="116.1.1.0/24"))
+    theirs = file_through_flow(app, FLOWS["新办联网单位"], other, unit_steps(
+        bob.id, name="丽水市别家科技有限公司", blocks="116.1.1.0/25"))
+    with app.test_request_context():
+        assert any("IP地址段116.1.1.0/24" in problem for problem in recheck(mine))
+    mine.decide(True, reviewer=officer.user.id)
+    with pytest.raises(models.TransitionError, match="116.1.1.0/25"):
+        theirs.decide(True, reviewer=officer.user.id)
