@@ -121,8 +121,9 @@ class Bureau(BaseModel):
     # 办事指南 sections the admin edits: {GUIDE_SECTIONS key: text}; a missing one reads the default.
     guide = JSONField()
 
+    # "unit" is the 联网单位备案 (IP登记) item of seeds 000/001, beside the website filing.
     GUIDE_SECTIONS = (("scope", "适用范围"), ("basis", "审批依据"), ("materials", "申请材料"),
-                      ("procedure", "办理流程"), ("faq", "常见问题"))
+                      ("procedure", "办理流程"), ("unit", "联网单位备案（IP登记）"), ("faq", "常见问题"))
 
     @staticmethod
     def default_guide():

@@ -8,7 +8,7 @@ from views import services
 from views.common import current_subject, role_required
 
 bp = Blueprint("main", __name__)
-ASSET_VERSION = "8"
+ASSET_VERSION = "9"
 
 
 @bp.record_once
