@@ -77,3 +77,11 @@ def test_another_subjects_registered_block_is_refused_and_a_pending_one_flagged(
     mine.decide(True, reviewer=officer.user.id)
     with pytest.raises(models.TransitionError, match="116.1.1.0/25"):
         theirs.decide(True, reviewer=officer.user.id)
+
+
+def test_the_filed_units_page_leads_to_its_printable_record_form(app, applicant):
+    application = file_through_flow(app, FLOWS["新办联网单位"], applicant.subject, unit_steps(applicant.user.id))
+    page = applicant.client.get(f"/units/{application.service_id}").get_data(as_text=True)
+    assert f"/units/{application.service_id}/record-form" in page
+    form = applicant.client.get(f"/units/{application.service_id}/record-form").get_data(as_text=True)
+    assert "中华人民共和国计算机信息网络国际联网单位备案表" in form and "240e:1234::/48" in form

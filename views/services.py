@@ -39,6 +39,8 @@ class Kind:
     checks_closed: bool = False  # 注销 probes the home page first (websites)
     numbered: bool = True        # 通过 issues a 公安备案号 (a 服务商's filing is its own record)
     extra_links: tuple = ()      # (label, endpoint) of further pages of the kind (未备案网站 …)
+    # (label, endpoint taking service_id) of pages of one filed service (the printable 备案表 …)
+    filed_pages: tuple = ()
 
     @property
     def label(self):
@@ -65,6 +67,7 @@ PAGES = {
                       stopped=("我确认应用市场已停止运营", "请确认应用市场已停止运营")),
     "units": Kind(models.Service.UNIT, "unit", "unit-change", models.Application.CANCEL_UNIT, "IP地址段",
                   lambda s: "、".join(s.data.get("ip_blocks", [])), numbered=False,
+                  filed_pages=(("打印备案表", "unit_form.record_form"),),
                   stopped=("我确认本单位已停止使用所登记的联网线路和地址", "请确认已停止使用所登记的联网线路和地址")),
     "providers": Kind(models.Service.PROVIDER, "provider", "provider-change", models.Application.CANCEL_PROVIDER,
                       "经营许可证号", lambda s: s.data.get("licence", ""), numbered=False,

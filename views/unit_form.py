@@ -11,7 +11,7 @@ from forms import rules
 bp = Blueprint("unit_form", __name__)
 
 # The kind the 联网单位备案 flow files under (models.Service.KINDS gains it with that flow).
-UNIT_KIND = getattr(models.Service, "UNIT", "unit")
+UNIT_KIND = models.Service.UNIT
 # The choices the paper form prints with a box each, in its order.
 CONNECTIONS = ("专线", "光纤", "ADSL/宽带", "无线", "其他")
 MEASURES = ("防病毒", "防火墙/入侵检测", "日志留存", "上网行为审计", "其他")
