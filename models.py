@@ -838,6 +838,18 @@ class Service(BaseModel):
         approval = self.approval()
         return approval.bureau if approval and approval.bureau_id else self.subject.bureau
 
+    @classmethod
+    def filed_by(cls, bureau, kind, before=None, size=50):
+        """The bureau's filed services of a kind, newest first, a page (by id) at a time: the ones
+        its approvals (or the platform's 即审即办 on its behalf) put on record."""
+        approved = Application.select(Application.service).where(
+            Application.bureau == bureau, Application.status == Application.APPROVED, Application.service.is_null(False))
+        query = (cls.select(cls, Subject).join(Subject)
+                 .where(cls.kind == kind, cls.status == cls.FILED, cls.id.in_(approved)))
+        if before:
+            query = query.where(cls.id < before)
+        return list(query.order_by(cls.id.desc()).limit(size))
+
     def record_facts(self):
         """备案情况 of a service whose filing is its record (a 服务商): status, date and bureau."""
         approval = self.approval()

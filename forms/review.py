@@ -45,3 +45,10 @@ class ScheduleForm(Form):
     def details(self):
         return {"day": self.day.data.isoformat(), "time": self.time.data, "place": self.place.data,
                 "materials": self.materials.data}
+
+
+class CancelFiledForm(Form):
+    """注销 of a filing the platform put on record at once (IP登记): the bureau's word afterwards."""
+
+    reason = TextAreaField("注销原因", filters=[strip], validators=[required("注销原因"), max_length(500)],
+                           description="将通过短信和系统通知告知联网单位", render_kw={"rows": 2})

@@ -14,7 +14,7 @@ from forms.base import CaptchaForm, Form, MaxLength, max_length
 from forms.imports import ImportedSiteForm, ImportForm
 from forms.people import PersonForm
 from forms.directory import ProviderForm, ProviderImportForm
-from forms.review import ReturnForm, ScheduleForm
+from forms.review import CancelFiledForm, ReturnForm, ScheduleForm
 from forms.subject import AcceptTransferForm, CancelSubjectForm, SubjectForm, TransferForm
 from forms.app import AppBasicForm, AppPeopleForm, MiniappBasicForm, MiniappPeopleForm, SdkRow
 from forms.filing import CancelServiceForm, FilingForm, NoticeForm
@@ -36,7 +36,8 @@ PAGE_FORMS = [
     (WebsiteBasicForm, {"subject": None}), (WebsitePeopleForm, {"subject": None}),
     (NoticeForm, {"subject": None}), (AppBasicForm, {"subject": None}), (MiniappBasicForm, {"subject": None}),
     (SdkRow, {}), (AppPeopleForm, {"subject": None}), (MiniappPeopleForm, {"subject": None}),
-    (ProviderBasicForm, {"subject": None}), (AppstoreBasicForm, {"subject": None}), (UnitBasicForm, {"subject": None}), (CancelServiceForm, {"service": SimpleNamespace(data={})}),
+    (ProviderBasicForm, {"subject": None}), (AppstoreBasicForm, {"subject": None}), (UnitBasicForm, {"subject": None}),
+    (CancelFiledForm, {}), (CancelServiceForm, {"service": SimpleNamespace(data={})}),
     (SiteReportForm, {}), (UnitReportForm, {}),
 ]
 

@@ -85,3 +85,23 @@ def test_the_filed_units_page_leads_to_its_printable_record_form(app, applicant)
     assert f"/units/{application.service_id}/record-form" in page
     form = applicant.client.get(f"/units/{application.service_id}/record-form").get_data(as_text=True)
     assert "中华人民共和国计算机信息网络国际联网单位备案表" in form and "240e:1234::/48" in form
+
+
+def test_the_bureau_sees_units_filed_at_once_and_may_cancel_one_with_a_reason(app, applicant, officer, client):
+    application = file_through_flow(app, FLOWS["新办联网单位"], applicant.subject, unit_steps(applicant.user.id))
+    listed = officer.get("/review/units").get_data(as_text=True)
+    assert "丽水市云岭科技有限公司" in listed and "115.231.10.0/24" in listed
+    url = f"/review/units/{application.service_id}/cancel"
+    assert officer.post(url, {"reason": ""}).status_code == 303
+    assert models.Service.get_by_id(application.service_id).status == models.Service.FILED
+    # Another bureau's officer cannot reach it.
+    from tests.factories import make_bureau
+    make_user("cop2", mobile="13800009999", role=models.User.OFFICER, bureau=make_bureau("330100", "杭州市公安局网警支队"))
+    client.login("cop2", "Secret2026x")
+    assert client.post(url, {"reason": "地址不实"}).status_code == 404
+    assert officer.post(url, {"reason": "登记的地址段不属于本单位"}).status_code == 303
+    unit = models.Service.get_by_id(application.service_id)
+    assert unit.status == models.Service.CANCELLED
+    assert not models.IpBlock.select().where(models.IpBlock.live).exists()
+    assert models.Notice.select().where(models.Notice.title == "IP登记已被注销").exists()
+    assert models.AuditEntry.select().where(models.AuditEntry.action == "注销联网单位").exists()

@@ -9,14 +9,15 @@ import models
 import sms
 import timeutil
 from forms.imports import ImportedSiteForm, ImportForm
-from forms.review import ReturnForm, ScheduleForm
+from forms.review import CancelFiledForm, ReturnForm, ScheduleForm
 from forms.subject import subject_facts, subject_photos
 from forms.base import Form
-from views.common import finish, role_required
+from views.common import finish, id_arg, role_required
 from wizard.engine import changes_of, recheck, reopen_step, summary_of
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 officer_only = role_required(models.User.OFFICER)
+UNIT_PAGE = 50
 
 
 def _in_my_bureau(application_id):
@@ -264,3 +265,40 @@ def add_imported():
     _store_imported(form.kind.data, [clean])
     flash(f"已添加：{clean['name']}", "success")
     return finish(url_for(".imported"))
+
+
+@bp.route("/units")
+@officer_only
+def units():
+    """已备案联网单位: IP登记 filed at once (即审即办) or approved here; each may be 注销ed afterwards."""
+    before = id_arg("before")
+    rows = models.Service.filed_by(current_user.bureau_id, models.Service.UNIT, before, UNIT_PAGE + 1)
+    more = len(rows) > UNIT_PAGE
+    rows = rows[:UNIT_PAGE]
+    return render_template("review/units.html", rows=rows, form=CancelFiledForm(formdata=None),
+                           next_before=rows[-1].id if more else None)
+
+
+@bp.route("/units/<int:service_id>/cancel", methods=["POST"])
+@officer_only
+def cancel_unit(service_id):
+    """注销 of a filed 联网单位 of this bureau, with the reason told to the unit."""
+    unit = models.Service.get_or_none(models.Service.id == service_id, models.Service.kind == models.Service.UNIT,
+                                      models.Service.status == models.Service.FILED)
+    # Only a unit this bureau put on record (its approval, or 即审即办 on its behalf).
+    if unit is None or unit.approving_bureau() is None or unit.approving_bureau().id != current_user.bureau_id:
+        abort(404)
+    form = CancelFiledForm()
+    if not form.validate():
+        flash("；".join(form.reason.errors), "error")
+        return finish(url_for(".units"))
+    with models.db.atomic():
+        before = {"status": unit.status}
+        unit.cancel()
+        models.AuditEntry.record(current_user.id, "注销联网单位", f"service:{unit.id}", before,
+                                 {"status": unit.status, "reason": form.reason.data})
+        text = f"联网单位“{unit.name}”的IP登记已被{current_user.bureau.name}注销：{form.reason.data}。如有疑问请联系该机关。"
+        models.Notice.send(unit.owner_id, "IP登记已被注销", text)
+    sms.send(unit.owner.mobile, text)
+    flash(f"已注销：{unit.name}", "success")
+    return finish(url_for(".units"))
