@@ -286,5 +286,7 @@ def submit(flow_name, draft_id):
     except models.TransitionError as error:
         flash(str(error), "error")
         return finish(url_for("workspace.drafts"))
-    flash("提交成功，请等待公安机关审核", "success")
+    # IP登记 of a 有效 subject is on record already (即审即办); everything else waits for the bureau.
+    done = application.status == models.Application.APPROVED
+    flash("提交成功，已即时备案" if done else "提交成功，请等待公安机关审核", "success")
     return finish(flow.done_url(application))
