@@ -70,6 +70,7 @@ def test_unit_filed_at_once_and_its_record_form_printed(page, tmp_path):
         expect(page.get_by_text(block).first).to_be_visible()
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_role("heading", name=re.compile("申请"))).to_contain_text("已通过")
+    expect(page.get_by_role("status").filter(has_text="提交成功，已即时备案")).to_be_visible()
 
     # 我的联网单位: 已备案, no 公安备案号.
     page.goto("/units")
