@@ -1,6 +1,7 @@
 """系统管理: bureaus and their guides, officer accounts, the holiday table; each change audited."""
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -67,6 +68,8 @@ def test_editing_a_bureau_keeps_before_and_after(client, admin):
     assert client.post(f"/admin/bureaus/{bureau.id}", data).status_code == 303
     bureau = models.Bureau.get_by_id(bureau.id)
     assert bureau.instant_approval and bureau.review_days == 15
+    # IP登记即审即办 was left unticked: this bureau reviews every IP登记 first.
+    assert bureau.ip_instant is False
     assert bureau.days_for("变更主体") == 10 and bureau.days_for("注销主体") == 15
     assert 'value="10"' in client.get(f"/admin/bureaus/{bureau.id}").get_data(as_text=True)
     entry = models.AuditEntry.get()
@@ -157,3 +160,9 @@ def test_a_bureau_in_use_keeps_its_division_code_and_holidays_stay_in_range(clie
     old = client.post("/admin/holidays", {"start": "1999-12-31", "kind": "off", "name": "元旦"}).get_data(as_text=True)
     assert "请填写2020年至2100年之间的日期" in old and not models.Holiday.select().where(
         models.Holiday.name == "元旦", models.Holiday.day < dt.date(2000, 1, 1)).exists()
+
+
+def test_a_new_bureau_files_ip_registrations_at_once_unless_told_otherwise(client, admin):
+    page = client.get("/admin/bureaus/new").get_data(as_text=True)
+    box = re.search(r'<input[^>]*id="ip_instant"[^>]*>', page).group(0)
+    assert "checked" in box and "IP登记即审即办" in page
