@@ -15,6 +15,7 @@ class ServiceFlow(Flow):
 
     target = models.Service.WEBSITE
     name_key = "site_name"
+    units_only = False   # only a 单位 subject may file it (服务商, 联网单位)
 
     @property
     def label(self):
@@ -34,6 +35,8 @@ class ServiceFlow(Flow):
             return "您当前还无有效主体，请先申请主体"
         if subject.status not in FILING_STATES:
             return f"当前主体状态为“{subject.status}”，不能办理{self.label}业务"
+        if self.units_only and subject.is_person:
+            return f"{self.label}备案只能由单位办理，个人主体不能办理"
         return None
 
     def filed_data(self, state, context):

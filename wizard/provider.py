@@ -15,6 +15,7 @@ class ProviderFlow(ServiceFlow):
     target = models.Service.PROVIDER
     name_key = "full_name"
     badge_place = None   # no number: the filing is the record
+    units_only = True    # 互联单位 and 接入单位 are units
     steps = (
         Step("subject", "开办主体", None, "wizard/_step_subject.html"),
         Step("basic", "服务商基本信息", ProviderBasicForm, "wizard/_step_provider.html"),
@@ -35,13 +36,6 @@ class ProviderFlow(ServiceFlow):
 
     def on_record_text(self, filed):
         return "服务商备案不核发公安备案号；审核通过后，贵单位将列入服务商目录，供网站和APP备案时查询选择。"
-
-    def subject_problem(self, subject):
-        """A 服务商 is a unit (互联单位, 接入单位): a person cannot file one."""
-        problem = super().subject_problem(subject)
-        if problem is None and subject.is_person:
-            return "服务商备案只能由单位办理，个人主体不能办理服务商业务"
-        return problem
 
 
 @FLOWS.register

@@ -18,19 +18,13 @@ class UnitFlow(ServiceFlow):
     target = models.Service.UNIT
     name_key = "unit_name"
     badge_place = None   # no number: the filing is the record
+    units_only = True    # 法人和其他组织 file IP登记
     steps = (
         Step("subject", "开办主体", None, "wizard/_step_subject.html"),
         Step("basic", "联网信息", UnitBasicForm, "wizard/_step_unit.html"),
         Step("people", "安全负责人", UnitPeopleForm, "wizard/_step_people.html"),
         Step("notice", "提示说明", NoticeForm, "wizard/_step_notice.html"),
     )
-
-    def subject_problem(self, subject):
-        """IP登记 is a unit's (法人和其他组织): a person cannot file one."""
-        problem = super().subject_problem(subject)
-        if problem is None and subject.is_person:
-            return "联网单位备案只能由单位办理，个人主体不能办理"
-        return problem
 
     def filed_data(self, state, context):
         basic = rebuild(UnitBasicForm, state.raw("basic"), context)
