@@ -88,8 +88,9 @@ class FilingForm(Form):
         if self.subject is not None and holder.subject_id == self.subject.id:
             return message + f"（见【我的{holder.kind_label}】“{holder.name}”，状态：{holder.status}）"
         message = message.replace("您已经申请过", f"已有{holder.kind_label}申请过")
-        return message + (f"（公安备案号 {holder.record_number}，可在【备案查询】中查看）"
-                          if holder.record_number else "（正在审核中）")
+        if holder.record_number:
+            return message + f"（公安备案号 {holder.record_number}，可在【备案查询】中查看）"
+        return message + ("（已备案，如有异议请联系属地公安机关）" if holder.status == holder.FILED else "（正在审核中）")
 
 
 class Interactive:

@@ -890,6 +890,8 @@ def _parse_ip(value, label: str):
         return None, message
     try:
         address = ipaddress.ip_address(text)
+        if getattr(address, "scope_id", None):   # an IPv6 zone: text that is no address
+            raise ValueError(text)
     except ValueError:
         return None, f"{label}格式不正确，如 114.114.114.114 或 2400:3200::1"
     if address.version == 6 and address.ipv4_mapped:
@@ -949,14 +951,24 @@ IPV6_RANGE_MESSAGE = "IPv6地址请写成CIDR形式，如 240e:1234::/48"
 _IPV6_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
 
 
+# A unit is assigned at most a /32 (what an operator itself gets); 6to4 is all of IPv4 again.
+IPV6_LARGEST_PREFIX = 32
+_IPV6_6TO4 = ipaddress.ip_network("2002::/16")
+
+
 def _ipv6_block_problem(network) -> str | None:
-    """Why an IPv6 network is not all public addresses; no size limit (/48, /56, /64 are usual)."""
-    reason = _non_public_reason(network)
+    """Why an IPv6 network cannot be a unit's block: not all public addresses, or larger than a
+    /32 (/48, /56, /64 are usual)."""
+    reason = "6to4过渡地址" if network.subnet_of(_IPV6_6TO4) else _non_public_reason(network)
     if reason is None and not network.subnet_of(_IPV6_GLOBAL_UNICAST):
         reason = "保留地址"
     if reason is None and not (network.network_address.is_global and network.broadcast_address.is_global):
         reason = "非公网地址"
-    return f"IP地址段中包含{reason}，请只填写公网IP地址" if reason else None
+    if reason:
+        return f"IP地址段中包含{reason}，请只填写公网IP地址"
+    if network.prefixlen < IPV6_LARGEST_PREFIX:
+        return f"IPv6地址段过大（最大/{IPV6_LARGEST_PREFIX}），请按实际分配给本单位的地址段填写"
+    return None
 
 
 def _parse_ip_block(value):
@@ -965,6 +977,8 @@ def _parse_ip_block(value):
     message = _basic(text, "IP地址段")
     if message:
         return None, None, None, message
+    if "%" in text:   # an IPv6 zone would carry any text into the record
+        return None, None, None, IP_BLOCK_FORMAT_MESSAGE
     start, dash, end = text.replace("~", "-").partition("-")
     if dash:
         start, end = start.strip(), end.strip()
@@ -1033,6 +1047,14 @@ def normalize_ip_block(value) -> str:
     if message:
         raise ValueError(message)
     return canonical
+
+
+def is_small_block(value) -> bool:
+    """Whether a block is the size a unit's line usually has (IPv4 at most 1,024 addresses, IPv6
+    a /48 or smaller): larger ones are looked at by an officer before they go on record."""
+    first, last = (int(bound, 16) for bound in ip_block_bounds(value))
+    mapped = first >> 32 == 0xFFFF
+    return last - first < (1024 if mapped else 1 << 80)
 
 
 def blocks_overlap(a, b) -> bool:

@@ -17,7 +17,7 @@ LOG_RETENTION = "日志留存"
 MEASURES = ["防病毒", "防火墙/入侵检测", LOG_RETENTION, "上网行为审计", "其他"]
 # 网络安全法 第二十一条: network logs are kept for at least six months (公安部令第82号 第十三条
 # asks 60 days; the stricter law decides).
-MIN_LOG_DAYS = 180
+MIN_LOG_DAYS = 183
 MAX_BLOCKS = 50
 
 
@@ -28,7 +28,7 @@ class UnitBasicForm(Pictures, Lookups, FilingForm):
     service_kind = models.Service.UNIT
 
     unit_name = StringField("联网单位名称", filters=[strip], validators=[required("联网单位名称")],
-                            description="即开办主体的名称；分支机构以开办主体名义办理")
+                            description="即开办主体的名称；分支机构持本机构营业执照，以本机构为开办主体办理")
     connection = RadioField("联网方式", choices=choices(CONNECTIONS), validators=[required("联网方式")])
     vars().update(provider_fields("access", "接入商"))
     access_provider = StringField("接入服务单位", filters=[strip], validators=[required("接入服务单位")],

@@ -215,7 +215,7 @@ def unit_basic(owner, name="丽水市云岭科技有限公司", blocks="115.231.
     """【联网信息】 of a unit on a 专线 with an IPv4 and an IPv6 block."""
     raw = {"unit_name": [name], "connection": ["专线"], "access_provider": ["中国电信股份有限公司丽水分公司"],
            "ip_blocks": [blocks], "bandwidth_mbps": ["200"], "terminals": ["60"],
-           "measures": ["防病毒", "防火墙/入侵检测", "日志留存"], "measures_other": [""], "log_days": ["180"],
+           "measures": ["防病毒", "防火墙/入侵检测", "日志留存"], "measures_other": [""], "log_days": ["183"],
            "documents": [uploaded(owner, "unit_document")]}
     raw.update(changes)
     return raw

@@ -51,7 +51,7 @@ from tests.test_rules import assert_result
     ("2400:3200:1:2::/64", None),
     ("2400:3200::1/128", None),
     ("2400:3200::1", None),
-    ("240e::/20", None),
+    ("240e::/20", "过大"),
     ("240e:1234::1/48", "应为 240e:1234::/48"),
     ("240e:1234::1-240e:1234::ff", IPV6_RANGE_MESSAGE),
     ("8.8.8.8-2400:3200::1", IPV6_RANGE_MESSAGE),
@@ -101,7 +101,7 @@ def test_ip_block_bounds_order_addresses_ipv4_before_ipv6():
     blocks = ["240e:1234::/48", "223.5.5.5", "1.0.0.1", "2400:3200::/32", "47.96.1.0/24", "8.8.8.8-8.8.8.9"]
     assert sorted(blocks, key=ip_block_bounds) == [
         "1.0.0.1", "8.8.8.8-8.8.8.9", "47.96.1.0/24", "223.5.5.5", "2400:3200::/32", "240e:1234::/48"]
-    assert ip_block_bounds("223.255.255.255")[1] < ip_block_bounds("2400::/12")[0]
+    assert ip_block_bounds("223.255.255.255")[1] < ip_block_bounds("2400::/32")[0]
 
 
 @pytest.mark.parametrize("value", [

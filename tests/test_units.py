@@ -105,3 +105,33 @@ def test_the_bureau_sees_units_filed_at_once_and_may_cancel_one_with_a_reason(ap
     assert not models.IpBlock.select().where(models.IpBlock.live).exists()
     assert models.Notice.select().where(models.Notice.title == "IP登记已被注销").exists()
     assert models.AuditEntry.select().where(models.AuditEntry.action == "注销联网单位").exists()
+
+
+@pytest.mark.parametrize("blocks, at_once", [
+    ("115.231.10.0/24", True),
+    ("115.231.0.0/16", False),          # unusually large: the officer looks first
+    ("240e:1234::/40", False),
+])
+def test_only_usual_blocks_are_filed_at_once(app, applicant, blocks, at_once):
+    application = file_through_flow(app, FLOWS["新办联网单位"], applicant.subject,
+                                    unit_steps(applicant.user.id, blocks=blocks))
+    approved = models.Application.get_by_id(application.id).status == models.Application.APPROVED
+    assert approved == at_once
+
+
+def test_a_pending_overlap_keeps_the_second_filing_for_the_officer(app, applicant, officer):
+    bob = make_user("bob", mobile="13912340000")
+    other = make_subject(bob, bureau=applicant.bureau, cert_number="91110000802100433B", name="丽水市别家科技有限公司")
+    applicant.subject.status = models.Subject.PENDING    # its filing waits for the officer
+    applicant.subject.save()
+    file_through_flow(app, FLOWS["新办联网单位"], applicant.subject, unit_steps(applicant.user.id))
+    theirs = file_through_flow(app, FLOWS["新办联网单位"], other, unit_steps(
+        bob.id, name="丽水市别家科技有限公司", blocks="115.231.10.0/25"))
+    assert models.Application.get_by_id(theirs.id).status == models.Application.PENDING
+
+
+def test_ipv6_zones_and_huge_blocks_are_refused():
+    from forms import rules
+    assert rules.check_ip_block("2400:3200::%杭州某公司/64")
+    assert "过大" in rules.check_ip_block("2400::/6")
+    assert rules.check_ip("2400:3200::1%eth0")

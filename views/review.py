@@ -292,8 +292,16 @@ def cancel_unit(service_id):
     if not form.validate():
         flash("；".join(form.reason.errors), "error")
         return finish(url_for(".units"))
+    if unit.open_application() is not None:
+        flash(f"“{unit.name}”有审核中的申请，请先在审核工作台处理该申请", "error")
+        return finish(url_for(".units"))
     with models.db.atomic():
         before = {"status": unit.status}
+        # Claimed once: a second click (or a second officer) finds it cancelled already.
+        if not models.Service.update(status=models.Service.CANCELLED).where(
+                models.Service.id == unit.id, models.Service.status == models.Service.FILED).execute():
+            flash("该联网单位已注销", "info")
+            return finish(url_for(".units"))
         unit.cancel()
         models.AuditEntry.record(current_user.id, "注销联网单位", f"service:{unit.id}", before,
                                  {"status": unit.status, "reason": form.reason.data})

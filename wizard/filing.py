@@ -16,6 +16,7 @@ class ServiceFlow(Flow):
     target = models.Service.WEBSITE
     name_key = "site_name"
     units_only = False   # only a 单位 subject may file it (服务商, 联网单位)
+    record_note = ""     # what a kind with no number is told about its duties after filing
 
     @property
     def label(self):

@@ -16,6 +16,7 @@ class ProviderFlow(ServiceFlow):
     name_key = "full_name"
     badge_place = None   # no number: the filing is the record
     units_only = True    # 互联单位 and 接入单位 are units
+    record_note = "备案通过后，请在【我的服务商】的详情页按规定报告所接入的网站、单位和用户。"
     steps = (
         Step("subject", "开办主体", None, "wizard/_step_subject.html"),
         Step("basic", "服务商基本信息", ProviderBasicForm, "wizard/_step_provider.html"),

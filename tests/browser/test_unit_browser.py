@@ -34,7 +34,7 @@ def test_unit_filed_at_once_and_its_record_form_printed(page, tmp_path):
     for measure in ("防病毒", "防火墙/入侵检测", "日志留存"):
         measures.get_by_label(measure, exact=True).check()
         settled(page)   # a tick refreshes 其他措施 and 日志留存天数
-    field(page, "日志留存天数").fill("180")
+    field(page, "日志留存天数").fill("183")
     upload_documents(page, "documents", [pdf(tmp_path, "安全管理制度.pdf")])
 
     # A private block, typed first: refused beside IP地址段, and 【下一步】 stays on the step.
@@ -51,7 +51,7 @@ def test_unit_filed_at_once_and_its_record_form_printed(page, tmp_path):
     # The public blocks, one a line; what was typed before is still there.
     field(page, "IP地址段").fill("\n".join(BLOCKS))
     expect(field(page, "带宽（Mbps）")).to_have_value("200")
-    expect(field(page, "日志留存天数")).to_have_value("180")
+    expect(field(page, "日志留存天数")).to_have_value("183")
     expect(page.locator("#field-documents").get_by_role("checkbox", name=re.compile("保留"))).to_have_count(1)
     next_step(page)
 
