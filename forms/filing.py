@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, Length, StopValidation, Validation
 import divisions
 import models
 from forms import rules
-from forms.base import CheckboxList, Form, refresh_on_change, required, rule, strip
+from forms.base import Form, required, rule, strip
 from forms.people import LEADER_AS_PERSON
 from forms.subject import CodeField
 

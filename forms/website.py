@@ -145,10 +145,9 @@ class WebsiteBasicForm(Interactive, Approvals, Lookups, FilingForm):
             self.check_taken([home])
 
     def validate_ips(self, field):
-        for line in self.ip_lines():
-            message = rules.check_ip_line(line)
-            if message:
-                raise ValidationError(message)
+        message = check_ip_lines(field.data)
+        if message:
+            raise ValidationError(message)
 
     def validate_service_types(self, field):
         if not field.data:

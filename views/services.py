@@ -12,7 +12,6 @@ from flask_login import current_user
 import models
 import sitecheck
 import timeutil
-from forms import rules
 from forms.filing import CancelServiceForm
 from views.common import finish, role_required, send_code_for
 from views.reports import report_links
