@@ -1159,6 +1159,19 @@ class Application(BaseModel):
             # Another service's 通过 took one of these domains a moment ago (the database refused).
             raise TransitionError("域名或包名、AppID已被其他备案使用，不能通过，请退回") from None
 
+    def return_after_filing(self, reviewer, reason, reopen_at=None):
+        """退回 of a filing the platform put on record at once (IP登记, 即审即办): the bureau, looking
+        afterwards, hands it back as a draft with its reason; the service leaves the record."""
+        with db.atomic():
+            claimed = (Application.update(status=self.RETURNED, reviewer=reviewer, reason=reason,
+                                          decided_at=timeutil.now())
+                       .where(Application.id == self.id, Application.status == self.APPROVED,
+                              Application.reviewer.is_null()).execute())
+            if not claimed:
+                raise TransitionError("该申请已处理")
+            self.status, self.reason = self.RETURNED, reason
+            self.business.give_back(self, {**self.data, **({"last_step": reopen_at} if reopen_at else {})})
+
     def schedule(self, mode, details, reviewer=None):
         """Require 面审 or 实地检查: the application waits for its result."""
         status = {"面审": self.INTERVIEW, "实地检查": self.INSPECTION}[mode]

@@ -34,7 +34,7 @@ class BureauForm(Form):
                                       description="不分冬夏令时的请留空")
     instant_approval = BooleanField("非交互式网站即审即办")
     ip_instant = BooleanField("IP登记即审即办", default=True,
-                              description="开办主体有效时，联网单位提交IP登记即完成备案，公安机关事后可注销")
+                              description="开办主体有效时，联网单位提交IP登记即完成备案，公安机关事后可退回或注销")
     review_days = _days("审核时限（工作日）")
     interactive_review_days = _days("交互式网站审核时限（工作日）")
 

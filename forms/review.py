@@ -48,7 +48,7 @@ class ScheduleForm(Form):
 
 
 class CancelFiledForm(Form):
-    """注销 of a filing the platform put on record at once (IP登记): the bureau's word afterwards."""
+    """退回 or 注销 of a filing the platform put on record (IP登记): the bureau's word afterwards."""
 
-    reason = TextAreaField("注销原因", filters=[strip], validators=[required("注销原因"), max_length(500)],
+    reason = TextAreaField("退回或注销原因", filters=[strip], validators=[required("注销原因"), max_length(500)],
                            description="将通过短信和系统通知告知联网单位", render_kw={"rows": 2})

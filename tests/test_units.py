@@ -135,3 +135,23 @@ def test_ipv6_zones_and_huge_blocks_are_refused():
     assert rules.check_ip_block("2400:3200::%杭州某公司/64")
     assert "过大" in rules.check_ip_block("2400::/6")
     assert rules.check_ip("2400:3200::1%eth0")
+
+
+def test_the_bureau_may_return_an_ip_registration_filed_at_once_as_a_draft(app, applicant, officer):
+    application = file_through_flow(app, FLOWS["新办联网单位"], applicant.subject, unit_steps(applicant.user.id))
+    url = f"/review/units/{application.service_id}/cancel"
+    assert officer.post(url, {"reason": "地址段与接入合同不符", "action": "return"}).status_code == 303
+    returned = models.Application.get_by_id(application.id)
+    assert (returned.status, returned.reason, returned.service_id) == ("已退回", "地址段与接入合同不符", None)
+    assert not models.Service.select().where(models.Service.kind == "unit").exists()
+    assert not models.IpBlock.select().exists()
+    draft = models.Draft.get(models.Draft.kind == "新办联网单位")
+    assert draft.step == "basic"   # opens where the blocks are
+    assert draft.data["steps"]["basic"]["ip_blocks"] == unit_steps(applicant.user.id)["basic"]["ip_blocks"]
+    assert models.Notice.select().where(models.Notice.title == "IP登记被退回").exists()
+
+
+def test_an_ip_registration_an_officer_approved_cannot_be_returned_only_cancelled(app, applicant, officer, filed_unit):
+    url = f"/review/units/{filed_unit.id}/cancel"
+    page = officer.post(url, {"reason": "复核", "action": "return"}, follow_redirects=True).get_data(as_text=True)
+    assert "不能退回" in page and models.Service.get_by_id(filed_unit.id).status == models.Service.FILED

@@ -279,15 +279,21 @@ def units():
                            next_before=rows[-1].id if more else None)
 
 
+def _my_filed_unit(service_id):
+    """A filed 联网单位 this bureau put on record (its approval, or 即审即办 on its behalf), else 404."""
+    unit = models.Service.get_or_none(models.Service.id == service_id, models.Service.kind == models.Service.UNIT,
+                                      models.Service.status == models.Service.FILED)
+    if unit is None or unit.approving_bureau() is None or unit.approving_bureau().id != current_user.bureau_id:
+        abort(404)
+    return unit
+
+
 @bp.route("/units/<int:service_id>/cancel", methods=["POST"])
 @officer_only
 def cancel_unit(service_id):
-    """注销 of a filed 联网单位 of this bureau, with the reason told to the unit."""
-    unit = models.Service.get_or_none(models.Service.id == service_id, models.Service.kind == models.Service.UNIT,
-                                      models.Service.status == models.Service.FILED)
-    # Only a unit this bureau put on record (its approval, or 即审即办 on its behalf).
-    if unit is None or unit.approving_bureau() is None or unit.approving_bureau().id != current_user.bureau_id:
-        abort(404)
+    """注销 (or, for one filed at once, 退回 as a draft) of a filed 联网单位 of this bureau, with the
+    reason told to the unit."""
+    unit = _my_filed_unit(service_id)
     form = CancelFiledForm()
     if not form.validate():
         flash("；".join(form.reason.errors), "error")
@@ -295,6 +301,8 @@ def cancel_unit(service_id):
     if unit.open_application() is not None:
         flash(f"“{unit.name}”有审核中的申请，请先在审核工作台处理该申请", "error")
         return finish(url_for(".units"))
+    if request.form.get("action") == "return":
+        return _return_unit(unit, form.reason.data)
     with models.db.atomic():
         before = {"status": unit.status}
         # Claimed once: a second click (or a second officer) finds it cancelled already.
@@ -309,4 +317,25 @@ def cancel_unit(service_id):
         models.Notice.send(unit.owner_id, "IP登记已被注销", text)
     sms.send(unit.owner.mobile, text)
     flash(f"已注销：{unit.name}", "success")
+    return finish(url_for(".units"))
+
+
+def _return_unit(unit, reason):
+    """退回 of an IP登记 filed at once: back to the unit as a draft (an officer's own 通过 is final)."""
+    application = unit.approval()
+    if application is None or application.reviewer_id is not None:
+        flash("经民警审核通过的IP登记不能退回，可以注销", "error")
+        return finish(url_for(".units"))
+    name, owner = unit.name, unit.owner
+    try:
+        application.return_after_filing(current_user.id, reason, reopen_at=reopen_step(application))
+    except models.TransitionError as error:
+        flash(str(error), "error")
+        return finish(url_for(".units"))
+    models.AuditEntry.record(current_user.id, "退回联网单位", f"application:{application.id}", {"status": "已通过"},
+                             {"status": application.status, "reason": reason})
+    text = f"联网单位“{name}”的IP登记被{current_user.bureau.name}退回：{reason}。请在【我的草稿】中修改后重新提交。"
+    models.Notice.send(owner.id, "IP登记被退回", text)
+    sms.send(owner.mobile, text)
+    flash(f"已退回：{name}", "success")
     return finish(url_for(".units"))
