@@ -842,13 +842,17 @@ class Service(BaseModel):
     def filed_by(cls, bureau, kind, before=None, size=50):
         """The bureau's filed services of a kind, newest first, a page (by id) at a time: the ones
         its approvals (or the platform's 即审即办 on its behalf) put on record."""
-        approved = Application.select(Application.service).where(
-            Application.bureau == bureau, Application.status == Application.APPROVED, Application.service.is_null(False))
+        # The bureau whose 通过 put it on record (approving_bureau(): the first approval's).
+        first = (Application.select(fn.MIN(Application.id)).join(cls)
+                 .where(cls.kind == kind, Application.status == Application.APPROVED).group_by(Application.service))
+        mine = Application.select(Application.service).where(Application.id.in_(first), Application.bureau == bureau)
         query = (cls.select(cls, Subject).join(Subject)
-                 .where(cls.kind == kind, cls.status == cls.FILED, cls.id.in_(approved)))
+                 .where(cls.kind == kind, cls.status == cls.FILED, cls.id.in_(mine)))
         if before:
             query = query.where(cls.id < before)
-        return list(query.order_by(cls.id.desc()).limit(size))
+        services = list(query.order_by(cls.id.desc()).limit(size))
+        cls.load_approvals(services)   # 备案情况 of every row without a query each
+        return services
 
     def record_facts(self):
         """备案情况 of a service whose filing is its record (a 服务商): status, date and bureau."""

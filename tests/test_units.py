@@ -155,3 +155,28 @@ def test_an_ip_registration_an_officer_approved_cannot_be_returned_only_cancelle
     url = f"/review/units/{filed_unit.id}/cancel"
     page = officer.post(url, {"reason": "复核", "action": "return"}, follow_redirects=True).get_data(as_text=True)
     assert "不能退回" in page and models.Service.get_by_id(filed_unit.id).status == models.Service.FILED
+
+
+def test_the_bureaus_unit_list_runs_the_same_queries_for_one_unit_as_for_three(app, applicant, officer, monkeypatch):
+    statements = []
+    database = models.db.obj
+    real = database.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        statements.append(sql)
+        return real(sql, params, *args, **kwargs)
+
+    def listed():
+        statements.clear()
+        page = officer.get("/review/units").get_data(as_text=True)
+        return page.count("<th scope=\"row\">"), len(statements)
+
+    file_through_flow(app, FLOWS["新办联网单位"], applicant.subject, unit_steps(applicant.user.id))
+    monkeypatch.setattr(database, "execute_sql", counting)
+    one = listed()
+    monkeypatch.undo()
+    for n, blocks in enumerate(("116.1.1.0/24", "116.1.2.0/24")):
+        file_through_flow(app, FLOWS["新办联网单位"], applicant.subject, unit_steps(applicant.user.id, blocks=blocks))
+    monkeypatch.setattr(database, "execute_sql", counting)
+    many = listed()
+    assert (one[0], many[0]) == (1, 3) and one[1] == many[1]
