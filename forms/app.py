@@ -10,7 +10,7 @@ import models
 from forms import rules
 from forms.base import CheckboxList, Form, inline, refresh_on_change, required, rule, strip
 from forms.filing import (Approvals, FilingForm, Interactive, Lookups, PictureList, Pictures, approval_fields,
-                          check_ip_lines, choices, lines, provider_fields)
+                          check_ip_lines, choices, leader_people_form, lines, provider_fields)
 from forms.people import people_form
 from forms.website import INTERACTIVE_ITEMS, LANGUAGES
 
@@ -209,11 +209,7 @@ class AppBasicForm(Pictures, Interactive, Approvals, Lookups, FilingForm):
 
 
 # 【APP负责人】: APP负责人, APP安全负责人, APP应急联络人.
-AppPeopleForm = people_form([
-    ("owner", "APP负责人", ""),
-    ("security", "APP安全负责人", ""),
-    ("emergency", "APP应急联络人", "需承担7×24小时联络责任，建议不与APP负责人为同一人"),
-], base=FilingForm, contact="emergency")
+AppPeopleForm = leader_people_form("APP")
 
 
 # 服务内容类型 of a 小程序 (at most five); those marked interactive make it 交互式.

@@ -13,7 +13,7 @@ import divisions
 import models
 from forms import rules
 from forms.base import Form, required, rule, strip
-from forms.people import LEADER_AS_PERSON
+from forms.people import LEADER_AS_PERSON, people_form
 from forms.subject import CodeField
 
 
@@ -106,6 +106,16 @@ class Interactive:
 
     def interactive_note(self):
         return interactive_reason(self.ticked_interactive())
+
+
+def leader_people_form(label):
+    """The people step of a service with a 负责人, a 安全负责人 and a 7×24 应急联络人 (网站, APP,
+    应用市场), each block labelled with what the service is called."""
+    return people_form([
+        ("owner", f"{label}负责人", ""),
+        ("security", f"{label}安全负责人", ""),
+        ("emergency", f"{label}应急联络人", f"需承担7×24小时联络责任，建议不与{label}负责人为同一人"),
+    ], base=FilingForm, contact="emergency")
 
 
 def approval_fields():

@@ -11,8 +11,8 @@ import divisions
 import models
 from forms import rules
 from forms.base import CheckboxList, WholeNumber, inline, refresh_on_change, required, rule, strip
-from forms.filing import (FilingForm, Interactive, Lookups, PictureList, Pictures, check_ip_lines, choices, lines,
-                          provider_fields)
+from forms.filing import (FilingForm, Interactive, Lookups, PictureList, Pictures, check_ip_lines, choices,
+                          leader_people_form, lines, provider_fields)
 from forms.people import people_form
 from forms.regions import RegionMixin
 from forms.website import INTERACTIVE_ITEMS
@@ -157,8 +157,4 @@ class AppstoreBasicForm(Pictures, Interactive, Lookups, FilingForm):
 
 
 # 【应用市场负责人】
-AppstorePeopleForm = people_form([
-    ("owner", "应用市场负责人", ""),
-    ("security", "应用市场安全负责人", ""),
-    ("emergency", "应用市场应急联络人", "需承担7×24小时联络责任，建议不与应用市场负责人为同一人"),
-], base=FilingForm, contact="emergency")
+AppstorePeopleForm = leader_people_form("应用市场")

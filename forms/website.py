@@ -7,8 +7,7 @@ import models
 from forms import rules
 from forms.base import CheckboxList, inline, refresh_on_change, required, rule, strip
 from forms.filing import (Approvals, FilingForm, Interactive, Lookups, approval_fields, check_ip_lines, choices,
-                          lines, provider_fields)
-from forms.people import people_form
+                          leader_people_form, lines, provider_fields)
 
 SERVICE_TYPES = ["单位门户网站", "博客/个人空间", "综合门户", "电子商务", "网络游戏", "网络视频",
                  "在线教育", "搜索引擎", "www", "wap"]
@@ -162,8 +161,4 @@ class WebsiteBasicForm(Interactive, Approvals, Lookups, FilingForm):
             raise ValidationError("发布互联网危险物品信息须填写许可证号")
 
 # 【网站负责人】: 网站负责人, 网站安全负责人, 网站应急联络人.
-WebsitePeopleForm = people_form([
-    ("owner", "网站负责人", ""),
-    ("security", "网站安全负责人", ""),
-    ("emergency", "网站应急联络人", "需承担7×24小时联络责任，建议不与网站负责人为同一人"),
-], base=FilingForm, contact="emergency")
+WebsitePeopleForm = leader_people_form("网站")
