@@ -9,8 +9,9 @@ A new business: a class here registered with @BUSINESSES.register (a filing of a
 new service kind subclasses NewFiling/ChangeFiling/CancelFiling and names its
 target and number kind), plus a flow in wizard/ when it is filed through steps.
 """
+import assessments
 import models
-from models import (BUSINESSES, Application, Domain, Draft, FilingPicture, ImportedSite, IpBlock, Provider,
+from models import (BUSINESSES, Application, Assessment, Domain, Draft, FilingPicture, ImportedSite, IpBlock, Provider,
                     RecordSequence, Service, ServiceKey, Subject, TransitionError)
 
 
@@ -18,7 +19,7 @@ class Business:
     """The protocol every business implements; the defaults suit a business with no target."""
 
     kind = ""                 # the 业务类型 as the platform names it (also the application's kind)
-    target = "subject"        # what it files: "subject" or a Service kind
+    target = "subject"        # what it files: "subject", a Service kind, or Assessment.TARGET
     number_kind = None        # the RecordSequence kind code its 通过 issues, if any
     returns_draft = False     # 撤销/退回 puts what was typed back into 我的草稿
     filing = False            # filed through a wizard flow: data holds "filed" and "wizard"
@@ -56,6 +57,13 @@ class Business:
     def facts(self, application):
         """(label, value) rows the review and detail pages show beside the form data."""
         return []
+
+    def target_name(self, application):
+        """What the application is about, for lists: the service's name, else the subject's."""
+        return application.service.name if application.service_id else application.subject.name
+
+    # 退回: (label, items) the officer ticks among besides the reason; None: the 填写规范.
+    return_checklist = None
 
     @staticmethod
     def pictures(filed):
@@ -182,6 +190,16 @@ class WizardFiling(Filing):
             held.ask(service, application, values)
         FilingPicture.name(application, self.pictures(filed))
 
+    def _assessment_due(self, service, before, filed, trigger):
+        """A service of a kind the 安全评估 rules cover owes a report when this approval adds an
+        item in scope (first filing: any; 变更: one it did not have)."""
+        if self.target not in assessments.KINDS:
+            return
+        added = [item for item in assessments.scope_of(filed.get("interactive_items"))
+                 if item not in assessments.scope_of(before)]
+        if added:
+            service.require_assessment(trigger, added)
+
     def _draft_again(self, application, values, **links):
         Draft.create(owner=application.owner, kind=self.kind, subject=application.subject,
                      data=values.get("wizard", {}), step=values.get("last_step", ""), **links)
@@ -211,6 +229,7 @@ class NewFiling(WizardFiling):
             service.record_number = application.data.get("record_number") or \
                 RecordSequence.issue(application.bureau, self.number_kind)
         service.put_in_force(application.data["filed"], self.columns(application.data["filed"]), application)
+        self._assessment_due(service, [], application.data["filed"], assessments.LAUNCH)
         if subject.status == Subject.PENDING:
             for first in subject.applications.where(Application.kind == Application.NEW_SUBJECT,
                                                     Application.status.in_(Application.OPEN)):
@@ -251,8 +270,10 @@ class ChangeFiling(WizardFiling):
         return application
 
     def approve(self, application):
-        application.service.put_in_force(application.data["filed"], self.columns(application.data["filed"]),
-                                         application)
+        service, filed = application.service, application.data["filed"]
+        before = service.data.get("interactive_items")
+        service.put_in_force(filed, self.columns(filed), application)
+        self._assessment_due(service, before, filed, assessments.LAUNCH)
 
     def give_back(self, application, values):
         for held in models.HELD:
@@ -493,3 +514,65 @@ class ChangeUnit(UnitKind, ChangeFiling):
 class CancelUnit(UnitKind, CancelFiling):
     kind = Application.CANCEL_UNIT
     facts_title = "注销联网单位"
+
+
+# -- 安全评估: a report on a filed website, APP or 小程序, reviewed by the 地市级 bureau ------------
+
+@BUSINESSES.register
+class NewAssessment(Business):
+    """新办安全评估: the report is filed with the application; 通过 records it as 已评估 on the
+    service (meeting the need for one); 退回 or 撤销 removes it and brings it back as a draft."""
+
+    kind = Application.NEW_ASSESSMENT
+    target = Assessment.TARGET
+    filing = True
+    returns_draft = True
+    facts_title = "安全评估"
+    issues_number_hint = "通过后该服务记为“已评估”"
+    return_checklist = ("未落实或说明不足的安全措施", [measure.title for measure in assessments.MEASURES])
+
+    def file(self, subject, data, service=None, attachment=None, bureau=None):
+        filed = data["filed"]
+        covered = Service.get_by_id(filed["service_id"])
+        with models.db.atomic():
+            application = super().file(subject, data, bureau=bureau)
+            try:
+                with models.db.atomic():
+                    Assessment.create(service=covered, application=application, trigger=filed["trigger"],
+                                      feature=filed["feature_name"], data=filed)
+            except models.IntegrityError:
+                raise TransitionError(f"{covered.kind_label}“{covered.name}”已有审核中的安全评估报告") from None
+            FilingPicture.name(application, self.pictures(filed))
+        return application
+
+    @staticmethod
+    def report(application):
+        return Assessment.get_or_none(Assessment.application == application.id)
+
+    def still_possible(self, application):
+        report = self.report(application)
+        if report is None or report.service.status != Service.FILED:
+            raise TransitionError("评估对象已不在备案状态，不能通过，请退回")
+
+    def approve(self, application):
+        self.report(application).approve()
+
+    def give_back(self, application, values):
+        Assessment.delete().where(Assessment.application == application.id).execute()
+        Draft.create(owner=application.owner, kind=self.kind, subject=application.subject,
+                     data=values.get("wizard", {}), step=values.get("last_step", ""))
+
+    def target_name(self, application):
+        filed = application.data.get("filed", {})
+        return f"{filed.get('service_name', '')}·{filed.get('feature_name', '')}"
+
+    def facts(self, application):
+        filed = application.data["filed"]
+        return [("评估对象", f"{filed['service_label']}“{filed['service_name']}”"
+                 + (f"（公安备案号 {filed['record_number']}）" if filed.get("record_number") else "")),
+                ("评估情形", filed["trigger"]), ("评估方式", filed["assessor"]),
+                ("涉及的服务", "、".join(filed.get("scope", [])) or "—")]
+
+    @staticmethod
+    def pictures(filed):
+        return [upload for measure in filed.get("measures", {}).values() for upload in measure.get("files", [])]

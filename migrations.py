@@ -5,12 +5,17 @@ being at the newest version. An existing database runs, in order, each
 migration it has not seen, each inside a transaction, then gains any new
 tables. A migration is a function taking a playhouse SchemaMigrator.
 """
-from peewee import BooleanField, CharField, DatabaseProxy, ForeignKeyField, IntegerField, SqliteDatabase, TextField
+import json
+
+from peewee import (BooleanField, CharField, DatabaseProxy, DateTimeField, ForeignKeyField, IntegerField,
+                    SqliteDatabase, TextField)
 from playhouse.migrate import migrate as apply_operations
 from playhouse.migrate import SchemaMigrator
 
+import assessments
 import domains
 import models
+import timeutil
 from forms import rules
 
 
@@ -132,7 +137,9 @@ def m0008_filing_core(migrator):
                                              for item in filed.get("pre_approvals", [])}
         attachment = data.pop("attachment", None)
         application.update(data=data, attachment=attachment).where(application.id == row.id).execute()
-    for service in models.Service.select():
+    # Only the columns this release had (a later release's columns are not there yet).
+    for service in models.Service.select(models.Service.id, models.Service.kind, models.Service.status,
+                                         models.Service.domain, models.Service.data):
         in_force = service.status == models.Service.FILED or service.status == models.Service.CANCELLED
         first = service.applications.order_by(application.id).first()
         rows = [(host, first if not in_force else None) for host in service.domains()]
@@ -198,6 +205,29 @@ def m0013_unit_filing(migrator):
     return _add_columns(migrator, "bureau", ip_instant=BooleanField(default=True))
 
 
+def m0014_security_assessments(migrator):
+    """安全评估: the reports, and on each service since when one is due. Services already filed with
+    an item in scope owe one from the upgrade on (DUE_DAYS later they show as 逾期)."""
+    database = migrator.database
+    if not database.table_exists("website"):
+        return []
+    database.create_tables([models.Assessment])
+    apply_operations(*_add_columns(migrator, "website", assessment_due_since=DateTimeField(null=True),
+                                   assessment_trigger=CharField(max_length=32, default="")))
+    # Named as create_tables names the model's index on a fresh database.
+    database.execute_sql("CREATE INDEX IF NOT EXISTS service_assessment_due_since ON website (assessment_due_since)")
+    due = []
+    for service_id, kind, data in database.execute_sql(
+            "SELECT id, kind, data FROM website WHERE status = '已备案'").fetchall():
+        filed = json.loads(data) if isinstance(data, str) else (data or {})
+        if kind in assessments.KINDS and assessments.scope_of(filed.get("interactive_items")):
+            due.append(service_id)
+    if due:
+        models.Service.update(assessment_due_since=timeutil.now(), assessment_trigger=assessments.LAUNCH).where(
+            models.Service.id.in_(due)).execute()
+    return []
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -213,6 +243,7 @@ MIGRATIONS = [
     (11, m0011_provider_lookup_index),
     (12, m0012_provider_reports),
     (13, m0013_unit_filing),
+    (14, m0014_security_assessments),
 ]
 
 

@@ -13,6 +13,7 @@ from peewee import (BooleanField, Case, CharField, DatabaseProxy, DateField, Dat
                     ForeignKeyField, IntegerField, IntegrityError, JOIN, Model, SQL, TextField, chunked, fn)
 from playhouse.db_url import connect
 
+import assessments
 import domains
 import timeutil
 import workdays
@@ -166,6 +167,16 @@ class Bureau(BaseModel):
                 return bureau
         return None
 
+    @classmethod
+    def assessing(cls, county_code):
+        """The 地市级 bureau 安全评估 reports of a county go to: its city's, else its province's."""
+        code = county_code or ""
+        for candidate in (code[:4] + "00", code[:2] + "0000"):
+            bureau = cls.get_or_none(cls.division_code == candidate)
+            if bureau:
+                return bureau
+        return None
+
     def hours_display(self):
         """Office hours as one line, naming seasons only when they differ."""
         if self.office_hours_summer and self.office_hours_summer != self.office_hours:
@@ -245,6 +256,14 @@ class User(UserMixin, BaseModel):
     @property
     def is_admin(self):
         return self.role == self.ADMIN
+
+
+def division_prefix(code):
+    """The leading digits every county of a division shares: 331102 → 331102, 331100 → 3311, 330000 → 33."""
+    code = code or ""
+    while code.endswith("00") and len(code) > 2:
+        code = code[:-2]
+    return code
 
 
 def masked_mobile(mobile):
@@ -776,6 +795,10 @@ class Service(BaseModel):
     interactive = BooleanField(default=False)
     # The filed fields as the kind's flow puts them on record (websites: WebsiteFlow.filed_data).
     data = JSONField()
+    # 安全评估: since when a report is due (the approval that made it so), and why; None once an
+    # approved report meets it. Indexed: the bureaus' 逾期 list starts from it.
+    assessment_due_since = DateTimeField(null=True, index=True)
+    assessment_trigger = CharField(max_length=32, default="")
 
     class Meta:
         table_name = "website"
@@ -915,6 +938,34 @@ class Service(BaseModel):
         for held in HELD:
             held.put_in_force(self, application)
 
+    def require_assessment(self, trigger, items):
+        """An approval made the service one that needs a 安全评估 report (a need already open keeps
+        its date: the report was due from then); the owner is told."""
+        if self.assessment_due_since is None:
+            Service.update(assessment_due_since=timeutil.now(), assessment_trigger=trigger).where(
+                Service.id == self.id).execute()
+        Notice.send(self.owner_id, "需提交安全评估报告",
+                    f"{self.kind_label}“{self.name}”提供{'、'.join(items)}服务，属于具有舆论属性或社会动员能力的"
+                    f"互联网信息服务，请在{assessments.DUE_DAYS}日内通过【新办安全评估】提交安全评估报告"
+                    f"（评估情形：{trigger}）。")
+
+    def assessment_due_on(self):
+        """The day the report is due, or None when none is."""
+        if self.assessment_due_since is None:
+            return None
+        return timeutil.to_local(self.assessment_due_since).date() + timedelta(days=assessments.DUE_DAYS)
+
+    @classmethod
+    def assessment_overdue(cls, division_code, now=None, limit=200):
+        """Filed services of subjects in a division (a county; a city or province: all of it) whose
+        安全评估 report is more than DUE_DAYS late, the longest waiting first."""
+        cutoff = (now or timeutil.now()) - timedelta(days=assessments.DUE_DAYS)
+        prefix = division_prefix(division_code)
+        return list(cls.select(cls, Subject).join(Subject)
+                    .where(cls.assessment_due_since < cutoff, cls.status == cls.FILED,
+                           Subject.region_code.startswith(prefix))
+                    .order_by(cls.assessment_due_since).limit(limit))
+
     @classmethod
     def cancel_all(cls, subject):
         """注销主体: every service under the subject ends, and lets its domains go."""
@@ -1036,6 +1087,7 @@ class Application(BaseModel):
     NEW_PROVIDER, CHANGE_PROVIDER, CANCEL_PROVIDER = "新办服务商", "变更服务商", "注销服务商"
     NEW_APPSTORE, CHANGE_APPSTORE, CANCEL_APPSTORE = "新办应用市场", "变更应用市场", "注销应用市场"
     NEW_UNIT, CHANGE_UNIT, CANCEL_UNIT = "新办联网单位", "变更联网单位", "注销联网单位"
+    NEW_ASSESSMENT = "新办安全评估"
     STATUSES = (PENDING, INTERVIEW, INSPECTION, APPROVED, RETURNED, WITHDRAWN)
     OPEN = (PENDING, INTERVIEW, INSPECTION)
     WITHDRAW_WINDOW = timedelta(minutes=30)
@@ -1066,8 +1118,9 @@ class Application(BaseModel):
 
     @property
     def target_name(self):
-        """What the application is about, for lists: the service's name, else the subject's."""
-        return self.service.name if self.service_id else self.subject.name
+        """What the application is about, for lists (its business says: a service's name, else the
+        subject's)."""
+        return self.business.target_name(self)
 
     @property
     def pictures(self):
@@ -1355,6 +1408,48 @@ class FilingPicture(BaseModel):
         mine = Upload.select(Upload.id).where(Upload.id.in_(ids), Upload.owner == application.owner_id)
         cls.insert_many([{"application": application.id, "upload": upload_id, "created_at": timeutil.now()}
                          for (upload_id,) in mine.tuples()]).execute()
+
+
+class Assessment(BaseModel):
+    """A 安全评估 report on a filed website, APP or 小程序: filed with its 新办安全评估 application
+    (审核中), on record once the 地市级 bureau approves it (已评估); 退回 or 撤销 removes it (what
+    was typed goes back to 我的草稿). The report as filed is in data (AssessmentFlow.filed_data)."""
+
+    PENDING, ASSESSED = "审核中", "已评估"
+    TARGET = "assessment"   # what its business files (businesses.Business.target)
+
+    service = ForeignKeyField(Service, backref="assessments", on_delete="CASCADE")
+    application = ForeignKeyField(Application, unique=True, backref="+", on_delete="CASCADE")
+    status = CharField(max_length=8, default=PENDING)
+    trigger = CharField(max_length=32)
+    feature = CharField(max_length=100)
+    data = JSONField()
+    assessed_at = DateTimeField(null=True)
+
+    def approve(self):
+        """通过: the report is on record, and meets the service's need for one."""
+        self.status, self.assessed_at = self.ASSESSED, timeutil.now()
+        self.save()
+        Service.update(assessment_due_since=None, assessment_trigger="").where(Service.id == self.service_id).execute()
+
+    @classmethod
+    def for_owner(cls, owner):
+        """The reports on the owner's services, newest first, each with its service and application."""
+        return (cls.select(cls, Service, Application).join(Service).switch(cls).join(Application)
+                .where(Service.owner == owner).order_by(cls.id.desc()))
+
+    def visible_to(self, user):
+        """The service's owner, and officers of the bureau it went to or of the subject's own bureau."""
+        if user.role == User.APPLICANT:
+            return self.service.owner_id == user.id
+        return user.role == User.OFFICER and user.bureau_id in (self.application.bureau_id,
+                                                                self.service.subject.bureau_id)
+
+
+# One report under review per service at a time.
+ONE_PENDING_ASSESSMENT_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS assessment_one_pending "
+                                "ON assessment (service_id) WHERE status = '审核中'")
+Assessment.add_index(SQL(ONE_PENDING_ASSESSMENT_INDEX))
 
 
 class RecordSequence(BaseModel):
@@ -1690,5 +1785,5 @@ class Holiday(BaseModel):
 
 
 MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject, Service, ImportedSite,
-          Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, RecordSequence, Transfer, Notice, AuditEntry, Holiday,
-          ProviderReport, ConnectedUnit]
+          Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, Assessment, RecordSequence, Transfer, Notice,
+          AuditEntry, Holiday, ProviderReport, ConnectedUnit]

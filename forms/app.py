@@ -212,11 +212,13 @@ class AppBasicForm(Pictures, Interactive, Approvals, Lookups, FilingForm):
 AppPeopleForm = leader_people_form("APP")
 
 
-# 服务内容类型 of a 小程序 (at most five); those marked interactive make it 交互式.
+# 服务内容类型 of a 小程序 (at most five); those marked interactive make it 交互式, and those
+# assessments.ITEM_SCOPE maps need a 安全评估 report once filed.
 MINIAPP_CONTENT_TYPES = ["资讯", "论坛/社区", "博客/微博", "聊天/通讯", "公众账号", "短视频", "网络直播",
-                         "电商购物", "生活服务", "餐饮外卖", "旅游出行", "教育培训", "医疗健康", "金融",
+                         "信息分享", "电商购物", "生活服务", "餐饮外卖", "旅游出行", "教育培训", "医疗健康", "金融",
                          "政务民生", "工具", "游戏", "其他"]
-MINIAPP_INTERACTIVE_TYPES = ("论坛/社区", "博客/微博", "聊天/通讯", "公众账号", "短视频", "网络直播", "电商购物")
+MINIAPP_INTERACTIVE_TYPES = ("论坛/社区", "博客/微博", "聊天/通讯", "公众账号", "短视频", "网络直播", "信息分享",
+                             "电商购物")
 MAX_CONTENT_TYPES = 5
 NOT_INVOLVED = "以上都不涉及"
 

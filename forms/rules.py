@@ -23,6 +23,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from stdnum import numdb
 from stdnum.cn import ric
 
+import assessments
 import divisions
 import domains
 from divisions import PROVINCE_ABBR
@@ -1537,16 +1538,50 @@ def check_app_name(value) -> str | None:
     return None
 
 
-def check_intro(value, min_chars: int = 20, max_chars: int = 200) -> str | None:
-    """简介 / 功能介绍: min_chars to max_chars characters; a run of spaces or line breaks
-    counts as one, so pasted blank lines do not fill the minimum."""
+def check_text(value, label: str, min_chars: int, max_chars: int) -> str | None:
+    """A written account (简介, 实际情况, 功能描述): min_chars to max_chars characters; a run of
+    spaces or line breaks counts as one, so pasted blank lines do not fill the minimum."""
     text = re.sub(r"\s+", " ", _text(value))
-    message = _basic(text, "简介")
+    message = _basic(text, label)
     if message:
         return message
     if not min_chars <= len(text) <= max_chars:
-        return f"简介应为{min_chars}至{max_chars}个字（当前{len(text)}个字）"
+        return f"{label}应为{min_chars}至{max_chars}个字（当前{len(text)}个字）"
     return None
+
+
+def check_intro(value, min_chars: int = 20, max_chars: int = 200) -> str | None:
+    """简介 / 功能介绍 of an APP or 小程序."""
+    return check_text(value, "简介", min_chars, max_chars)
+
+
+def check_situation(value, label: str = "实际情况") -> str | None:
+    """安全评估: what was actually done for a measure (or the 评估结论); a few characters repeated
+    to fill the minimum say nothing."""
+    message = check_text(value, label, assessments.MIN_SITUATION, assessments.MAX_SITUATION)
+    if message is None and len(set(re.sub(r"\s", "", _text(value)))) < 5:
+        return f"请如实填写{label}，不要用重复的字符凑字数"
+    return message
+
+
+def check_feature_link(value) -> str | None:
+    """安全评估: where the assessed feature is found, a web address (http/https, a real domain,
+    no spaces), e.g. https://bbs.lsly.cn/ or an APP's download page."""
+    text = _text(value)
+    message = _basic(text, "功能链接")
+    if message:
+        return message
+    if len(text) > 300:
+        return "功能链接不能超过300个字符"
+    if re.search(r"\s", text):
+        return "功能链接中不能有空格"
+    if not re.match(r"(?i)https?://", text):
+        return "请填写完整的网址，以 http:// 或 https:// 开头，如 https://bbs.lsly.cn/"
+    host = host_of(text)
+    if _is_ip(host):
+        return "请填写带域名的网址，不要用IP地址"
+    problem = check_domain(host)
+    return f"网址中的域名不正确：{problem}" if problem else None
 
 
 _SDK_LABELS = ("SDK名称", "SDK提供方", "使用目的")
@@ -2039,6 +2074,19 @@ RULES: list[Rule] = [
          good=["提供丽水市景点介绍、门票预订、酒店查询和旅游线路推荐等服务。"],
          bad=["丽水旅游APP", "旅游            服务            介绍"],
          check=check_intro),
+    Rule("situation", "安全评估的实际情况和评估结论",
+         f"安全评估报告的每项安全措施都要写明实际落实的做法（实际情况），并写出评估结论，各{assessments.MIN_SITUATION}至"
+         f"{assessments.MAX_SITUATION}个字；连续的空格和换行只算一个字，也不能用重复的字符凑字数。"
+         "只写“已落实”“有”“符合要求”这类话的，公安机关将退回。",
+         good=[measure.example for measure in assessments.MEASURES[:3]],
+         bad=["已落实", "符合要求，已按规定落实相关安全管理制度", "有有有有有有有有有有有有有有有有有有有有有有"],
+         check=check_situation),
+    Rule("feature_link", "安全评估的功能链接",
+         "填写被评估功能的网址，以 http:// 或 https:// 开头，使用已备案的域名，不能用IP地址，不能有空格；"
+         "APP可填写其下载页面的网址，小程序可不填。",
+         good=["https://bbs.lsly.cn/", "http://www.lsly.cn/live/index.html", "https://app.lsly.cn/download"],
+         bad=["bbs.lsly.cn", "https://47.96.1.10/bbs", "https://bbs.lsly .cn/", "https://bbs.lsly.notatld/"],
+         check=check_feature_link),
     Rule("control_chars", "不可见的控制字符",
          "每一栏都不能含有不可见的控制字符，如从其他系统复制来的空字符NUL、ESC（示例中用␀、␛等符号表示"
          "这些看不见的字符）；多行文本框可以换行（␊、␍）和使用制表符（␉），单行输入框不能。"

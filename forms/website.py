@@ -12,8 +12,10 @@ from forms.filing import (Approvals, FilingForm, Interactive, Lookups, approval_
 SERVICE_TYPES = ["单位门户网站", "博客/个人空间", "综合门户", "电子商务", "网络游戏", "网络视频",
                  "在线教育", "搜索引擎", "www", "wap"]
 # Any of these makes a site 交互式: 面审 or 实地检查 follows.
+# Those in assessments.SCOPE (论坛/BBS … 信息分享) also need a 安全评估 report once filed.
 INTERACTIVE_ITEMS = ["论坛/BBS", "留言板", "会员登录/注册", "网络购物/商城", "在线支付", "即时通信",
-                     "评论", "网络直播", "博客/微博", "网络社区", "搜索引擎"]
+                     "评论", "网络直播", "博客/微博", "网络社区", "搜索引擎", "聊天室", "通讯群组", "公众账号",
+                     "短视频", "信息分享"]
 LANGUAGES = ["中文简体", "中文繁体", "英文", "维吾尔文", "藏文", "蒙古文", "其他"]
 
 

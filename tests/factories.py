@@ -5,6 +5,7 @@ import io
 
 from PIL import Image
 
+import assessments
 import models
 from domains import registrable
 from forms.rules import id_check_digit
@@ -232,3 +233,30 @@ def unit_steps(owner, name="丽水市云岭科技有限公司", **changes):
 def website_steps(domain="lsly.cn", name="丽水山居旅游网"):
     """Every step of the website flows, filled in and valid."""
     return {"basic": website_basic(domain, name), "people": website_people(), "notice": {"agree": ["y"]}}
+
+
+def assessment_scope(service, **changes):
+    """【评估对象】 of a 安全评估 report on a filed service, valid."""
+    values = {"service_id": [str(service.id)], "feature_name": ["丽水山居论坛"],
+              "feature_desc": ["面向丽水游客的旅游论坛，注册用户可以发帖、回帖和上传照片。"],
+              "feature_link": ["https://bbs.lsly.cn/"], "trigger": ["上线或新增功能"], "assessor": ["自评估"],
+              "assessor_name": [""]}
+    return {**values, **{name: [value] if isinstance(value, str) else value for name, value in changes.items()}}
+
+
+def _situations(keys):
+    return {f"{key}_situation": [assessments.MEASURE_BY_KEY[key].example] for key in keys}
+
+
+def assessment_steps(service, **scope_changes):
+    """Every step of the 新办安全评估 flow, filled in and valid (no documents)."""
+    return {
+        "scope": assessment_scope(service, **scope_changes),
+        "management": {"manager_name": ["张建国"], "manager_mobile": ["13905781234"], "reviewer_count": ["6"],
+                       "reviewer_names": ["李秀英\n王志强"], **_situations(("people", "organisation", "identity"))},
+        "measures": {"log_items": list(assessments.LOG_ITEMS), "log_months": ["6"],
+                     "complaint_channel": ["0578-2123456，jubao@lsly.cn"],
+                     **_situations(("logs", "illegal", "privacy", "complaints", "support"))},
+        "conclusion": {"conclusion": ["各项安全措施已落实，违法有害信息能够及时发现和处置，安全风险可控。"],
+                       "promise": ["y"]},
+    }

@@ -14,14 +14,16 @@ import pytest
 
 import businesses
 import models
+from forms.assessment import (AssessmentConclusionForm, AssessmentManagementForm, AssessmentMeasuresForm,
+                              AssessmentScopeForm)
 from forms.filing import NoticeForm
 from forms.app import AppBasicForm, AppPeopleForm, MiniappBasicForm, MiniappPeopleForm
 from forms.provider import AppstoreBasicForm, AppstorePeopleForm, ProviderBasicForm, ProviderPeopleForm
 from forms.unit import UnitBasicForm, UnitPeopleForm
 from forms.website import WebsiteBasicForm, WebsitePeopleForm
 from tests.conftest import ROOT, file_through_flow
-from tests.factories import (app_basic, appstore_basic, miniapp_basic, provider_basic, unit_basic, unit_form,
-                             website_basic, website_people, website_person)
+from tests.factories import (app_basic, appstore_basic, assessment_steps, miniapp_basic, provider_basic, unit_basic,
+                             unit_form, website_basic, website_people, website_person)
 from wizard.engine import FLOWS, Flow, Step, flow_by_name, rebuild, reopen_step, summary_of
 from wizard.routes import resume_url
 
@@ -62,6 +64,11 @@ SAMPLES = {
     UnitBasicForm: lambda site: unit_basic(site.owner, name=site.name),
     UnitPeopleForm: lambda site: {**website_person("owner", "张建国", 123, "13905781234"),
                                   **website_person("admin", "李秀英", 456, "13905782222")},
+    # A 安全评估 report is on the filed service setting() gives.
+    AssessmentScopeForm: lambda site: assessment_steps(site.service)["scope"],
+    AssessmentManagementForm: lambda site: assessment_steps(site.service)["management"],
+    AssessmentMeasuresForm: lambda site: assessment_steps(site.service)["measures"],
+    AssessmentConclusionForm: lambda site: assessment_steps(site.service)["conclusion"],
 }
 # The filed service of each kind a 变更 or 注销 starts from (fixtures in conftest).
 FILED = {models.Service.WEBSITE: "filed_site", models.Service.APP: "filed_app",
@@ -100,6 +107,10 @@ def setting(flow, request):
     subject_name = request.getfixturevalue("applicant").subject.name
     first, changed = ((subject_name, subject_name) if business.target in (models.Service.PROVIDER, models.Service.UNIT)
                       else ("丽水山居旅游网", "丽水山居民宿网"))
+    if business.target == models.Assessment.TARGET:
+        # A report covers a filed service, chosen in its first step.
+        service = request.getfixturevalue("filed_site")
+        return {}, SimpleNamespace(domain=service.domain, name=service.name, owner=owner, service=service)
     if getattr(business, "needs_filed_service", False):
         service = filed_fixture(business, request)
         return {"service": service}, SimpleNamespace(domain=service.domain, name=changed, owner=owner)
@@ -189,12 +200,12 @@ def test_typed_values_pass_every_step(flow, app, applicant, request):
 @each_flow
 def test_every_step_renders_through_the_routes(flow, app, applicant, request):
     client = applicant.client
+    links, site = setting(flow, request)   # first: a flow may need something filed to start
     start = client.get(f"/apply/{flow.name}")
     if flow.opened_from_list:
         assert start.status_code == 404
     else:
         assert start.status_code == 200 and f"<h2>{flow.steps[0].title}</h2>" in start.get_data(as_text=True)
-    links, site = setting(flow, request)
     draft = models.Draft.create(owner=applicant.user, kind=flow.kind, subject=applicant.subject, **links,
                                 data={"steps": typed_steps(flow, site), "furthest": flow.steps[-1].name})
     base = f"/apply/{flow.name}/{draft.id}"
@@ -250,7 +261,7 @@ def test_business_declares_the_protocol(business):
     for name in PROTOCOL:
         assert callable(getattr(business, name, None)), name
     assert type(business).approve is not businesses.Business.approve, "通过 must do something"
-    assert business.target == "subject" or business.target in models.Service.KINDS
+    assert business.target in ("subject", models.Assessment.TARGET) or business.target in models.Service.KINDS
     assert isinstance(business.returns_draft, bool) and isinstance(business.filing, bool)
     assert isinstance(business.facts_title, str) and isinstance(business.issues_number_hint, str)
     if business.number_kind is not None:
@@ -279,6 +290,8 @@ def world():
         "pictures": sorted(u.id for u in models.Upload.select()),
         "imported": sorted((i.id, i.service_id) for i in models.ImportedSite.select()),
         "numbers": sorted((r.bureau_id, r.kind_code, r.last) for r in models.RecordSequence.select()),
+        "assessments": sorted((a.id, a.service_id, a.status) for a in models.Assessment.select()),
+        "assessment_due": sorted((s.id, s.assessment_due_since, s.assessment_trigger) for s in service.select()),
     }
 
 
@@ -422,8 +435,27 @@ class CancelFilingLife(Life):
         assert models.Domain.select().where(models.Domain.service == service).count() == len(self.site.domains())
 
 
+class AssessmentLife(WizardFilingLife):
+    """新办安全评估: the report on a filed site; 通过 puts it on record and meets the site's need."""
+
+    def __init__(self, business, request):
+        super().__init__(business, request)
+        models.Service.update(assessment_due_since=models.timeutil.now(), assessment_trigger="上线或新增功能").where(
+            models.Service.id == self.site.service.id).execute()
+
+    def target(self, application):
+        return models.Assessment.get(models.Assessment.application == application.id)
+
+    def approved(self, application):
+        report = self.target(application)
+        assert (report.status, report.service_id) == (models.Assessment.ASSESSED, self.site.service.id)
+        assert report.data == application.data["filed"] and report.assessed_at is not None
+        assert models.Service.get_by_id(self.site.service.id).assessment_due_since is None
+
+
 # Most specific first: a new business is matched by what it subclasses.
 LIVES = [
+    (businesses.NewAssessment, AssessmentLife),
     (businesses.NewSubject, NewSubjectLife),
     (businesses.ChangeSubject, ChangeSubjectLife),
     (businesses.CancelSubject, CancelSubjectLife),

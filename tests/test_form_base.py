@@ -20,6 +20,8 @@ from forms.app import AppBasicForm, AppPeopleForm, MiniappBasicForm, MiniappPeop
 from forms.filing import CancelServiceForm, FilingForm, NoticeForm
 from forms.provider import AppstoreBasicForm, ProviderBasicForm
 from forms.unit import UnitBasicForm
+from forms.assessment import (AssessmentConclusionForm, AssessmentManagementForm, AssessmentMeasuresForm,
+                              AssessmentScopeForm, ReportStep)
 from forms.reports import SiteReportForm, UnitReportForm
 from forms.website import WebsiteBasicForm, WebsitePeopleForm
 from tests.conftest import make_user
@@ -39,6 +41,8 @@ PAGE_FORMS = [
     (ProviderBasicForm, {"subject": None}), (AppstoreBasicForm, {"subject": None}), (UnitBasicForm, {"subject": None}),
     (CancelFiledForm, {}), (CancelServiceForm, {"service": SimpleNamespace(data={})}),
     (SiteReportForm, {}), (UnitReportForm, {}),
+    (AssessmentScopeForm, {"subject": None}), (AssessmentManagementForm, {"subject": None}),
+    (AssessmentMeasuresForm, {"subject": None}), (AssessmentConclusionForm, {"subject": None}),
 ]
 
 
@@ -51,7 +55,7 @@ def _subclasses(cls):
 def test_the_list_holds_every_form_of_the_project():
     # Bases, and the people steps people_form() builds (WebsitePeopleForm stands for them), aside.
     declared = {cls for cls in _subclasses(Form) if cls.__module__.startswith("forms.")
-                and cls not in (CaptchaForm, FilingForm) and cls.__name__ != "PeopleForm"}
+                and cls not in (CaptchaForm, FilingForm, ReportStep) and cls.__name__ != "PeopleForm"}
     assert declared <= {form for form, _ in PAGE_FORMS}, declared - {form for form, _ in PAGE_FORMS}
 
 

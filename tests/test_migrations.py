@@ -115,7 +115,10 @@ def test_upgrade_to_the_filing_core_moves_domains_attachments_and_approval_numbe
         for name in ("service_kind", "service_owner_id", "service_subject_id", "service_domain",
                      "service_record_number"):
             database.execute_sql(f"DROP INDEX {name}")
-        for statement in ("ALTER TABLE website DROP COLUMN kind",
+        for statement in ("DROP TABLE assessment", "DROP INDEX service_assessment_due_since",
+                          "ALTER TABLE website DROP COLUMN assessment_due_since",
+                          "ALTER TABLE website DROP COLUMN assessment_trigger",
+                          "ALTER TABLE website DROP COLUMN kind",
                           "CREATE INDEX website_domain ON website (domain)",
                           "CREATE UNIQUE INDEX website_record_number ON website (record_number)"):
             database.execute_sql(statement)

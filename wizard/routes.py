@@ -8,6 +8,7 @@ import models
 from forms.subject import subject_facts
 from pages import current_subject, finish, is_fragment_request, role_required
 from wizard import app as _apps, provider as _providers, unit as _units, website as _websites  # noqa: F401
+from wizard import assessment as _assessments  # noqa: F401
 from wizard.engine import (FLOWS, AlreadyFinalized, Navigator, StepInvalid, flow_by_name, raw_from_form, raw_from_post,
                            rebuild)
 
