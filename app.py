@@ -15,8 +15,8 @@ import config
 import models
 import sms
 import timeutil
-from views import (admin, auth, dev, directory, inline, main, public, reports, review, services, subject, unit_form,
-                   website, workspace)
+from views import (admin, assessments, auth, dev, directory, inline, main, public, reports, review, services, subject,
+                   unit_form, website, workspace)
 from views.common import is_fragment_request
 from wizard import routes as wizard_routes
 
@@ -85,7 +85,7 @@ def create_app(test_config=None):
 
     for blueprint in (main.bp, auth.bp, dev.bp, inline.bp, public.bp, subject.bp, workspace.bp,
                       wizard_routes.bp, review.bp, admin.bp, website.bp, services.bp, directory.bp, reports.bp,
-                      unit_form.bp):
+                      unit_form.bp, assessments.bp):
         app.register_blueprint(blueprint)
 
     app.before_request(_connect)

@@ -58,12 +58,20 @@ class Business:
         """(label, value) rows the review and detail pages show beside the form data."""
         return []
 
+    def about(self, application):
+        """The service (or report) the application is about; "" for the subject's own business."""
+        return application.service.name if application.service_id else ""
+
     def target_name(self, application):
-        """What the application is about, for lists: the service's name, else the subject's."""
-        return application.service.name if application.service_id else application.subject.name
+        """What the application is about, for lists: that, else the subject's name."""
+        return self.about(application) or application.subject.name
 
     # 退回: (label, items) the officer ticks among besides the reason; None: the 填写规范.
     return_checklist = None
+
+    def document(self, application):
+        """(title, endpoint, arguments) of a printable document the application filed, or None."""
+        return None
 
     @staticmethod
     def pictures(filed):
@@ -562,7 +570,11 @@ class NewAssessment(Business):
         Draft.create(owner=application.owner, kind=self.kind, subject=application.subject,
                      data=values.get("wizard", {}), step=values.get("last_step", ""))
 
-    def target_name(self, application):
+    def document(self, application):
+        report = self.report(application)
+        return ("安全评估报告", "assessments.report", {"assessment_id": report.id}) if report else None
+
+    def about(self, application):
         filed = application.data.get("filed", {})
         return f"{filed.get('service_name', '')}·{filed.get('feature_name', '')}"
 

@@ -1123,6 +1123,26 @@ class Application(BaseModel):
         return self.business.target_name(self)
 
     @property
+    def about(self):
+        """The service (or report) it is about, "" for the subject's own business (the queue's 名称)."""
+        return self.business.about(self)
+
+    @property
+    def owes_assessment(self):
+        """Whether the service it files owes a 安全评估 report, or will once approved (an item in
+        scope): flagged in the bureau's queue beside the filing."""
+        if self.business.target not in assessments.KINDS:
+            return False
+        if self.service_id and self.service.assessment_due_since is not None:
+            return True
+        return bool(assessments.scope_of(self.data.get("filed", {}).get("interactive_items")))
+
+    @property
+    def document(self):
+        """(title, endpoint, arguments) of the printable document the application filed, or None."""
+        return self.business.document(self)
+
+    @property
     def pictures(self):
         """The pictures and documents the filing names, in filed order, for the review and detail pages."""
         ids = [int(i) for i in self.business.pictures(self.data.get("filed", {}))]

@@ -9,19 +9,33 @@ from forms.base import DateInput, Form, RadioList, max_length, required, strip
 
 
 class ReturnForm(Form):
-    """退回: pick the broken rules and/or write the reason; the applicant reads it."""
+    """退回: pick the broken rules (or, for a business with its own checklist, the items that fall
+    short) and/or write the reason; the applicant reads it."""
 
     rules_broken = SelectMultipleField("不符合的填写规范", widget=RadioList(), option_widget=CheckboxInput(),
                                        choices=[(r.title, r.title) for r in rules.RULES])
     reason = TextAreaField("退回原因", filters=[strip], validators=[max_length(500)],
                            description="将通过短信和系统通知告知申请人", render_kw={"rows": 3})
 
+    def __init__(self, *args, checklist=None, **kwargs):
+        """checklist: (label, items) the business offers instead of the 填写规范 (安全评估: the measures)."""
+        super().__init__(*args, **kwargs)
+        self.checklist = checklist
+        if checklist:
+            self.rules_broken.label.text = checklist[0]
+            self.rules_broken.choices = [(item, item) for item in checklist[1]]
+
     def validate_reason(self, field):
         if not field.data and not self.rules_broken.data:
-            raise ValidationError("请选择不符合的规范或填写退回原因")
+            raise ValidationError(f"请勾选{self.checklist[0]}或填写退回原因" if self.checklist
+                                  else "请选择不符合的规范或填写退回原因")
 
     def full_reason(self):
-        parts = [f"不符合“{title}”" for title in self.rules_broken.data or []]
+        ticked = self.rules_broken.data or []
+        if self.checklist:
+            parts = [f"{self.checklist[0]}：{'、'.join(ticked)}"] if ticked else []
+        else:
+            parts = [f"不符合“{title}”" for title in ticked]
         return "；".join(parts + ([self.reason.data] if self.reason.data else []))
 
 

@@ -4,11 +4,11 @@ from flask_login import current_user, login_required
 
 import models
 from forms.base import ordered_fields
-from views import services
+from views import assessments, services
 from views.common import current_subject, role_required
 
 bp = Blueprint("main", __name__)
-ASSET_VERSION = "9"
+ASSET_VERSION = "10"
 
 
 @bp.record_once
@@ -42,6 +42,7 @@ def home():
             "notices": list(models.Notice.for_user(me).limit(5)),
             "unread": models.Notice.select().where(models.Notice.user == me, models.Notice.read_at.is_null()).count(),
             "services": services.latest_of(me),
+            "owing": assessments.owing(me, limit=10),
             "pushed": sum(models.ImportedSite.waiting_for(me, kind).count()
                           for kind in (models.ImportedSite.UNFILED, models.ImportedSite.OFFLINE)),
         }

@@ -1,8 +1,11 @@
 """Public pages that need no login: 备案填写规范, 备案查询 (where badges link) and 办事指南."""
 from flask import Blueprint, abort, render_template, request
 
+import assessments
 import models
 from forms import rules
+from forms.app import MINIAPP_CONTENT_TYPES
+from forms.website import INTERACTIVE_ITEMS
 from views.services import PAGES, SLUG_OF
 
 bp = Blueprint("public", __name__)
@@ -17,10 +20,19 @@ def _rule_rows():
     return rows
 
 
+def assessment_scope():
+    """安全评估 at a glance, from the tables the filings use: which ticked items need a report,
+    the situations (§3) and the measures (§5) a report covers."""
+    return {"items": [("网站、APP的交互式服务项目", assessments.scope_table(INTERACTIVE_ITEMS)),
+                      ("小程序的服务内容类型", assessments.scope_table(MINIAPP_CONTENT_TYPES))],
+            "triggers": assessments.TRIGGERS, "measures": assessments.MEASURES, "due_days": assessments.DUE_DAYS}
+
+
 @bp.route("/rules")
 def filing_rules():
-    """备案填写规范: every rule with right and wrong examples, from the rule table."""
-    return render_template("public/rules.html", rows=_rule_rows())
+    """备案填写规范: every rule with right and wrong examples, from the rule table, and the scope of
+    安全评估."""
+    return render_template("public/rules.html", rows=_rule_rows(), scope=assessment_scope())
 
 
 def _identifies(service):
@@ -66,4 +78,4 @@ def guide(bureau_id):
     """One bureau's 互联网用户备案服务指南 (seeds 000 and 001): its time limits, phones, address, hours."""
     bureau = models.Bureau.get_or_none(models.Bureau.id == bureau_id) or abort(404)
     sections, faq = bureau.guide_sections()
-    return render_template("public/guide.html", bureau=bureau, sections=sections, faq=faq)
+    return render_template("public/guide.html", bureau=bureau, sections=sections, faq=faq, scope=assessment_scope())

@@ -103,7 +103,9 @@ def dashboard():
         local = timeutil.to_local(at).date()
         per_month[local.replace(day=1)] += 1
     chart = bar_chart([(f"{first.month}月", count) for first, count in per_month.items()])
+    overdue_reports = models.Service.assessment_overdue(current_user.bureau.division_code)
     return render_template("review/dashboard.html", statuses=models.Application.STATUSES, table=table,
+                           overdue_reports=overdue_reports,
                            open_count=sum(tally.get((k, s), 0) for k in models.BUSINESSES
                                           for s in models.Application.OPEN),
                            overdue=overdue, chart=chart, first_month=months[0])
@@ -118,7 +120,9 @@ def _page(application, return_form=None, schedule_form=None):
                            subject_rows=subject_facts(subject), photos=photos, sections=summary_of(application),
                            changes=changes_of(application), extra_rows=application.business.facts(application),
                            problems=recheck(application), history=history,
-                           approve_form=Form(), return_form=return_form or ReturnForm(formdata=None),
+                           approve_form=Form(),
+                           return_form=return_form or ReturnForm(formdata=None,
+                                                                 checklist=application.business.return_checklist),
                            schedule_form=schedule_form or ScheduleForm(formdata=None))
 
 
@@ -176,7 +180,7 @@ def approve(application_id):
 def return_(application_id):
     """退回 with a reason the applicant is told."""
     application = _in_my_bureau(application_id)
-    form = ReturnForm()
+    form = ReturnForm(checklist=application.business.return_checklist)
     if not form.validate():
         return _page(application, return_form=form)
     return _decided(application, False, form.full_reason())

@@ -13,6 +13,7 @@ import models
 import sitecheck
 import timeutil
 from forms.filing import CancelServiceForm
+from views.assessments import owed
 from views.common import finish, role_required, send_code_for
 from views.reports import report_links
 from wizard.engine import flow_by_name
@@ -91,6 +92,8 @@ def business_menu():
                  (f"我的{page.label}", url_for("services.index", slug=slug)),
                  *[(label, url_for(endpoint)) for label, endpoint in page.extra_links]]
         sections.append((f"{page.label}业务", links))
+    sections.append(("安全评估业务", [("新办安全评估", url_for("wizard.start", flow_name="assessment")),
+                                  ("我的安全评估", url_for("assessments.index"))]))
     return sections
 
 
@@ -129,7 +132,8 @@ def detail(slug, service_id):
                                 query_url=url_for("public.query", q=service.record_number, _external=True),
                                 icon_url=url_for("static", filename="beian-badge.png", _external=True))
     return render_template("services/detail.html", page=PAGES[slug], service=service, badge=badge,
-                           key=PAGES[slug].key(service), busy=service.change_problem(), reports=report_links(service))
+                           key=PAGES[slug].key(service), busy=service.change_problem(), reports=report_links(service),
+                           assessment=owed(service))
 
 
 @bp.route(f"/<{SLUGS}>/<int:service_id>/change", methods=["POST"])
