@@ -934,7 +934,9 @@ class Service(BaseModel):
         for name, value in columns.items():
             setattr(self, name, value)
         self.data = filed
-        self.save()
+        # Only what a filing decides: a column changed meanwhile by another row's decision (a report
+        # that met the need for 安全评估) is not written back from this copy.
+        self.save(only=[Service.status, Service.record_number, Service.data, *[getattr(Service, n) for n in columns]])
         for held in HELD:
             held.put_in_force(self, application)
 
@@ -942,8 +944,9 @@ class Service(BaseModel):
         """An approval made the service one that needs a 安全评估 report (a need already open keeps
         its date: the report was due from then); the owner is told."""
         if self.assessment_due_since is None:
-            Service.update(assessment_due_since=timeutil.now(), assessment_trigger=trigger).where(
-                Service.id == self.id).execute()
+            self.assessment_due_since, self.assessment_trigger = timeutil.now(), trigger
+            Service.update(assessment_due_since=self.assessment_due_since, assessment_trigger=trigger).where(
+                Service.id == self.id, Service.assessment_due_since.is_null()).execute()
         Notice.send(self.owner_id, "需提交安全评估报告",
                     f"{self.kind_label}“{self.name}”提供{'、'.join(items)}服务，属于具有舆论属性或社会动员能力的"
                     f"互联网信息服务，请在{assessments.DUE_DAYS}日内通过【新办安全评估】提交安全评估报告"

@@ -87,8 +87,9 @@ def make_subject(owner, status=models.Subject.VALID, bureau=None, **changes):
 
 def make_service(subject, name="别人的站", domains=("lsly.cn",), status=models.Service.FILED, **columns):
     """A filed (or pending) website straight in the database, with its Domain rows as filing makes them."""
+    columns.setdefault("data", {"domains": list(domains)})
     service = models.Service.create(owner=subject.owner, subject=subject, name=name, domain=(domains or [""])[0],
-                                    status=status, data={"domains": list(domains)}, **columns)
+                                    status=status, **columns)
     for host in domains:
         models.Domain.create(domain=host, registrable=registrable(host), kind=service.kind, service=service,
                              live=status == models.Service.FILED)
