@@ -34,8 +34,10 @@ class ReportStep(Pictures, FilingForm):
 
     MEASURES = ()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, filed_by=None, **kwargs):
+        """filed_by: the application the report was filed with, when rebuilt from it."""
         super().__init__(*args, **kwargs)
+        self.filed_by = filed_by
         for key in self.MEASURES:
             self[f"{key}_situation"].flags.required = True
 
@@ -107,7 +109,10 @@ class AssessmentScopeForm(ReportStep):
         chosen = self.chosen()
         if chosen is None:
             raise ValidationError("请选择本主体已备案的网站、APP或小程序")
-        if chosen.assessments.where(models.Assessment.status == models.Assessment.PENDING).exists():
+        pending = chosen.assessments.where(models.Assessment.status == models.Assessment.PENDING)
+        if self.filed_by is not None:
+            pending = pending.where(models.Assessment.application != self.filed_by.id)
+        if pending.exists():
             raise ValidationError(f"“{chosen.name}”已有审核中的安全评估报告，请等待审核结果（见【我的安全评估】）")
 
     def validate_feature_desc(self, field):

@@ -17,7 +17,7 @@ from forms.website import INTERACTIVE_ITEMS
 from tests.conftest import APPLICANT_PASSWORD, Client, file_through_flow, make_user
 from tests.factories import (assessment_steps, make_bureau, make_service, make_subject, miniapp_steps, website_basic,
                              website_steps)
-from wizard.engine import FLOWS, rebuild
+from wizard.engine import FLOWS, rebuild, recheck, reopen_step
 
 FLOW = FLOWS[models.Application.NEW_ASSESSMENT]
 
@@ -199,7 +199,7 @@ def file_report(client, service, **scope_changes):
     return pages
 
 
-def test_the_report_is_filed_to_the_city_bureau_and_approved(forum_site, applicant, officer):
+def test_the_report_is_filed_to_the_city_bureau_and_approved(app, forum_site, applicant, officer):
     pages = file_report(applicant.client, forum_site)
     # The service is already chosen.
     assert re.search(rf'<input checked[^>]*value="{forum_site.id}"', pages["scope_page"])
@@ -219,6 +219,9 @@ def test_the_report_is_filed_to_the_city_bureau_and_approved(forum_site, applica
     assert "新办安全评估" in queue and f"{forum_site.name}·丽水山居论坛" in queue
     page = officer.get(f"/review/{application.id}").get_data(as_text=True)
     assert "未落实或说明不足的安全措施" in page and f"/assessments/{report.id}" in page
+    assert "已有审核中的安全评估报告" not in page        # its own report does not count against it
+    with app.test_request_context():
+        assert recheck(application) == [] and reopen_step(application) == "scope"
     assert all(measure.title in page for measure in assessments.MEASURES)
     printable = officer.get(f"/assessments/{report.id}").get_data(as_text=True)
     assert "互联网信息服务安全评估报告" in printable and assessments.MEASURES[3].example in printable

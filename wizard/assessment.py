@@ -27,6 +27,10 @@ class AssessmentFlow(Flow):
     def context(self, subject, service=None, imported=None):
         return {"subject": subject}
 
+    def filed_context(self, application, imported=None):
+        # The report this application filed is 审核中: it does not count against itself.
+        return {"subject": application.subject, "filed_by": application}
+
     def subject_problem(self, subject):
         if subject is None:
             return "您当前还无有效主体，请先申请主体"

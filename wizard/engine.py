@@ -198,6 +198,10 @@ class Flow:
     def draft_context(self, draft):
         return self.context(draft.subject, draft.service, draft.imported)
 
+    def filed_context(self, application, imported=None):
+        """The step forms' context when rebuilt from a filed application (review, 退回)."""
+        return self.context(application.subject, application.service, imported)
+
     def subject_problem(self, subject):
         return None
 
@@ -305,7 +309,7 @@ def _stored(application):
     imported = models.ImportedSite.get_or_none(models.ImportedSite.id == application.data["imported"]) \
         if application.data.get("imported") else None
     # The filed service itself holds its domains: it must not count as taking them.
-    return flow, flow.state(stored), flow.context(application.subject, application.service, imported)
+    return flow, flow.state(stored), flow.filed_context(application, imported)
 
 
 def summary_of(application):
