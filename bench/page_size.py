@@ -19,7 +19,7 @@ os.environ["DATABASE_URL"] = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "be
 import migrations  # noqa: E402
 import models  # noqa: E402
 import timeutil  # noqa: E402
-from tests.factories import make_subject  # noqa: E402
+from tests.factories import assessment_steps, make_service, make_subject  # noqa: E402
 from app import create_app  # noqa: E402
 
 ASSET_RE = re.compile(r'<(?:link[^>]+href|script[^>]+src|img[^>]+src)="([^"]+)"')
@@ -120,6 +120,27 @@ def filing_steps(app):
                 post_size(client, step, {"platforms": "android", "action": "refresh"}, token)])
 
 
+def assessment_steps_sizes(app):
+    """新办安全评估: each step's first load (技术措施 holds five measures, each with its documents)."""
+    with models.db.connection_context():
+        owner = models.User.get(models.User.username == "bench")
+        subject = models.Subject.get(models.Subject.owner == owner)
+        site = make_service(subject, name="丽水山居旅游网", domains=("bbs.lsly.cn",), record_number="浙公网安备 33110002000099号",
+                            data={"domains": ["bbs.lsly.cn"], "interactive_items": ["论坛/BBS"]})
+    client = app.test_client()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": "bench", "password": "Bench2026pass", "csrf_token": token})
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/home").get_data(as_text=True)).group(1)
+    step = client.post("/apply/assessment", data={"action": "next", "csrf_token": token}).headers["Location"]
+    with models.db.connection_context():
+        models.Draft.update(data={"steps": assessment_steps(site), "furthest": "conclusion"}).where(
+            models.Draft.kind == models.Application.NEW_ASSESSMENT).execute()
+    base = step.rsplit("/", 1)[0]
+    for name, title in (("scope", "评估对象"), ("management", "安全管理"), ("measures", "技术措施"),
+                        ("conclusion", "评估结论"), ("review", "核对信息")):
+        print_rows(f"first load of 【{title}】 (新办安全评估)", measure(client, f"{base}/{name}")[:1])
+
+
 def main():
     app = create_app({"CAPTCHA_DISABLED": False})
     with models.db.connection_context():
@@ -132,6 +153,7 @@ def main():
     subject_form(app)
     bureau_pages(app)
     filing_steps(app)
+    assessment_steps_sizes(app)
 
 
 if __name__ == "__main__":

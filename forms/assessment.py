@@ -78,6 +78,8 @@ class AssessmentScopeForm(ReportStep):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.service_id.choices = [(str(service.id), self._label(service)) for service in self._services()]
+        # Choosing 委托第三方评估 refreshes the name field: it is then required.
+        self.assessor_name.flags.required = self.assessor.data == THIRD_PARTY
 
     def _services(self):
         """The subject's filed websites, APPs and 小程序, those owing a report first."""
