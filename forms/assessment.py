@@ -8,7 +8,7 @@ import assessments
 import models
 from forms import rules
 from forms.base import CheckboxList, WholeNumber, inline, max_length, refresh_on_change, required, rule, strip
-from forms.filing import FilingForm, PictureList, Pictures, choices, lines
+from forms.filing import FilingForm, PictureList, Pictures, check_lines, choices, lines
 
 SELF, THIRD_PARTY = "自评估", "委托第三方评估"
 MAX_REVIEWER_NAMES = 50
@@ -151,12 +151,7 @@ class AssessmentManagementForm(ReportStep):
 
     def validate_reviewer_names(self, field):
         names = lines(field.data)
-        if len(names) > MAX_REVIEWER_NAMES:
-            raise ValidationError(f"信息审核人员姓名至多填写{MAX_REVIEWER_NAMES}人")
-        for name in names:
-            message = rules.check_person_name(name)
-            if message:
-                raise ValidationError(f"{rules.shorten(name)}：{message}")
+        check_lines(names, rules.check_person_name, MAX_REVIEWER_NAMES, f"信息审核人员姓名至多填写{MAX_REVIEWER_NAMES}人")
         if self.reviewer_count.data is not None and len(names) > self.reviewer_count.data:
             raise ValidationError(f"填写了{len(names)}个姓名，多于信息审核人员数量{self.reviewer_count.data}人")
 

@@ -223,6 +223,17 @@ class Lookups:
         return provider
 
 
+def check_lines(typed, check, most, too_many):
+    """A text area of one value a line: more than most lines is refused with too_many, else the
+    first line check refuses, named in the message."""
+    if len(typed) > most:
+        raise ValidationError(too_many)
+    for line in typed:
+        message = check(line)
+        if message:
+            raise ValidationError(f"{rules.shorten(line)}：{message}")
+
+
 def check_ip_lines(text):
     """The first broken line of an IP text area, or None."""
     for line in lines(text):

@@ -9,7 +9,7 @@ from wtforms.validators import NumberRange, ValidationError
 import models
 from forms import rules
 from forms.base import CheckboxList, WholeNumber, inline, refresh_on_change, required, strip
-from forms.filing import FilingForm, Lookups, PictureList, Pictures, choices, lines, provider_fields
+from forms.filing import FilingForm, Lookups, PictureList, Pictures, check_lines, choices, lines, provider_fields
 from forms.people import people_form
 
 CONNECTIONS = ["专线", "光纤", "ADSL/宽带", "无线", "其他"]
@@ -92,13 +92,7 @@ class UnitBasicForm(Pictures, Lookups, FilingForm):
             raise ValidationError(f"联网单位名称应与开办主体名称“{self.subject.name}”一致")
 
     def validate_ip_blocks(self, field):
-        typed = lines(field.data)
-        if len(typed) > MAX_BLOCKS:
-            raise ValidationError(f"IP地址段最多{MAX_BLOCKS}行，更多地址请合并为CIDR")
-        for line in typed:
-            message = rules.check_ip_block(line)
-            if message:
-                raise ValidationError(f"{rules.shorten(line)}：{message}")
+        check_lines(lines(field.data), rules.check_ip_block, MAX_BLOCKS, f"IP地址段最多{MAX_BLOCKS}行，更多地址请合并为CIDR")
         blocks = self.blocks()
         for index, block in enumerate(blocks):
             for earlier in blocks[:index]:
