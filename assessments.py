@@ -9,10 +9,12 @@ from collections import namedtuple
 SCOPE = ("论坛/BBS", "博客/微博", "聊天室", "通讯群组", "公众账号", "短视频", "网络直播", "信息分享")
 
 # Which items of the forms count as which of SCOPE: the website and APP 交互式服务项目 (the SCOPE
-# items themselves, 网络社区), and the 服务内容类型 of a 小程序. Anything else is out of scope.
+# items themselves, 网络社区, 即时通信 — the only chat item before 聊天室/通讯群组 were offered), and
+# the 服务内容类型 of a 小程序. Anything else is out of scope.
 ITEM_SCOPE = {
     **{item: (item,) for item in SCOPE},
     "网络社区": ("论坛/BBS",),
+    "即时通信": ("聊天室", "通讯群组"),
     "论坛/社区": ("论坛/BBS",),
     "聊天/通讯": ("聊天室", "通讯群组"),
 }
@@ -69,6 +71,12 @@ def scope_of(items):
     SCOPE's order; empty when the service needs no report."""
     found = {scope for item in items or [] for scope in ITEM_SCOPE.get(item, ())}
     return [scope for scope in SCOPE if scope in found]
+
+
+def added(before, after):
+    """What after's items bring into scope that before's did not (a first filing: before is empty)."""
+    had = scope_of(before)
+    return [scope for scope in scope_of(after) if scope not in had]
 
 
 def scope_table(form_items):

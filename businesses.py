@@ -68,6 +68,12 @@ class Business:
 
     # 退回: (label, items) the officer ticks among besides the reason; None: the 填写规范.
     return_checklist = None
+    # The officer may require 面审 or 实地检查 before deciding.
+    schedules = True
+
+    def scope_added(self, application):
+        """The 安全评估 items (assessments.SCOPE) its 通过 brings to its service: a report is then due."""
+        return []
 
     def document(self, application):
         """(title, endpoint, arguments) of a printable document the application filed, or None."""
@@ -198,15 +204,13 @@ class WizardFiling(Filing):
             held.ask(service, application, values)
         FilingPicture.name(application, self.pictures(filed))
 
-    def _assessment_due(self, service, before, filed, trigger):
-        """A service of a kind the 安全评估 rules cover owes a report when this approval adds an
-        item in scope (first filing: any; 变更: one it did not have)."""
+    def scope_added(self, application):
+        """A service of a kind the 安全评估 rules cover: the items in scope the filing adds to what is
+        on record (a first filing: all of them; a 变更: those the service did not have)."""
         if self.target not in assessments.KINDS:
-            return
-        added = [item for item in assessments.scope_of(filed.get("interactive_items"))
-                 if item not in assessments.scope_of(before)]
-        if added:
-            service.require_assessment(trigger, added)
+            return []
+        before = application.service.data.get("interactive_items") if self.needs_filed_service else []
+        return assessments.added(before, application.data["filed"].get("interactive_items"))
 
     def _draft_again(self, application, values, **links):
         Draft.create(owner=application.owner, kind=self.kind, subject=application.subject,
@@ -237,7 +241,9 @@ class NewFiling(WizardFiling):
             service.record_number = application.data.get("record_number") or \
                 RecordSequence.issue(application.bureau, self.number_kind)
         service.put_in_force(application.data["filed"], self.columns(application.data["filed"]), application)
-        self._assessment_due(service, [], application.data["filed"], assessments.LAUNCH)
+        added = self.scope_added(application)
+        if added:
+            service.require_assessment(assessments.LAUNCH, added)
         if subject.status == Subject.PENDING:
             for first in subject.applications.where(Application.kind == Application.NEW_SUBJECT,
                                                     Application.status.in_(Application.OPEN)):
@@ -279,9 +285,10 @@ class ChangeFiling(WizardFiling):
 
     def approve(self, application):
         service, filed = application.service, application.data["filed"]
-        before = service.data.get("interactive_items")
+        added = self.scope_added(application)    # against what was in force until now
         service.put_in_force(filed, self.columns(filed), application)
-        self._assessment_due(service, before, filed, assessments.LAUNCH)
+        if added:
+            service.require_assessment(assessments.LAUNCH, added)
 
     def give_back(self, application, values):
         for held in models.HELD:
@@ -538,6 +545,7 @@ class NewAssessment(Business):
     facts_title = "安全评估"
     issues_number_hint = "通过后该服务记为“已评估”"
     return_checklist = ("未落实或说明不足的安全措施", [measure.title for measure in assessments.MEASURES])
+    schedules = False   # a report is judged on paper
 
     def file(self, subject, data, service=None, attachment=None, bureau=None):
         filed = data["filed"]

@@ -4,7 +4,7 @@ import hashlib
 import json
 import os
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -533,15 +533,22 @@ class Upload(BaseModel):
             return True
         if not user.is_officer or user.bureau_id is None:
             return False
+        bureau = user.bureau_id
+        # A subject's photos: its own bureau, and a bureau it filed something with (the 地市级 bureau
+        # reviewing its 安全评估 report).
         if Subject.select().where(
                 (Subject.cert_photo == self) | (Subject.id_photo_front == self) | (Subject.id_photo_back == self),
-                Subject.bureau == user.bureau_id).exists():
+                (Subject.bureau == bureau) | Subject.id.in_(Application.select(Application.subject)
+                                                            .where(Application.bureau == bureau))).exists():
             return True
-        # The attachment of an application to that bureau (注销网站 …), or a picture or document a
-        # filing to it names (an APP's icon …), whatever became of that filing since.
-        return Application.select().where(Application.bureau == user.bureau_id, (Application.attachment == self)
-                                          | Application.id.in_(FilingPicture.select(FilingPicture.application)
-                                                               .where(FilingPicture.upload == self))).exists()
+        # The attachment of an application (注销网站 …), or a picture or document a filing names (an
+        # APP's icon, a report's documents …), whatever became of that filing since: for the bureau
+        # it went to and the subject's own bureau.
+        return (Application.select().join(Subject)
+                .where((Application.bureau == bureau) | (Subject.bureau == bureau),
+                       (Application.attachment == self) | Application.id.in_(
+                           FilingPicture.select(FilingPicture.application).where(FilingPicture.upload == self)))
+                .exists())
 
 
 class Subject(BaseModel):
@@ -958,16 +965,26 @@ class Service(BaseModel):
             return None
         return timeutil.to_local(self.assessment_due_since).date() + timedelta(days=assessments.DUE_DAYS)
 
+    def assessment_pending(self):
+        """The service's 安全评估 report under review, or None."""
+        return self.assessments.where(Assessment.status == Assessment.PENDING).first()
+
     @classmethod
-    def assessment_overdue(cls, division_code, now=None, limit=200):
+    def assessment_overdue(cls, division_code, today=None, after=None, size=50):
         """Filed services of subjects in a division (a county; a city or province: all of it) whose
-        安全评估 report is more than DUE_DAYS late, the longest waiting first."""
-        cutoff = (now or timeutil.now()) - timedelta(days=assessments.DUE_DAYS)
-        prefix = division_prefix(division_code)
-        return list(cls.select(cls, Subject).join(Subject)
-                    .where(cls.assessment_due_since < cutoff, cls.status == cls.FILED,
-                           Subject.region_code.startswith(prefix))
-                    .order_by(cls.assessment_due_since).limit(limit))
+        安全评估 report is past its due day with none under review, the longest waiting first, a
+        page at a time (after: the last row of the previous page)."""
+        today = today or timeutil.to_local(timeutil.now()).date()
+        # Overdue from the day after the due day: owed since before the local midnight DUE_DAYS ago.
+        cutoff = timeutil.to_utc(datetime.combine(today - timedelta(days=assessments.DUE_DAYS), time(), timeutil.CN_TZ))
+        reviewing = Assessment.select(Assessment.service).where(Assessment.status == Assessment.PENDING)
+        query = (cls.select(cls, Subject).join(Subject)
+                 .where(cls.assessment_due_since < cutoff, cls.status == cls.FILED, cls.id.not_in(reviewing),
+                        Subject.region_code.startswith(division_prefix(division_code))))
+        if after is not None:
+            query = query.where((cls.assessment_due_since > after.assessment_due_since)
+                                | ((cls.assessment_due_since == after.assessment_due_since) & (cls.id > after.id)))
+        return list(query.order_by(cls.assessment_due_since, cls.id).limit(size))
 
     @classmethod
     def cancel_all(cls, subject):
@@ -976,11 +993,13 @@ class Service(BaseModel):
         for held in HELD:
             held.update(live=False).where(held.service.in_(services)).execute()
         Provider.retire_for(services)
-        cls.update(status=cls.CANCELLED).where(cls.subject == subject, cls.status != cls.CANCELLED).execute()
+        cls.update(status=cls.CANCELLED, assessment_due_since=None, assessment_trigger="").where(
+            cls.subject == subject, cls.status != cls.CANCELLED).execute()
 
     def cancel(self):
-        """注销: the number is never reused; the domains are free again (kept for the public query)."""
-        self.status = self.CANCELLED
+        """注销: the number is never reused; the domains are free again (kept for the public query);
+        a 安全评估 report is no longer owed."""
+        self.status, self.assessment_due_since, self.assessment_trigger = self.CANCELLED, None, ""
         self.save()
         for held in HELD:
             held.update(live=False).where(held.service == self).execute()
@@ -1134,11 +1153,9 @@ class Application(BaseModel):
     def owes_assessment(self):
         """Whether the service it files owes a 安全评估 report, or will once approved (an item in
         scope): flagged in the bureau's queue beside the filing."""
-        if self.business.target not in assessments.KINDS:
-            return False
         if self.service_id and self.service.assessment_due_since is not None:
             return True
-        return bool(assessments.scope_of(self.data.get("filed", {}).get("interactive_items")))
+        return bool(self.business.scope_added(self))
 
     @property
     def document(self):
@@ -1255,6 +1272,8 @@ class Application(BaseModel):
     def schedule(self, mode, details, reviewer=None):
         """Require 面审 or 实地检查: the application waits for its result."""
         status = {"面审": self.INTERVIEW, "实地检查": self.INSPECTION}[mode]
+        if not self.business.schedules:
+            raise TransitionError(f"{self.kind}不安排面审或实地检查，请通过或退回")
         if self.status not in self.OPEN:
             raise TransitionError("该申请已处理")
         self.decided_at = timeutil.now()
@@ -1450,10 +1469,12 @@ class Assessment(BaseModel):
     assessed_at = DateTimeField(null=True)
 
     def approve(self):
-        """通过: the report is on record, and meets the service's need for one."""
+        """通过: the report is on record, and meets the service's need for one if that need arose
+        before it was filed (a feature added since still waits for its own report)."""
         self.status, self.assessed_at = self.ASSESSED, timeutil.now()
         self.save()
-        Service.update(assessment_due_since=None, assessment_trigger="").where(Service.id == self.service_id).execute()
+        Service.update(assessment_due_since=None, assessment_trigger="").where(
+            Service.id == self.service_id, Service.assessment_due_since <= self.application.submitted_at).execute()
 
     @classmethod
     def for_owner(cls, owner):

@@ -58,7 +58,7 @@ class ReportStep(Pictures, FilingForm):
 class AssessmentScopeForm(ReportStep):
     """【评估对象】: the filed service, the feature, why now and who assessed it."""
 
-    service_id = RadioField("评估的网站、APP或小程序", validators=[required("评估对象")],
+    service_id = RadioField("评估的网站、APP或小程序", validators=[required("评估对象")], validate_choice=False,
                             description="只能选择本主体已备案的网站、APP或小程序")
     feature_name = StringField("功能名称", filters=[strip], validators=[required("功能名称"), max_length(60)],
                                description="被评估的服务或功能，如 丽水山居论坛")
@@ -69,9 +69,10 @@ class AssessmentScopeForm(ReportStep):
                                description="被评估功能的网址，如 https://bbs.lsly.cn/；小程序可不填",
                                render_kw={"autocomplete": "off", "inputmode": "url"})
     trigger = RadioField("评估情形", choices=choices(assessments.TRIGGERS), validators=[required("评估情形")],
+                         validate_choice=False,
                          description="《具有舆论属性或社会动员能力的互联网信息服务安全评估规定》第三条所列情形")
     assessor = RadioField("评估方式", choices=choices([SELF, THIRD_PARTY]), default=SELF,
-                          validators=[required("评估方式")])
+                          validators=[required("评估方式")], validate_choice=False)
     assessor_name = StringField("第三方评估机构名称", filters=[strip], validators=[rule(rules.check_unit_name)],
                                 description="委托第三方评估时填写，如 浙江省网络安全测评中心有限公司")
 
@@ -82,18 +83,21 @@ class AssessmentScopeForm(ReportStep):
         self.assessor_name.flags.required = self.assessor.data == THIRD_PARTY
 
     def _services(self):
-        """The subject's filed websites, APPs and 小程序, those owing a report first."""
+        """The subject's filed websites, APPs and 小程序, those owing a report first (rebuilt from a
+        filed report: also the service it covers, whatever became of it)."""
         if self.subject is None:
             return []
+        which = models.Service.status == models.Service.FILED
+        if self.filed_by is not None:
+            which |= models.Service.id == self.filed_by.data["filed"]["service_id"]
         return list(models.Service.select().where(
-            models.Service.subject == self.subject, models.Service.kind.in_(assessments.KINDS),
-            models.Service.status == models.Service.FILED)
+            models.Service.subject == self.subject, models.Service.kind.in_(assessments.KINDS), which)
             .order_by(models.Service.assessment_due_since.is_null(), models.Service.id).limit(200))
 
-    @staticmethod
-    def _label(service):
-        owing = "，需提交安全评估报告" if service.assessment_due_since else ""
-        return f"{service.kind_label}：{service.name}（{service.record_number or '已备案'}{owing}）"
+    def _label(self, service):
+        # Whether a report is owed is said while choosing, not in a filed report's summary.
+        owing = "，需提交安全评估报告" if service.assessment_due_since and self.filed_by is None else ""
+        return f"{service.kind_label}：{service.name}（{service.record_number or service.status}{owing}）"
 
     def chosen(self):
         """The chosen service (one of the choices), or None."""
@@ -116,6 +120,14 @@ class AssessmentScopeForm(ReportStep):
             pending = pending.where(models.Assessment.application != self.filed_by.id)
         if pending.exists():
             raise ValidationError(f"“{chosen.name}”已有审核中的安全评估报告，请等待审核结果（见【我的安全评估】）")
+
+    def validate_trigger(self, field):
+        if field.data not in assessments.TRIGGERS:
+            raise ValidationError("请选择评估情形")
+
+    def validate_assessor(self, field):
+        if field.data not in (SELF, THIRD_PARTY):
+            raise ValidationError("请选择评估方式")
 
     def validate_feature_desc(self, field):
         message = rules.check_text(field.data, "功能描述", 20, 500)

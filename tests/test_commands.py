@@ -43,10 +43,12 @@ def test_seed_demo_only_in_demo_mode(app, runner):
     # Running it again adds nothing twice.
     runner.invoke(args=["seed-demo"])
     assert models.Bureau.select().count() == 11 and models.User.select().count() == 3
-    # …and owns a filed APP (icon and three screenshots) and a 小程序, filed through their flows.
+    # …and owns a filed APP (icon and three screenshots), a 小程序 and a forum site, filed through their flows.
     assert models.Subject.select().count() == 1 and models.Upload.select().count() == 3 + 4
     filed = {s.kind: s for s in models.Service.select().where(models.Service.subject == subject)}
-    assert set(filed) == {"app", "miniapp"} and {s.status for s in filed.values()} == {"已备案"}
+    assert set(filed) == {"app", "miniapp", "website"} and {s.status for s in filed.values()} == {"已备案"}
+    # The forum site owes a 安全评估 report from its approval on.
+    assert filed["website"].assessment_trigger == "上线或新增功能"
     assert models.Upload.select().join(models.FilingPicture).join(models.Application).where(models.Application.service == filed["app"]).count() == 4
     assert {k.value for k in models.ServiceKey.select().where(models.ServiceKey.live)} == {
         "cn.lsdemo.tour", "wx5a3c9e1d7f2b4c60"}

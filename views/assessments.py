@@ -14,6 +14,7 @@ from wizard.routes import open_on
 bp = Blueprint("assessments", __name__)
 applicant_only = role_required(models.User.APPLICANT)
 PAGE = 50
+OWING_SHOWN = 100   # services owing a report that 我的安全评估 lists (an owner has far fewer)
 FLOW = "assessment"
 
 
@@ -52,12 +53,16 @@ def _today():
     return timeutil.to_local(timeutil.now()).date()
 
 
-def owing(owner, limit=None):
-    """The owner's filed services that owe a report, the longest waiting first."""
-    query = (models.Service.select().where(models.Service.owner == owner, models.Service.status == models.Service.FILED,
-                                           models.Service.assessment_due_since.is_null(False))
-             .order_by(models.Service.assessment_due_since))
-    return list(query.limit(limit) if limit else query)
+def owing(owner, limit=OWING_SHOWN):
+    """(service, due day, overdue, report under review) of the owner's filed services that owe a
+    report, the longest waiting first."""
+    services = list(models.Service.select().where(
+        models.Service.owner == owner, models.Service.status == models.Service.FILED,
+        models.Service.assessment_due_since.is_null(False)).order_by(models.Service.assessment_due_since).limit(limit))
+    reviewing = {r.service_id for r in models.Assessment.select(models.Assessment.service).where(
+        models.Assessment.service.in_([s.id for s in services]), models.Assessment.status == models.Assessment.PENDING)}
+    today = _today()
+    return [(s, s.assessment_due_on(), s.assessment_due_on() < today, s.id in reviewing) for s in services]
 
 
 @bp.route("/assessments")
@@ -71,11 +76,7 @@ def index():
     reports = list(query.limit(PAGE + 1))
     more = len(reports) > PAGE
     reports = reports[:PAGE]
-    pending = {r.service_id for r in models.Assessment.select(models.Assessment.service).join(models.Service).where(
-        models.Service.owner == current_user.id, models.Assessment.status == models.Assessment.PENDING)}
-    today = _today()
-    due = [(service, service.assessment_due_on(), service.assessment_due_on() < today, service.id in pending)
-           for service in owing(current_user.id)] if not before else []
+    due = owing(current_user.id) if not before else []
     return render_template("assessments/list.html", due=due, reports=reports, flow=flow_by_name(FLOW),
                            next_before=reports[-1].id if more else None)
 
@@ -83,11 +84,18 @@ def index():
 @bp.route("/assessments/for/<int:service_id>", methods=["POST"])
 @applicant_only
 def start_for(service_id):
-    """【新办安全评估】 of one filed service: the report opens at 评估对象 with it chosen."""
+    """【新办安全评估】 of one filed service: its draft resumes (one returned, or begun earlier), else
+    a report opens at 评估对象 with the service chosen and why it is due."""
     service = models.Service.get_or_none(models.Service.id == service_id, models.Service.owner == current_user.id,
                                          models.Service.status == models.Service.FILED,
                                          models.Service.kind.in_(assessments.KINDS)) or abort(404)
-    return open_on(flow_by_name(FLOW), service.subject, "scope", {"service_id": [str(service.id)]})
+    flow = flow_by_name(FLOW)
+    chosen = [str(service.id)]
+    drafts = models.Draft.select().where(models.Draft.owner == current_user.id, models.Draft.kind == flow.kind,
+                                         models.Draft.subject == service.subject)
+    resumed = next((d for d in drafts if flow.state(d.data).raw("scope").get("service_id") == chosen), None)
+    values = {"service_id": chosen, **({"trigger": [service.assessment_trigger]} if service.assessment_trigger else {})}
+    return open_on(flow, service.subject, "scope", values, resume=resumed)
 
 
 @bp.route("/assessments/<int:assessment_id>")

@@ -42,7 +42,7 @@ def home():
             "notices": list(models.Notice.for_user(me).limit(5)),
             "unread": models.Notice.select().where(models.Notice.user == me, models.Notice.read_at.is_null()).count(),
             "services": services.latest_of(me),
-            "owing": assessments.owing(me, limit=10),
+            "owing": assessments.owing(me, limit=5),
             "pushed": sum(models.ImportedSite.waiting_for(me, kind).count()
                           for kind in (models.ImportedSite.UNFILED, models.ImportedSite.OFFLINE)),
         }

@@ -18,6 +18,7 @@ from wizard.engine import changes_of, recheck, reopen_step, summary_of
 bp = Blueprint("review", __name__, url_prefix="/review")
 officer_only = role_required(models.User.OFFICER)
 UNIT_PAGE = 50
+OVERDUE_PAGE = 50
 
 
 def _in_my_bureau(application_id):
@@ -103,9 +104,13 @@ def dashboard():
         local = timeutil.to_local(at).date()
         per_month[local.replace(day=1)] += 1
     chart = bar_chart([(f"{first.month}月", count) for first, count in per_month.items()])
-    overdue_reports = models.Service.assessment_overdue(current_user.bureau.division_code)
+    after = id_arg("overdue_after")
+    after = models.Service.get_or_none(models.Service.id == after) if after else None
+    overdue_reports = models.Service.assessment_overdue(current_user.bureau.division_code, after=after,
+                                                        size=OVERDUE_PAGE + 1)
     return render_template("review/dashboard.html", statuses=models.Application.STATUSES, table=table,
-                           overdue_reports=overdue_reports,
+                           overdue_reports=overdue_reports[:OVERDUE_PAGE],
+                           overdue_next=overdue_reports[OVERDUE_PAGE - 1].id if len(overdue_reports) > OVERDUE_PAGE else None,
                            open_count=sum(tally.get((k, s), 0) for k in models.BUSINESSES
                                           for s in models.Application.OPEN),
                            overdue=overdue, chart=chart, first_month=months[0])

@@ -91,12 +91,13 @@ def open_filing(flow, service):
                  service.subject, flow.state(service.filing() or {}), flow.steps[-1].name, service=service)
 
 
-def open_on(flow, subject, step_name, values):
-    """Resume the user's draft of flow for subject, else open one whose step_name holds values (a
-    安全评估 started from the service that owes it)."""
-    return _open(flow, models.Draft.select().where(models.Draft.owner == current_user.id,
-                                                   models.Draft.kind == flow.kind, models.Draft.subject == subject),
-                 subject, flow.state({"steps": {step_name: values}}), step_name)
+def open_on(flow, subject, step_name, values, resume=None):
+    """Resume the draft given, else open one of flow whose step_name holds values (a 安全评估
+    started from the service that owes it)."""
+    if resume is not None:
+        return finish(step_url(flow, resume, resume.step or step_name))
+    draft = flow.open_draft(current_user.id, subject, flow.state({"steps": {step_name: values}}), step_name)
+    return finish(step_url(flow, draft, step_name))
 
 
 @bp.route("/imported/<int:imported_id>", methods=["POST"])
