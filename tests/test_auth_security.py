@@ -142,8 +142,10 @@ def test_upgrade_drops_the_old_session_token_column(tmp_path):
 # -- 4. Login throttling --
 
 def test_thirty_wrong_passwords_then_the_right_one_does_not_log_in(client, user):
+    token = client.token()
     for attempt in range(30):
-        html = client.login("alice", f"Wrong{attempt}pw").get_data(as_text=True)
+        html = client.post("/login", {"username": "alice", "password": f"Wrong{attempt}pw", "csrf_token": token}) \
+            .get_data(as_text=True)
     assert field_error(html, "password") == LOCKED_LOGIN
     response = client.login("alice", "Secret2026x")
     assert response.status_code == 200 and field_error(response.get_data(as_text=True), "password") == LOCKED_LOGIN
@@ -183,13 +185,14 @@ def test_a_good_login_forgets_earlier_failures(client, user):
 
 
 def test_one_address_trying_many_names_is_locked(client, user):
+    token = client.token()
     for number in range(30):
-        html = client.login(f"guess{number}", "Secret2026x").get_data(as_text=True)
+        html = client.post("/login", {"username": f"guess{number}", "password": "Secret2026x", "csrf_token": token}) \
+            .get_data(as_text=True)
     assert field_error(html, "password") == LOCKED_LOGIN
     assert client.login("alice", "Secret2026x").status_code == 200
     # The limit is per address: another one still logs in.
-    other = client.raw.post("/login", data={"username": "alice", "password": "Secret2026x",
-                                             "csrf_token": client.token()},
+    other = client.raw.post("/login", data={"username": "alice", "password": "Secret2026x", "csrf_token": token},
                             environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 303
 
@@ -239,8 +242,9 @@ def test_a_click_within_the_resend_wait_does_not_count(client, user, clock):
 # -- 5. Account enumeration --
 
 def test_anonymous_inline_checks_are_limited(client, user):
+    token = client.token()
     for number in range(30):
-        client.post("/validate/register/username", {"username": f"probe{number}"})
+        client.post("/validate/register/username", {"username": f"probe{number}", "csrf_token": token})
     html = client.post("/validate/register/username", {"username": "alice"}).get_data(as_text=True)
     assert "操作过于频繁，请10分钟后再试" in html and "已被注册" not in html
     html = client.post("/validate/register/mobile", {"mobile": "13912345678"}).get_data(as_text=True)
@@ -249,8 +253,10 @@ def test_anonymous_inline_checks_are_limited(client, user):
 
 def test_logged_in_inline_checks_are_not_limited(client, user):
     client.login("alice", "Secret2026x")
+    token = client.token()
     for number in range(40):
-        html = client.post("/validate/register/username", {"username": f"probe{number}"}).get_data(as_text=True)
+        html = client.post("/validate/register/username", {"username": f"probe{number}", "csrf_token": token}) \
+            .get_data(as_text=True)
     assert "操作过于频繁" not in html
 
 
