@@ -3,7 +3,7 @@ import os
 
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, make_response, redirect, render_template, request
+from flask import Flask, current_app, flash, make_response, redirect, render_template, request
 from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_login import LoginManager, login_url
@@ -61,8 +61,8 @@ def _unauthorized():
 
 @login_manager.user_loader
 def load_user(token):
-    """Find the user by the session token Flask-Login stored."""
-    return models.User.get_or_none(models.User.session_token == token)
+    """The user of the live session whose token Flask-Login stored (one indexed lookup)."""
+    return models.UserSession.user_for(token, current_app.permanent_session_lifetime)
 
 
 def create_app(test_config=None):

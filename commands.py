@@ -41,7 +41,7 @@ def init_db():
 def create_admin(username, mobile, email, password):
     """Create an administrator account (asks for the password)."""
     from forms.account import check_password_strength
-    problem = check_password_strength(password, username)
+    problem = check_password_strength(password, username, mobile, email)
     if problem:
         raise click.ClickException(problem)
     with models.db.connection_context():

@@ -1,4 +1,5 @@
 """Configuration defaults and the environment variables that override them."""
+import json
 import os
 
 # Every setting a bureau may change without touching code; README lists them.
@@ -14,6 +15,18 @@ ENV_SETTINGS = {
     "SESSION_COOKIE_SECURE": "bool",
     "SITE_CHECK": "bool",
     "SITE_CHECK_TIMEOUT": float,
+    "THROTTLE": json.loads,
+}
+
+# Attempts allowed per key before a lockout: {rule: (attempts, seconds)}. Past the attempts within
+# the seconds, the key is locked for that many seconds, twice as long at each lockout after (up
+# to a day; models.Throttle). THROTTLE='{"check_ip": [60, 600]}' in the environment changes a rule.
+THROTTLE = {
+    "login_account": (5, 15 * 60),   # wrong passwords for one user name
+    "login_ip": (30, 15 * 60),       # wrong passwords from one address
+    "sms_mobile": (5, 60 * 60),      # SMS codes asked for one mobile (找回密码, 信用认证 …)
+    "sms_ip": (10, 60 * 60),         # SMS codes asked from one address
+    "check_ip": (30, 10 * 60),       # anonymous inline checks (用户名/手机号码 已被注册) from one address
 }
 
 
@@ -48,6 +61,7 @@ def defaults(instance_path):
         # 注销网站 checks that the home page no longer answers; off where there is no outbound network.
         "SITE_CHECK": True,
         "SITE_CHECK_TIMEOUT": 3.0,
+        "THROTTLE": dict(THROTTLE),
     }
 
 
@@ -67,6 +81,8 @@ def finish(config):
     """Derive dependent settings once all overrides are in."""
     # Several images of UPLOAD_MAX_KB may travel in one form post.
     config["MAX_CONTENT_LENGTH"] = config["UPLOAD_MAX_KB"] * 1024 * 8 + 64 * 1024
+    # A partial THROTTLE (environment or tests) changes only the rules it names.
+    config["THROTTLE"] = {**THROTTLE, **{rule: tuple(limit) for rule, limit in config["THROTTLE"].items()}}
     if config.get("DEMO_MODE") and "SESSION_COOKIE_SECURE" not in from_environ(os.environ):
         config["SESSION_COOKIE_SECURE"] = False
     if not config.get("SECRET_KEY") and not config.get("TESTING"):

@@ -228,6 +228,17 @@ def m0014_security_assessments(migrator):
     return []
 
 
+def m0015_session_rows(migrator):
+    """Logins are rows of usersession (created with the new tables), which 退出 ends: the user's
+    session_token column, the old Flask-Login id that every request looked users up by, goes.
+    Sessions of the old release end with it: everyone logs in again once."""
+    database = migrator.database
+    if not database.table_exists("user"):
+        return []
+    present = {column.name for column in database.get_columns("user")}
+    return [migrator.drop_column("user", "session_token")] if "session_token" in present else []
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -244,6 +255,7 @@ MIGRATIONS = [
     (12, m0012_provider_reports),
     (13, m0013_unit_filing),
     (14, m0014_security_assessments),
+    (15, m0015_session_rows),
 ]
 
 

@@ -2,6 +2,7 @@
 import functools
 import hashlib
 import json
+import math
 import os
 import secrets
 from datetime import date, datetime, time, timedelta
@@ -199,20 +200,23 @@ class User(UserMixin, BaseModel):
     mobile_verified_at = DateTimeField(null=True)
     active = BooleanField(default=True)
     last_login_at = DateTimeField(null=True)
-    # Rotated on password change so every other session of the user ends.
-    session_token = CharField(max_length=64, default=lambda: secrets.token_hex(16))
+
+    # The token of the UserSession this object was loaded for (or just logged in with): what
+    # Flask-Login keeps in the cookie, so 退出 can end exactly that session.
+    login_token = None
 
     def get_id(self):
-        return self.session_token
+        return self.login_token
 
     @property
     def is_active(self):
         return self.active
 
     def set_password(self, password):
-        """Hash and store a new password and end all other sessions."""
+        """Hash and store a new password and end every session of the account."""
         self.password_hash = _hasher.hash(password)
-        self.session_token = secrets.token_hex(16)
+        if self.id is not None:
+            UserSession.end_all(self.id)
 
     def check_password(self, password):
         """True when the password matches; rehash transparently when needed."""
@@ -246,7 +250,7 @@ class User(UserMixin, BaseModel):
         """Enable or disable the account; disabling ends every session at once."""
         self.active = active
         if not active:
-            self.session_token = secrets.token_hex(16)
+            UserSession.end_all(self.id)
         self.save()
 
     @property
@@ -256,6 +260,136 @@ class User(UserMixin, BaseModel):
     @property
     def is_admin(self):
         return self.role == self.ADMIN
+
+
+class UserSession(BaseModel):
+    """One login (created_at is when): the cookie holds a random token, the row its digest.
+
+    A session is good while the row is not ended and was seen within the idle limit; 【退出】 ends
+    its row, 【退出所有设备】, a new password or a disabled account end all the user's rows, so a
+    copied cookie stops working at once. The unique token index makes the per-request lookup cheap.
+    """
+
+    # last_seen_at is written at most this often, not on every request.
+    SEEN_EVERY = timedelta(minutes=1)
+    # A user's rows unseen for this long are deleted at their next login.
+    KEEP = timedelta(days=30)
+
+    token_hash = CharField(max_length=64, unique=True)
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    last_seen_at = DateTimeField(default=timeutil.now)
+    ended_at = DateTimeField(null=True)
+
+    @staticmethod
+    def _digest(token):
+        # The database holds no usable cookie value, only its digest.
+        return hashlib.sha256((token or "").encode()).hexdigest()
+
+    @classmethod
+    def start(cls, user):
+        """Open a session for user and give the user its token (login_token); forget old rows."""
+        now = timeutil.now()
+        cls.delete().where(cls.user == user.id, cls.last_seen_at < now - cls.KEEP).execute()
+        token = secrets.token_urlsafe(32)
+        cls.create(token_hash=cls._digest(token), user=user.id, created_at=now, last_seen_at=now)
+        user.login_token = token
+        return token
+
+    @classmethod
+    def user_for(cls, token, idle):
+        """The active user whose live session has this token, else None (ended, idle longer than
+        the timedelta idle, or the account disabled)."""
+        now = timeutil.now()
+        row = (cls.select(cls, User).join(User)
+               .where(cls.token_hash == cls._digest(token), cls.ended_at.is_null(),
+                      cls.last_seen_at > now - idle, User.active == True)  # noqa: E712
+               .first())
+        if row is None:
+            return None
+        if row.last_seen_at < now - cls.SEEN_EVERY:
+            cls.update(last_seen_at=now).where(cls.id == row.id).execute()
+        row.user.login_token = token
+        return row.user
+
+    @classmethod
+    def end(cls, token):
+        """End the one session with this token (退出)."""
+        cls.update(ended_at=timeutil.now()).where(cls.token_hash == cls._digest(token),
+                                                  cls.ended_at.is_null()).execute()
+
+    @classmethod
+    def end_all(cls, user_id):
+        """End every session of a user (退出所有设备, new password, account disabled)."""
+        cls.update(ended_at=timeutil.now()).where(cls.user == user_id, cls.ended_at.is_null()).execute()
+
+
+class Throttle(BaseModel):
+    """Attempts counted per key (a rule and a user name, mobile or address) within a window.
+
+    Callers ask wait() before an attempt and hit() after it. The limit-th attempt within a window
+    locks the key for a window's length, and each lockout after is twice as long as the one
+    before (up to MAX_LOCK) until a day (FORGET) has passed since the last one. Kept in the
+    database, each count one UPDATE, so every worker process sees and adds to the same counts.
+    """
+
+    MAX_LOCK = timedelta(hours=24)
+    FORGET = timedelta(hours=24)
+
+    key = CharField(max_length=96, unique=True)
+    count = IntegerField(default=0)
+    window_start = DateTimeField(default=timeutil.now, index=True)
+    strikes = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+
+    @staticmethod
+    def _key(rule, value):
+        # Fixed length whatever was typed, and no user names, numbers or addresses kept in clear.
+        return rule[:16] + ":" + hashlib.sha256((value or "").encode()).hexdigest()
+
+    @classmethod
+    def wait(cls, rule, value):
+        """Seconds until value may try rule again (0: now)."""
+        row = cls.get_or_none(cls.key == cls._key(rule, value))
+        return cls._left(row.locked_until) if row else 0
+
+    @staticmethod
+    def _left(until):
+        now = timeutil.now()
+        return math.ceil((until - now).total_seconds()) if until and until > now else 0
+
+    @classmethod
+    def hit(cls, rule, value, limit, seconds):
+        """Count one attempt of value at rule (limit per seconds); return the seconds value must
+        now wait (this attempt was the limit-th, or it is locked already and nothing is counted),
+        else 0."""
+        key, now = cls._key(rule, value), timeutil.now()
+        window = timedelta(seconds=seconds)
+        row = cls.get_or_none(cls.key == key)
+        if row is None:
+            # Bounded clean-up of keys long quiet, so strangers' keys do not pile up.
+            stale = (cls.select(cls.id).where(cls.window_start < now - cls.FORGET - cls.MAX_LOCK)
+                     .order_by(cls.window_start).limit(10))
+            cls.delete().where(cls.id.in_(stale)).execute()
+            cls.insert(key=key, window_start=now).on_conflict_ignore().execute()
+        elif cls._left(row.locked_until):
+            return cls._left(row.locked_until)
+        expired, forgiven = cls.window_start <= now - window, cls.locked_until <= now - cls.FORGET
+        cls.update(count=Case(None, [(expired, 1)], cls.count + 1),
+                   window_start=Case(None, [(expired, now)], cls.window_start),
+                   strikes=Case(None, [(forgiven, 0)], cls.strikes)).where(cls.key == key).execute()
+        row = cls.get(cls.key == key)
+        if row.count < limit:
+            return 0
+        lock = min(window * 2 ** min(row.strikes, 16), cls.MAX_LOCK)
+        # Only the worker whose UPDATE matches starts the lockout; a concurrent one waits it too.
+        cls.update(count=0, strikes=cls.strikes + 1, window_start=now, locked_until=now + lock) \
+            .where(cls.key == key, cls.count >= limit).execute()
+        return cls._left(cls.get(cls.key == key).locked_until) or math.ceil(lock.total_seconds())
+
+    @classmethod
+    def clear(cls, rule, value):
+        """Forget value's attempts at rule (a login that succeeded)."""
+        cls.delete().where(cls.key == cls._key(rule, value)).execute()
 
 
 def division_prefix(code):
@@ -352,7 +486,15 @@ class CaptchaChallenge(BaseModel):
 
     @classmethod
     def new(cls, length=4):
-        """Create a challenge with an unambiguous random answer."""
+        """Create a challenge with an unambiguous random answer, deleting a few expired ones.
+
+        Every anonymous page view with a captcha issues one; deleting up to ten expired rows each
+        time keeps the table to about TTL's worth of issued challenges. Oldest ids are the
+        expired ones, so the lookup stops at once.
+        """
+        expired = (cls.select(cls.id).where(cls.created_at < timeutil.now() - cls.TTL)
+                   .order_by(cls.id).limit(10))
+        cls.delete().where(cls.id.in_(expired)).execute()
         alphabet = "ABCDEFGHJKLMNPQRSTUVWXY3456789"
         answer = "".join(secrets.choice(alphabet) for _ in range(length))
         return cls.create(token=secrets.token_urlsafe(16), answer=answer)
@@ -1828,6 +1970,6 @@ class Holiday(BaseModel):
         return sorted({day.year for (day,) in cls.select(cls.day).tuples()}, reverse=True)
 
 
-MODELS = [Bureau, User, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject, Service, ImportedSite,
+MODELS = [Bureau, User, UserSession, Throttle, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject, Service, ImportedSite,
           Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, Assessment, RecordSequence, Transfer, Notice,
           AuditEntry, Holiday, ProviderReport, ConnectedUnit]

@@ -5,12 +5,15 @@ from urllib.parse import urlsplit
 
 from flask import abort, make_response, redirect, request, session
 from flask_login import current_user, login_required
+from werkzeug.urls import iri_to_uri
 
 import models
 
 
 def finish(url):
     """End a POST: htmx gets HX-Redirect, a plain browser a 303 redirect."""
+    # A header carries ASCII only: "/query?q=丽水" travels percent-encoded.
+    url = iri_to_uri(url)
     if request.headers.get("HX-Request"):
         response = make_response("", 200)
         response.headers["HX-Redirect"] = url
@@ -24,13 +27,14 @@ def is_fragment_request():
 
 
 def safe_next(target, fallback):
-    """Only same-site relative paths may be a post-login destination."""
+    """Only same-site relative paths may be a post-login destination (returned percent-encoded,
+    so any character typed into next can go into a Location or HX-Redirect header)."""
     if target:
         parts = urlsplit(target)
         # Browsers read "/\\evil.com" as "//evil.com": no backslash or control character passes.
         plain = not any(c == "\\" or ord(c) < 32 for c in target)
         if plain and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
+            return iri_to_uri(target)
     return fallback
 
 

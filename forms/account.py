@@ -3,25 +3,29 @@ import re
 
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, Regexp, ValidationError
+from zxcvbn import zxcvbn
 
 import models
 from forms import rules
 from forms.base import CaptchaForm, Form, inline, max_length, required, rule, strip
 
 USERNAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{3,19}$"
-_COMMON_PASSWORDS = {"password1", "abc12345", "a1234567", "qwerty123", "1qaz2wsx",
-                     "aa123456", "password123", "admin123", "12345678a"}
+# zxcvbn's score: 3 means about 10^8 to 10^10 guesses; "aaaaaaa1", "Passw0rd2026" and a word
+# plus a year score lower.
+MIN_PASSWORD_SCORE = 3
 
 
-def check_password_strength(password, username=""):
-    """Return why a password is weak, or None."""
+def check_password_strength(password, username="", *others):
+    """Return why a password is weak, or None. others: the account's mobile, e-mail … which
+    the password should not be made of either."""
     if len(password) < 8 or len(password) > 32:
         return "密码长度应为8至32位"
-    classes = sum(bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
-    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password) or classes < 2:
+    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
         return "密码须同时包含字母和数字"
-    if password.lower() in _COMMON_PASSWORDS or (username and username.lower() in password.lower()):
+    if username and username.lower() in password.lower():
         return "密码过于简单，请勿使用常见密码或包含用户名"
+    if zxcvbn(password, user_inputs=[v for v in (username, *others) if v])["score"] < MIN_PASSWORD_SCORE:
+        return "密码过于简单，容易被猜中，请勿使用常见密码或重复、连续的字符，可加长密码或加入符号"
     return None
 
 
@@ -29,15 +33,15 @@ class PasswordPair:
     """The new password and its confirmation, shared by 注册 and 找回密码."""
 
     password = PasswordField("密码", validators=[required("密码")],
-                             description="8至32位，须同时包含字母和数字",
+                             description="8至32位，须同时包含字母和数字，不能是常见密码",
                              render_kw={"autocomplete": "new-password"})
     password2 = PasswordField("确认密码", validators=[
         required("确认密码"), EqualTo("password", message="两次输入的密码不一致")],
         render_kw={"autocomplete": "new-password"})
 
     def validate_password(self, field):
-        username = self.username.data if hasattr(self, "username") else ""
-        message = check_password_strength(field.data or "", username or "")
+        account = [self[name].data if name in self else "" for name in ("username", "mobile", "email")]
+        message = check_password_strength(field.data or "", *(value or "" for value in account))
         if message:
             raise ValidationError(message)
 

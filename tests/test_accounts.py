@@ -184,9 +184,9 @@ def test_password_reset_by_sms_code(client, user):
     assert "设置新密码" in response.get_data(as_text=True)
     code = last_code("13912345678")
     response = client.post("/reset/confirm", {"mobile": "13912345678", "code": code,
-                                             "password": "Newpass2026", "password2": "Newpass2026"})
+                                             "password": "Yunling2026ok", "password2": "Yunling2026ok"})
     assert response.status_code == 303
-    assert client.login("alice", "Newpass2026").status_code == 303
+    assert client.login("alice", "Yunling2026ok").status_code == 303
 
 
 def test_reset_ends_other_sessions(app, client, user):
@@ -197,18 +197,18 @@ def test_reset_ends_other_sessions(app, client, user):
     assert other.get("/home").status_code == 200
     client.post("/reset", {"mobile": "13912345678"})
     client.post("/reset/confirm", {"mobile": "13912345678", "code": last_code("13912345678"),
-                                   "password": "Newpass2026", "password2": "Newpass2026"})
+                                   "password": "Yunling2026ok", "password2": "Yunling2026ok"})
     assert other.get("/home").status_code == 302
 
 
 def test_reset_code_cannot_be_reused(client, user):
     client.post("/reset", {"mobile": "13912345678"})
     code = last_code("13912345678")
-    data = {"mobile": "13912345678", "code": code, "password": "Newpass2026", "password2": "Newpass2026"}
+    data = {"mobile": "13912345678", "code": code, "password": "Yunling2026ok", "password2": "Yunling2026ok"}
     assert client.post("/reset/confirm", data).status_code == 303
     response = client.post("/reset/confirm", dict(data, password="Other2026pw", password2="Other2026pw"))
     assert "已使用" in field_error(response.get_data(as_text=True), "code")
-    assert client.login("alice", "Newpass2026").status_code == 303
+    assert client.login("alice", "Yunling2026ok").status_code == 303
 
 
 def test_expired_reset_code_is_refused(client, user, monkeypatch):
@@ -217,7 +217,7 @@ def test_expired_reset_code_is_refused(client, user, monkeypatch):
     later = timeutil.now() + timedelta(minutes=11)
     monkeypatch.setattr(timeutil, "now", lambda: later)
     response = client.post("/reset/confirm", {"mobile": "13912345678", "code": code,
-                                             "password": "Newpass2026", "password2": "Newpass2026"})
+                                             "password": "Yunling2026ok", "password2": "Yunling2026ok"})
     assert "已过期" in field_error(response.get_data(as_text=True), "code")
     assert models.User.get_by_id(user.id).check_password("Secret2026x")
 
@@ -226,7 +226,7 @@ def test_wrong_code_counts_attempts(client, user):
     client.post("/reset", {"mobile": "13912345678"})
     code = last_code("13912345678")
     wrong = "000000" if code != "000000" else "111111"
-    data = {"mobile": "13912345678", "password": "Newpass2026", "password2": "Newpass2026"}
+    data = {"mobile": "13912345678", "password": "Yunling2026ok", "password2": "Yunling2026ok"}
     for _ in range(models.SmsCode.MAX_ATTEMPTS):
         assert "验证码错误" in client.post("/reset/confirm", dict(data, code=wrong)).get_data(as_text=True)
     html = client.post("/reset/confirm", dict(data, code=code)).get_data(as_text=True)

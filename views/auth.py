@@ -11,7 +11,7 @@ import timeutil
 from forms.account import (LoginForm, RegisterForm, ResetForm, ResetRequestForm,
                            SendCodeForm, VerifyMobileForm)
 from forms.base import CAPTCHA_SESSION_KEY, new_captcha_token
-from views.common import finish, safe_next, send_sms_code
+from views.common import client_address, finish, safe_next, send_sms_code, throttle, throttled
 
 bp = Blueprint("auth", __name__)
 _captcha_images = ImageCaptcha(width=120, height=44, font_sizes=(30, 34, 36))
@@ -64,27 +64,52 @@ def login():
     """【登录】 with username, password and captcha."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = models.User.authenticate(form.username.data, form.password.data)
+        # Wrong passwords are limited per user name (known or not alike) and per address; a
+        # locked-out login is refused before its password is even looked at.
+        name, address = form.username.data.lower(), client_address()
+        refusal = throttled("login_account", name) or throttled("login_ip", address)
+        user = None if refusal else models.User.authenticate(form.username.data, form.password.data)
         if user is not None:
+            models.Throttle.clear("login_account", name)
             destination = safe_next(request.args.get("next"), url_for("main.home"))
             # A new session on login: nothing chosen before it carries over.
             session.clear()
+            models.UserSession.start(user)
             login_user(user)
             user.last_login_at = timeutil.now()
             user.save()
             return finish(destination)
+        if refusal is None:
+            # Counted at both keys; either may be locked from this failure on.
+            by_name = throttle("login_account", name)
+            refusal = throttle("login_ip", address) or by_name
         # One message for unknown user and wrong password alike.
-        form.password.errors.append("用户名或密码错误")
+        form.password.errors.append(refusal or "用户名或密码错误")
     return _page("auth/login.html", form)
+
+
+def _end_session(message):
+    logout_user()
+    session.clear()
+    flash(message, "success")
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """退出 and forget the session."""
-    logout_user()
-    session.clear()
-    flash("您已安全退出", "success")
+    """退出: end this session, here and on the server (a copy of the cookie no longer works)."""
+    if current_user.is_authenticated:
+        models.UserSession.end(current_user.login_token)
+    _end_session("您已安全退出")
     return finish(url_for("main.index"))
+
+
+@bp.route("/logout/all", methods=["POST"])
+@login_required
+def logout_all():
+    """退出所有设备: end every session of the account, this one included."""
+    models.UserSession.end_all(current_user.id)
+    _end_session("已退出所有设备，请重新登录")
+    return finish(url_for("auth.login"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -92,12 +117,13 @@ def reset_request():
     """找回密码: send a code to the registered mobile."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = models.User.get_or_none(models.User.mobile == form.mobile.data)
-        error = send_sms_code(user.mobile, PURPOSE_RESET) if user else None
+        registered = models.User.select().where(models.User.mobile == form.mobile.data).exists()
+        # A number not registered gets its code issued, limited and refused alike, only never
+        # sent: the answer cannot tell whether the number has an account.
+        error = send_sms_code(form.mobile.data, PURPOSE_RESET, send=registered)
         if error:
             form.mobile.errors.append(error)
         else:
-            # The same words whether or not the number is registered.
             flash("如该号码已注册，验证码已发送，请查收短信", "info")
             return render_template("auth/reset_confirm.html",
                                    form=ResetForm(formdata=None, mobile=form.mobile.data))
@@ -110,8 +136,10 @@ def reset_confirm():
     form = ResetForm()
     if form.validate_on_submit():
         user = models.User.get_or_none(models.User.mobile == form.mobile.data)
-        error = models.SmsCode.consume(form.mobile.data, PURPOSE_RESET, form.code.data) \
-            if user else "验证码无效或已使用，请重新获取"
+        # Checked alike for an unregistered number (its code was issued, never sent).
+        error = models.SmsCode.consume(form.mobile.data, PURPOSE_RESET, form.code.data)
+        if error is None and user is None:
+            error = "验证码错误"
         if error is None:
             user.set_password(form.password.data)
             user.save()

@@ -3,9 +3,11 @@
 The full-page POST and this check call the same form class, so a rule can
 never say one thing while typing and another on submit.
 """
-from flask import Blueprint, abort, get_template_attribute, request
+from flask import Blueprint, abort, get_template_attribute
+from flask_login import current_user
 
 from forms.base import INLINE_FORMS
+from views.common import client_address, throttle, throttled
 
 bp = Blueprint("inline", __name__)
 
@@ -20,5 +22,13 @@ def validate_field(form_name, field_name):
     form = form_class()
     if field_name not in form.inline_fields:
         abort(404)
-    form.check_field(field_name)
+    # A stranger could ask "已被注册?" of any user name or mobile: limited per address.
+    anonymous = not current_user.is_authenticated
+    refusal = throttled("check_ip", client_address()) if anonymous else None
+    if refusal:
+        form[field_name].errors = [refusal]
+    else:
+        form.check_field(field_name)
+        if anonymous:
+            throttle("check_ip", client_address())
     return get_template_attribute("_macros.html", "field")(form[field_name])
