@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 
 import migrations
 import models
+import sealing
 import timeutil
 from wizard.engine import FLOWS
 
@@ -41,9 +42,13 @@ def rotate_pii_key():
     with models.db.connection_context():
         for model in models.MODELS:
             fields = models.sealed_fields(model)
-            if fields:
+            if not fields:
+                continue
+            try:
                 changed = models.reseal(model, fields)
-                click.echo(f"{model._meta.table_name}：{changed} 行已用当前密钥重新加密")
+            except sealing.SealError as error:
+                raise click.ClickException(f"{model._meta.table_name}：{error}") from None
+            click.echo(f"{model._meta.table_name}：{changed} 行已用当前密钥重新加密")
     click.echo("个人证件号码已全部使用当前密钥（PII_KEY）加密")
 
 

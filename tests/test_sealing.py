@@ -178,6 +178,10 @@ def test_rotate_pii_key_reseals_every_row_under_the_new_key(app, filed):
             assert models.Subject.get(models.Subject.cert_lookup(PERSON)).id == person.id
         again = rotated.test_cli_runner().invoke(args=["rotate-pii-key"])
         assert "subject：0 行" in again.output and "draft：0 行" in again.output
+        # Back to the old key alone: the command names what is missing instead of failing somewhere.
+        sealing.use_keys(old)
+        refused = rotated.test_cli_runner().invoke(args=["rotate-pii-key"])
+        assert refused.exit_code == 1 and "PII_OLD_KEYS" in refused.output
     finally:
         sealing.use_keys(old)
 
