@@ -13,6 +13,7 @@ import businesses  # noqa: F401  (declares what each business does after 【提�
 import commands
 import config
 import models
+import sealing
 import sms
 import timeutil
 from views import (admin, assessments, auth, dev, directory, inline, main, public, reports, review, services, subject,
@@ -73,6 +74,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
     config.finish(app.config)
+    sealing.use_keys(app.config["PII_KEY"], app.config["PII_OLD_KEYS"])
     os.makedirs(app.instance_path, exist_ok=True)
 
     models.open_database(app.config["DATABASE_URL"])

@@ -1,4 +1,4 @@
-"""flask CLI: init-db, create-admin, create-officer, seed-demo."""
+"""flask CLI: init-db, create-admin, seed-demo, rotate-pii-key."""
 import datetime
 import io
 import json
@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 
 import migrations
 import models
+import sealing
 import timeutil
 from wizard.engine import FLOWS
 
@@ -19,7 +20,7 @@ DEMO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "de
 
 def init_app(app):
     """Register the commands on the app."""
-    for command in (init_db, create_admin, seed_demo):
+    for command in (init_db, create_admin, seed_demo, rotate_pii_key):
         app.cli.add_command(command)
 
 
@@ -30,6 +31,25 @@ def init_db():
     with models.db.connection_context():
         ran = migrations.upgrade()
     click.echo("数据库已是最新结构" + (f"（已执行迁移：{', '.join(ran)}）" if ran else ""))
+
+
+@click.command("rotate-pii-key")
+@with_appcontext
+def rotate_pii_key():
+    """Seal every personal number again under PII_KEY (run after a new key is set, with the one it
+    replaces in PII_OLD_KEYS; safe to stop and run again). Once it reports nothing left, the old
+    key may be removed from PII_OLD_KEYS."""
+    with models.db.connection_context():
+        for model in models.MODELS:
+            fields = models.sealed_fields(model)
+            if not fields:
+                continue
+            try:
+                changed = models.reseal(model, fields)
+            except sealing.SealError as error:
+                raise click.ClickException(f"{model._meta.table_name}：{error}") from None
+            click.echo(f"{model._meta.table_name}：{changed} 行已用当前密钥重新加密")
+    click.echo("个人证件号码已全部使用当前密钥（PII_KEY）加密")
 
 
 @click.command("create-admin")
@@ -97,7 +117,7 @@ def _demo_picture(text):
 
 def _demo_subject(row):
     """A valid subject for the demo applicant, so 变更/注销/移交 can be tried at once."""
-    if models.Subject.select().where(models.Subject.cert_number == row["cert_number"]).exists():
+    if models.Subject.select().where(models.Subject.cert_lookup(row["cert_number"])).exists():
         return
     owner = models.User.get(models.User.username == row.pop("owner"))
     bureau = models.Bureau.get(models.Bureau.division_code == row.pop("bureau"))
@@ -113,7 +133,7 @@ def _demo_filing(row):
     """A filing of the demo subject, through its flow and business and approved by the demo
     officer (an APP and a 小程序, so 变更/注销 can be tried at once); pictures are drawn here."""
     flow = FLOWS[row["flow"]]
-    subject = models.Subject.get(models.Subject.cert_number == row["subject"])
+    subject = models.Subject.get(models.Subject.cert_lookup(row["subject"]))
     if models.Service.select().where(models.Service.subject == subject, models.Service.kind == flow.target).exists():
         return
     folder = current_app.config["UPLOAD_FOLDER"]

@@ -2,10 +2,14 @@
 import json
 import os
 
+import sealing
+
 # Every setting a bureau may change without touching code; README lists them.
 ENV_SETTINGS = {
     "DATABASE_URL": str,
     "SECRET_KEY": str,
+    "PII_KEY": str,
+    "PII_OLD_KEYS": str,
     "PORT": int,
     "UPLOAD_MAX_KB": int,
     "UPLOAD_FOLDER": str,
@@ -35,6 +39,10 @@ def defaults(instance_path):
     return {
         "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "beian.db"),
         "SECRET_KEY": None,
+        # SM4 key (32 hex digits) sealing 身份证 and other personal numbers at rest; keys replaced by
+        # a rotation stay readable while listed (comma-separated) in PII_OLD_KEYS (sealing.py).
+        "PII_KEY": None,
+        "PII_OLD_KEYS": "",
         "PORT": 5000,
         "UPLOAD_MAX_KB": 512,
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
@@ -89,3 +97,11 @@ def finish(config):
         raise RuntimeError(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
             "(make run generates one for the demo).")
+    if not config.get("PII_KEY"):
+        if not (config.get("TESTING") or config.get("DEMO_MODE")):
+            raise RuntimeError(
+                "PII_KEY is not set. Set the PII_KEY environment variable to the SM4 key that seals "
+                "personal numbers (32 hex digits, e.g. from: openssl rand -hex 16) and keep it safe: "
+                "without it the stored numbers cannot be read.")
+        # Tests and the demo (whose SECRET_KEY make run keeps in instance/) need no key of their own.
+        config["PII_KEY"] = sealing.demo_key(config.get("SECRET_KEY") or "")

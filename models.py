@@ -11,11 +11,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from peewee import (BooleanField, Case, CharField, DatabaseProxy, DateField, DateTimeField, DeferredForeignKey,
-                    ForeignKeyField, IntegerField, IntegrityError, JOIN, Model, SQL, TextField, chunked, fn)
+                    ForeignKeyField, IntegerField, IntegrityError, JOIN, Model, SQL, TextField, Value, chunked, fn)
 from playhouse.db_url import connect
 
 import assessments
 import domains
+import sealing
 import timeutil
 import workdays
 from divisions import PROVINCE_ABBR
@@ -65,6 +66,39 @@ class JSONField(TextField):
         return json.loads(value) if value else {}
 
 
+class SealedField(TextField):
+    """A person's 证件号码 sealed at rest (sealing.py). SQL sees only ciphertext, so the column is
+    never compared there: hashed_in names the column whose lookup hash save() keeps beside it (rows
+    holding one are written by save(), not insert_many or update)."""
+
+    def __init__(self, *args, hashed_in=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hashed_in = hashed_in
+
+    def db_value(self, value):
+        return sealing.seal(value)
+
+    def python_value(self, value):
+        return sealing.unseal(value)
+
+
+class SealedJSONField(JSONField):
+    """A JSON column sealed whole at rest: what a filing holds as typed or filed, people's 证件号码
+    among it (never searched in SQL, see JSONField)."""
+
+    def db_value(self, value):
+        return sealing.seal(super().db_value(value))
+
+    def python_value(self, value):
+        return super().python_value(sealing.unseal(value))
+
+
+def sealed_lookup(column, *values):
+    """The condition matching rows whose lookup hash column says they hold one of values (hashed
+    under every configured key, so a row not yet rotated is found too)."""
+    return column.in_([digest for value in values for digest in sealing.lookup_hashes(value)])
+
+
 class Registry(dict):
     """Declarations keyed by their kind; a second declaration of a kind is a mistake."""
 
@@ -91,6 +125,14 @@ class BaseModel(Model):
 
     class Meta:
         database = db
+
+    def save(self, *args, **kwargs):
+        # A sealed value's lookup hash follows the value (when the row holds it).
+        for field in self._meta.sorted_fields:
+            if getattr(field, "hashed_in", None) and field.name in self.__data__:
+                value = getattr(self, field.name)
+                setattr(self, field.hashed_in, sealing.lookup_hash(value) if value else "")
+        return super().save(*args, **kwargs)
 
 
 @functools.lru_cache(maxsize=1)
@@ -708,14 +750,16 @@ class Subject(BaseModel):
     unit_kind = CharField(max_length=8, default="")
     name = CharField(max_length=100, index=True)
     cert_type = CharField(max_length=32, default="")
-    cert_number = CharField(max_length=32, index=True, default="")
+    # A 个人's certificate is the 居民身份证: sealed, found and kept unique by cert_hash.
+    cert_number = SealedField(default="", hashed_in="cert_hash")
+    cert_hash = CharField(max_length=64, index=True, default="")
     investor = CharField(max_length=100, default="")
     region_code = CharField(max_length=6)
     address = CharField(max_length=200, default="")
     cert_photo = ForeignKeyField(Upload, null=True, on_delete="SET NULL", backref="+")
     leader_name = CharField(max_length=40)
     leader_id_type = CharField(max_length=32)
-    leader_id_number = CharField(max_length=32)
+    leader_id_number = SealedField()
     leader_residence = CharField(max_length=200)
     leader_office_phone = CharField(max_length=32)
     leader_mobile = CharField(max_length=20)
@@ -832,16 +876,21 @@ class Subject(BaseModel):
         holders = {}
         if not cert_numbers:
             return holders
-        query = cls.select(cls.cert_number, cls.owner).where(cls.cert_number.in_(list(cert_numbers)),
+        query = cls.select(cls.cert_number, cls.owner).where(cls.cert_lookup(*cert_numbers),
                                                              cls.status.in_(cls.LIVE))
         for cert_number, owner in query.tuples():
             holders.setdefault(cert_number, set()).add(owner)
         return holders
 
     @classmethod
+    def cert_lookup(cls, *cert_numbers):
+        """The condition finding subjects holding one of these certificate numbers."""
+        return sealed_lookup(cls.cert_hash, *cert_numbers)
+
+    @classmethod
     def registered_elsewhere(cls, cert_number, exclude=None):
         """True when a live subject already holds this certificate number."""
-        query = cls.select().where(cls.cert_number == cert_number, cls.status != cls.CANCELLED)
+        query = cls.select().where(cls.cert_lookup(cert_number), cls.status != cls.CANCELLED)
         if exclude is not None:
             query = query.where(cls.id != exclude.id)
         return query.exists()
@@ -912,7 +961,7 @@ class Subject(BaseModel):
 # One live subject per certificate number, enforced by the database itself so that
 # two submits racing each other cannot both pass (SQLite and PostgreSQL alike).
 LIVE_CERT_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS subject_live_cert_number "
-                   "ON subject (cert_number) WHERE status <> '已注销'")
+                   "ON subject (cert_hash) WHERE status <> '已注销'")
 Subject.add_index(SQL(LIVE_CERT_INDEX))
 # One application under review per filed service: a 变更 and a 注销 racing each other cannot both open.
 ONE_OPEN_PER_WEBSITE_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS application_one_open_per_website "
@@ -943,7 +992,7 @@ class Service(BaseModel):
     record_number = CharField(max_length=40, null=True, unique=True)
     interactive = BooleanField(default=False)
     # The filed fields as the kind's flow puts them on record (websites: WebsiteFlow.filed_data).
-    data = JSONField()
+    data = SealedJSONField()
     # 安全评估: since when a report is due (the approval that made it so), and why; None once an
     # approved report meets it. Indexed: the bureaus' 逾期 list starts from it.
     assessment_due_since = DateTimeField(null=True, index=True)
@@ -1187,7 +1236,7 @@ class Draft(BaseModel):
     imported = DeferredForeignKey("ImportedSite", null=True, on_delete="SET NULL")  # 未备案/认领
     # Wizard flows: {"steps": {step: {field: [values]}}, "furthest": step name} (older drafts: "reached": index);
     # the subject forms: their fields as typed.
-    data = JSONField()
+    data = SealedJSONField()
     step = CharField(max_length=32, default="")
     updated_at = DateTimeField(default=timeutil.now)
 
@@ -1264,7 +1313,7 @@ class Application(BaseModel):
     # filings: "filed" (what goes on record), "wizard" (the steps as typed), "last_step",
     # and "imported"/"record_number" (未备案/认领) or "before" (变更); 注销: "reason",
     # "leader_name", "site_check", "site_checked_at".
-    data = JSONField()
+    data = SealedJSONField()
     bureau = ForeignKeyField(Bureau, null=True, backref="applications", on_delete="RESTRICT")
     submitted_at = DateTimeField(default=timeutil.now)
     decided_at = DateTimeField(null=True)
@@ -1677,7 +1726,7 @@ class Transfer(BaseModel):
     subject = ForeignKeyField(Subject, backref="transfers", on_delete="CASCADE")
     sender = ForeignKeyField(User, backref="+", on_delete="CASCADE")
     receiver_mobile = CharField(max_length=20, index=True)
-    receiver_id_number = CharField(max_length=32)
+    receiver_id_number = SealedField()
     receiver = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     status = CharField(max_length=8, default=OFFERED)
     decided_at = DateTimeField(null=True)
@@ -1745,11 +1794,6 @@ class AuditEntry(BaseModel):
     before = JSONField(serialize_other=str)   # the state before the action; dates as text
     after = JSONField(serialize_other=str)
 
-    @property
-    def change_text(self):
-        """(before, after) as the JSON text the audit page shows."""
-        return tuple(json.dumps(side, ensure_ascii=False, default=str) for side in (self.before, self.after))
-
     @classmethod
     def record(cls, user, action, target, before=None, after=None):
         return cls.create(user=user, action=action, target=target,
@@ -1775,7 +1819,8 @@ class ImportedSite(BaseModel):
     domain = CharField(max_length=253, index=True)
     name = CharField(max_length=100)
     subject_name = CharField(max_length=100)
-    cert_number = CharField(max_length=40, index=True)
+    cert_number = SealedField(hashed_in="cert_hash")   # a 居民身份证 when the subject is a 个人
+    cert_hash = CharField(max_length=64, index=True, default="")
     deadline = DateField()
     record_number = CharField(max_length=40, null=True, unique=True)
     # What it was filed as (the column kept its first name).
@@ -1795,7 +1840,7 @@ class ImportedSite(BaseModel):
     def waiting_for(cls, user, kind):
         """Sites of a kind whose certificate matches one of the user's live subjects, not yet taken up."""
         certs = [s.cert_number for s in Subject.owned_by(user).where(Subject.status.in_(Subject.LIVE))]
-        return (cls.select().where(cls.kind == kind, cls.cert_number.in_(certs), cls.service.is_null())
+        return (cls.select().where(cls.kind == kind, sealed_lookup(cls.cert_hash, *certs), cls.service.is_null())
                 .order_by(cls.deadline))
 
     @classmethod
@@ -1822,13 +1867,13 @@ class ImportedSite(BaseModel):
     @classmethod
     def tell_owner(cls, owner, cert_number):
         """A 系统通知 for each site waiting under a certificate the owner has just registered."""
-        for site in cls.select().where(cls.cert_number == cert_number, cls.service.is_null()):
+        for site in cls.select().where(sealed_lookup(cls.cert_hash, cert_number), cls.service.is_null()):
             Notice.send(owner, f"请办理{site.kind}", site.notice_text())
 
     def subject_of(self, user):
         """The user's live subject this site belongs to, or None (then: 404)."""
         return Subject.owned_by(user).where(Subject.status.in_(Subject.LIVE),
-                                            Subject.cert_number == self.cert_number).first()
+                                            Subject.cert_lookup(self.cert_number)).first()
 
 
 class ProviderReport(BaseModel):
@@ -1970,6 +2015,38 @@ class Holiday(BaseModel):
         return sorted({day.year for (day,) in cls.select(cls.day).tuples()}, reverse=True)
 
 
-MODELS = [Bureau, User, UserSession, Throttle, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject, Service, ImportedSite,
-          Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, Assessment, RecordSequence, Transfer, Notice,
+def sealed_fields(model):
+    """The model's sealed columns."""
+    return [field for field in model._meta.sorted_fields if isinstance(field, (SealedField, SealedJSONField))]
+
+
+def reseal(model, fields, batch=500):
+    """Seal again under the current key each value of fields (sealed columns of model) that is
+    plain or sealed under an older key, with its lookup hash; return how many rows changed.
+
+    A batch at a time, each in its own transaction, so a run stopped halfway is finished by running
+    it again. A row written meanwhile (an autosave) is left as it is: it is sealed under the current
+    key already, and the older copy read here must not overwrite it.
+    """
+    database, changed, last = model._meta.database, 0, 0
+    while True:
+        query = model.select(model.id, *fields).where(model.id > last).order_by(model.id).limit(batch)
+        rows = list(database.execute(query))   # the stored text, not unsealed
+        if not rows:
+            return changed
+        last = rows[-1][0]
+        with database.atomic():
+            for row_id, *stored in rows:
+                stale = [(field, raw) for field, raw in zip(fields, stored) if raw and not sealing.is_current(raw)]
+                if not stale:
+                    continue
+                values = {field: field.python_value(raw) for field, raw in stale}
+                values.update({getattr(model, field.hashed_in): sealing.lookup_hash(values[field])
+                               for field, _raw in stale if getattr(field, "hashed_in", None)})
+                unchanged = [field == Value(raw, converter=False) for field, raw in stale]
+                changed += model.update(values).where(model.id == row_id, *unchanged).execute()
+
+
+MODELS = [Bureau, User, UserSession, Throttle, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject,
+          Service, ImportedSite, Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, Assessment, RecordSequence, Transfer, Notice,
           AuditEntry, Holiday, ProviderReport, ConnectedUnit]

@@ -17,7 +17,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 FOLDER = tempfile.mkdtemp()
-os.environ.update(SECRET_KEY="bench", DATABASE_URL=f"sqlite:///{FOLDER}/bench.db", UPLOAD_FOLDER=f"{FOLDER}/up")
+os.environ.update(SECRET_KEY="bench", PII_KEY="00112233445566778899aabbccddeeff",
+                  DATABASE_URL=f"sqlite:///{FOLDER}/bench.db", UPLOAD_FOLDER=f"{FOLDER}/up")
 
 import migrations  # noqa: E402
 import models  # noqa: E402

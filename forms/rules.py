@@ -218,6 +218,30 @@ def mask_id_number(value) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
+# An 18-character 居民身份证 number standing on its own within a text.
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def _mask_if_id(match) -> str:
+    number = match.group().upper()
+    return mask_id_number(number) if id_check_digit(number) == number[-1] else match.group()
+
+
+def mask_personal_numbers(value, key=""):
+    """value (JSON-like: dicts, lists, text) with people's 证件号码 masked, for the audit log: every
+    value under a key ending in id_number (a passport too), and any 居民身份证 number within any
+    text (a 证件号码 column holding one, a 退回 reason quoting one)."""
+    if isinstance(value, dict):
+        return {name: mask_personal_numbers(item, str(name)) for name, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_personal_numbers(item, key) for item in value]
+    if not isinstance(value, str) or not value:
+        return value
+    if key.endswith("id_number"):
+        return mask_id_number(value)
+    return _ID_IN_TEXT.sub(_mask_if_id, value)
+
+
 # ---------------------------------------------------------------------------
 # The other documents a person may hold
 # ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 # app.py builds a module-level app on import: point it somewhere harmless.
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
+os.environ.setdefault("PII_KEY", "0123456789abcdef0123456789abcdef")
 os.environ["DATABASE_URL"] = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "import.db")
 os.environ.pop("DEMO_MODE", None)
 

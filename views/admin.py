@@ -1,6 +1,8 @@
 """Administration (admin only): bureaus and their settings and guides, officers, the holiday
 table, and the read-only audit log. Every change is written to the audit log."""
 
+import json
+
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from playhouse.shortcuts import model_to_dict
@@ -8,6 +10,7 @@ from playhouse.shortcuts import model_to_dict
 import models
 import timeutil
 import workdays
+from forms import rules
 from forms.admin import KIND_DAY_FIELDS, BureauForm, HolidayForm, OfficerForm
 from forms.base import Form
 from views.common import finish, role_required
@@ -164,6 +167,12 @@ def delete_holiday(holiday_id):
 def audit():
     """审计日志: who did what, when, with the state before and after; newest first."""
     page = max(request.args.get("page", 1, type=int), 1)
-    rows = (models.AuditEntry.select().order_by(models.AuditEntry.id.desc())
-            .paginate(page, PAGE))
-    return render_template("admin/audit.html", rows=list(rows), page=page, more=len(rows) == PAGE)
+    rows = list(models.AuditEntry.select().order_by(models.AuditEntry.id.desc()).paginate(page, PAGE))
+    shown = [(entry, _shown(entry.before), _shown(entry.after)) for entry in rows]
+    return render_template("admin/audit.html", rows=shown, page=page, more=len(rows) == PAGE)
+
+
+def _shown(side):
+    """One side of an audit entry as the JSON text the page shows, people's 证件号码 masked (an entry
+    written before they were masked on the way in shows none either)."""
+    return json.dumps(rules.mask_personal_numbers(side), ensure_ascii=False, default=str)

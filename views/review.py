@@ -8,6 +8,7 @@ from peewee import JOIN
 import models
 import sms
 import timeutil
+from forms import rules
 from forms.imports import ImportedSiteForm, ImportForm
 from forms.review import CancelFiledForm, ReturnForm, ScheduleForm
 from forms.subject import subject_facts, subject_photos
@@ -236,9 +237,11 @@ def _store_imported(kind, rows):
 
 
 def _audit_imported(site):
+    # A 个人's certificate is a 居民身份证: the log keeps it masked, like every page.
     models.AuditEntry.record(current_user.id, f"导入{site.kind}", f"imported:{site.id}", {},
-                             {"domain": site.domain, "cert_number": site.cert_number,
-                              "deadline": site.deadline, "record_number": site.record_number})
+                             rules.mask_personal_numbers({"domain": site.domain, "cert_number": site.cert_number,
+                                                          "deadline": site.deadline,
+                                                          "record_number": site.record_number}))
 
 
 @bp.route("/imported")
