@@ -1,4 +1,4 @@
-"""flask CLI: init-db, create-admin, create-officer, seed-demo."""
+"""flask CLI: init-db, create-admin, create-officer, seed-demo, expire-subjects."""
 import datetime
 import io
 import json
@@ -19,7 +19,7 @@ DEMO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "de
 
 def init_app(app):
     """Register the commands on the app."""
-    for command in (init_db, create_admin, seed_demo):
+    for command in (init_db, create_admin, seed_demo, expire_subjects):
         app.cli.add_command(command)
 
 
@@ -30,6 +30,17 @@ def init_db():
     with models.db.connection_context():
         ran = migrations.upgrade()
     click.echo("数据库已是最新结构" + (f"（已执行迁移：{', '.join(ran)}）" if ran else ""))
+
+
+@click.command("expire-subjects")
+@with_appcontext
+@click.option("--days", type=int, default=None, help="默认取 SUBJECT_PENDING_DAYS（30）")
+def expire_subjects(days):
+    """Withdraw 新增主体 applications left without any business for days (run daily, e.g. from cron)."""
+    days = days if days is not None else current_app.config["SUBJECT_PENDING_DAYS"]
+    with models.db.connection_context():
+        expired = models.Subject.expire_abandoned(days)
+    click.echo(f"已撤销{len(expired)}个超过{days}日未办理业务的待审核主体")
 
 
 @click.command("create-admin")

@@ -14,6 +14,7 @@ ENV_SETTINGS = {
     "SESSION_COOKIE_SECURE": "bool",
     "SITE_CHECK": "bool",
     "SITE_CHECK_TIMEOUT": float,
+    "SUBJECT_PENDING_DAYS": int,
 }
 
 
@@ -48,6 +49,8 @@ def defaults(instance_path):
         # 注销网站 checks that the home page no longer answers; off where there is no outbound network.
         "SITE_CHECK": True,
         "SITE_CHECK_TIMEOUT": 3.0,
+        # flask expire-subjects: a 新增主体 with no business filed under it is withdrawn after this many days.
+        "SUBJECT_PENDING_DAYS": 30,
     }
 
 

@@ -52,7 +52,9 @@ def m0002_website_filing_data(migrator):
 def m0003_one_live_subject_per_certificate(migrator):
     """Refuse, in the database, a second live subject with the same certificate number."""
     if migrator.database.table_exists("subject"):
-        migrator.database.execute_sql(models.LIVE_CERT_INDEX)
+        # As released (m0015 narrows it to approved subjects).
+        migrator.database.execute_sql("CREATE UNIQUE INDEX IF NOT EXISTS subject_live_cert_number "
+                                      "ON subject (cert_number) WHERE status <> '已注销'")
     return []
 
 
@@ -228,6 +230,20 @@ def m0014_security_assessments(migrator):
     return []
 
 
+def m0015_claims_and_certificates(migrator):
+    """Who holds a certificate: its first approved subject (a pending one blocks nobody; an account
+    files a number once). 网站认领 proves control: an offline filing may carry the 负责人手机 that a
+    claimant's SMS code goes to."""
+    database = migrator.database
+    if database.table_exists("subject"):
+        database.execute_sql("DROP INDEX IF EXISTS subject_live_cert_number")
+        database.execute_sql("CREATE UNIQUE INDEX IF NOT EXISTS subject_approved_cert_number "
+                             "ON subject (cert_number) WHERE status NOT IN ('待审核', '已注销')")
+        database.execute_sql("CREATE UNIQUE INDEX IF NOT EXISTS subject_own_cert_number "
+                             "ON subject (owner_id, cert_number) WHERE status <> '已注销'")
+    return _add_columns(migrator, "importedsite", leader_mobile=CharField(max_length=20, default=""))
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -244,6 +260,7 @@ MIGRATIONS = [
     (12, m0012_provider_reports),
     (13, m0013_unit_filing),
     (14, m0014_security_assessments),
+    (15, m0015_claims_and_certificates),
 ]
 
 
