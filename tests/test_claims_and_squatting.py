@@ -358,3 +358,12 @@ def test_upgrade_narrows_the_certificate_index_and_adds_the_leaders_mobile(tmp_p
         assert "subject_live_cert_number" not in {index.name for index in database.get_indexes("subject")}
         assert "leader_mobile" in {column.name for column in database.get_columns("importedsite")}
         assert migrations.upgrade(database) == []
+
+
+def test_a_transfer_to_an_account_that_filed_the_number_too_is_refused_calmly(app, bureau):
+    sender, receiver = make_user(), make_user("bob", mobile="13800001111")
+    make_subject(receiver, status=models.Subject.PENDING, bureau=bureau)   # filed before the sender's approval
+    offer = make_subject(sender, bureau=bureau).offer_transfer("13800001111", "330102198506011234")
+    with pytest.raises(models.TransitionError, match="您的账号已有该证件号码的开办主体"):
+        offer.accept(receiver)
+    assert models.Transfer.get_by_id(offer.id).status == models.Transfer.OFFERED
