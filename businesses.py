@@ -11,6 +11,7 @@ target and number kind), plus a flow in wizard/ when it is filed through steps.
 """
 import assessments
 import models
+import timeutil
 from models import (BUSINESSES, Application, Assessment, Domain, Draft, FilingPicture, ImportedSite, IpBlock, Provider,
                     RecordSequence, Service, ServiceKey, Subject, TransitionError)
 
@@ -58,6 +59,32 @@ class Business:
         """(label, value) rows the review and detail pages show beside the form data."""
         return []
 
+    def applicant_facts(self, application):
+        """The rows of facts() the applicant's own detail page shows."""
+        return self.facts(application)
+
+    def flags(self, application):
+        """What the officer should look at before deciding, beside the rules re-run: while the subject
+        is still 待审核, every other subject under its certificate (the first approval wins)."""
+        subject = application.subject
+        if subject.status != Subject.PENDING:
+            return []
+        return [f"证件号码与开办主体“{rival.name}”（待审核）相同：先通过者有效，请核实谁是证件持有人"
+                if rival.status == Subject.PENDING else
+                f"该证件号码已由开办主体“{rival.name}”（{rival.status}）登记，本申请不能通过，请退回"
+                for rival in subject.rivals()]
+
+    # What the officer ticks to confirm before 通过, when confirm_needed() says it is needed.
+    confirmation = ""
+
+    def confirm_needed(self, application):
+        """Whether 通过 waits for the officer's explicit confirmation first."""
+        return False
+
+    def confirm(self, application):
+        """Record the officer's confirmation (in the deciding transaction; the audit entry of the
+        decision keeps it and who gave it)."""
+
     def about(self, application):
         """The service (or report) the application is about; "" for the subject's own business."""
         return application.service.name if application.service_id else ""
@@ -83,6 +110,11 @@ class Business:
     def pictures(filed):
         """Ids of the owner's uploaded pictures a filing names (an APP's icon and screenshots)."""
         return []
+
+
+def _plain(name):
+    """A name as compared: no spaces, brackets full-width (（有限公司） and (有限公司) are one name)."""
+    return "".join((name or "").split()).replace("(", "（").replace(")", "）")
 
 
 # -- 开办主体 ---------------------------------------------------------------------------
@@ -262,14 +294,37 @@ class NewFiling(WizardFiling):
                 held.delete().where(held.service == service_id).execute()
             Service.delete().where(Service.id == service_id).execute()
 
-    def facts(self, application):
-        """A site from the bureau's own list: what the bureau had on record."""
-        imported = ImportedSite.get_or_none(ImportedSite.id == application.data["imported"]) \
+    @staticmethod
+    def imported(application):
+        """The site from the bureau's own list this filing completes or claims, or None."""
+        return ImportedSite.get_or_none(ImportedSite.id == application.data["imported"]) \
             if application.data.get("imported") else None
+
+    def facts(self, application):
+        """A site from the bureau's own list: what the bureau had on record, and how a claimant
+        proved control of an offline filing."""
+        imported = self.imported(application)
         if imported is None:
             return []
-        return [("名单类型", imported.kind), ("登记的域名", imported.domain), ("登记的开办主体", imported.subject_name),
+        rows = [("名单类型", imported.kind), ("登记的域名", imported.domain), ("登记的开办主体", imported.subject_name),
                 ("原公安备案号", imported.record_number or "—"), ("截止日期", imported.deadline)]
+        if imported.kind == ImportedSite.OFFLINE:
+            rows.append(("控制权证明", application.data.get("control") or "未验证（线下备案未登记负责人手机，须民警核实确认）"))
+        return rows
+
+    def applicant_facts(self, application):
+        # The bureau's record of an offline filing is not shown to a claimant who has not proven control.
+        hidden = () if application.data.get("control") else ("登记的开办主体", "原公安备案号")
+        return [row for row in self.facts(application) if row[0] not in hidden]
+
+    def flags(self, application):
+        """Besides the subject's: a subject name that differs from the one the bureau listed."""
+        found = super().flags(application)
+        imported = self.imported(application)
+        if imported is not None and _plain(imported.subject_name) != _plain(application.subject.name):
+            found.append(f"开办主体名称“{application.subject.name}”与公安机关登记的“{imported.subject_name}”不一致，"
+                         "请核实是否为同一主体")
+        return found
 
 
 class ChangeFiling(WizardFiling):
@@ -332,10 +387,31 @@ class NewWebsite(WebsiteKind, NewFiling):
 
 @BUSINESSES.register
 class ClaimWebsite(NewWebsite):
-    """网站认领: an offline filing completed by its owner; it keeps its old number."""
+    """网站认领: an offline filing completed by its owner; it keeps its old number. A certificate
+    number is public, so the claimant proves control: by an SMS code to the 负责人手机 the bureau
+    listed (data "control", written when filed), else the officer confirms it on 通过."""
 
     kind = Application.CLAIM_WEBSITE
     issues_number_hint = "通过后保留原公安备案号"
+    confirmation = "我已核实认领人对该网站的控制权（如核对营业执照原件、线下备案材料或域名管理权限）"
+
+    def confirm_needed(self, application):
+        return not application.data.get("control")
+
+    def confirm(self, application):
+        application.data = {**application.data, "control": f"民警核实确认（{timeutil.format_local(timeutil.now())}）"}
+        Application.update(data=application.data).where(Application.id == application.id).execute()
+
+    def still_possible(self, application):
+        super().still_possible(application)
+        if self.confirm_needed(application):
+            raise TransitionError("认领人未经负责人手机验证：请核实其对网站的控制权并勾选确认后再通过，或退回")
+
+    def flags(self, application):
+        found = super().flags(application)
+        if self.confirm_needed(application):
+            found.append("线下备案未登记负责人手机，认领人未经短信验证：通过前须核实其对网站的控制权并勾选确认")
+        return found
 
 
 @BUSINESSES.register

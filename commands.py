@@ -1,4 +1,4 @@
-"""flask CLI: init-db, create-admin, seed-demo, rotate-pii-key."""
+"""flask CLI: init-db, create-admin, seed-demo, rotate-pii-key, expire-subjects."""
 import datetime
 import io
 import json
@@ -20,7 +20,7 @@ DEMO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "de
 
 def init_app(app):
     """Register the commands on the app."""
-    for command in (init_db, create_admin, seed_demo, rotate_pii_key):
+    for command in (init_db, create_admin, seed_demo, rotate_pii_key, expire_subjects):
         app.cli.add_command(command)
 
 
@@ -50,6 +50,17 @@ def rotate_pii_key():
                 raise click.ClickException(f"{model._meta.table_name}：{error}") from None
             click.echo(f"{model._meta.table_name}：{changed} 行已用当前密钥重新加密")
     click.echo("个人证件号码已全部使用当前密钥（PII_KEY）加密")
+
+
+@click.command("expire-subjects")
+@with_appcontext
+@click.option("--days", type=int, default=None, help="默认取 SUBJECT_PENDING_DAYS（30）")
+def expire_subjects(days):
+    """Withdraw 新增主体 applications left without any business for days (run daily, e.g. from cron)."""
+    days = days if days is not None else current_app.config["SUBJECT_PENDING_DAYS"]
+    with models.db.connection_context():
+        expired = models.Subject.expire_abandoned(days)
+    click.echo(f"已撤销{len(expired)}个超过{days}日未办理业务的待审核主体")
 
 
 @click.command("create-admin")

@@ -20,6 +20,7 @@ ENV_SETTINGS = {
     "SITE_CHECK": "bool",
     "SITE_CHECK_TIMEOUT": float,
     "THROTTLE": json.loads,
+    "SUBJECT_PENDING_DAYS": int,
 }
 
 # Attempts allowed per key before a lockout: {rule: (attempts, seconds)}. Past the attempts within
@@ -70,6 +71,8 @@ def defaults(instance_path):
         "SITE_CHECK": True,
         "SITE_CHECK_TIMEOUT": 3.0,
         "THROTTLE": dict(THROTTLE),
+        # flask expire-subjects: a 新增主体 with no business filed under it is withdrawn after this many days.
+        "SUBJECT_PENDING_DAYS": 30,
     }
 
 

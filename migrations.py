@@ -53,7 +53,7 @@ def m0002_website_filing_data(migrator):
 def m0003_one_live_subject_per_certificate(migrator):
     """Refuse, in the database, a second live subject with the same certificate number."""
     if migrator.database.table_exists("subject"):
-        # As this release had it: on the column itself (m0015 moves it onto the lookup hash).
+        # As released (m0016 moves it onto the lookup hash, m0017 narrows it to approved subjects).
         migrator.database.execute_sql("CREATE UNIQUE INDEX IF NOT EXISTS subject_live_cert_number "
                                       "ON subject (cert_number) WHERE status <> '已注销'")
     return []
@@ -268,7 +268,9 @@ def m0016_seal_personal_numbers(migrator):
             for name in names:
                 database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{name}" TYPE TEXT')
         models.reseal(model, [model._meta.fields[name] for name in names])
-    database.execute_sql(models.LIVE_CERT_INDEX)
+    # As this release had it (m0017 narrows it to approved subjects).
+    database.execute_sql("CREATE UNIQUE INDEX IF NOT EXISTS subject_live_cert_number "
+                         "ON subject (cert_hash) WHERE status <> '已注销'")
     database.execute_sql("CREATE INDEX IF NOT EXISTS subject_cert_hash ON subject (cert_hash)")
     if database.table_exists("importedsite"):
         database.execute_sql("CREATE INDEX IF NOT EXISTS importedsite_cert_hash ON importedsite (cert_hash)")
@@ -280,6 +282,21 @@ def m0016_seal_personal_numbers(migrator):
             if (before, after) != (entry.before, entry.after):
                 models.AuditEntry.update(before=before, after=after).where(models.AuditEntry.id == entry.id).execute()
     return []
+
+
+def m0017_claims_and_certificates(migrator):
+    """Who holds a certificate: its first approved subject (a pending one blocks nobody; an account
+    files a number once). 网站认领 proves control: an offline filing may carry the 负责人手机 that a
+    claimant's SMS code goes to."""
+    database = migrator.database
+    if database.table_exists("subject"):
+        database.execute_sql("DROP INDEX IF EXISTS subject_live_cert_number")
+        # On the lookup hash (m0016 sealed the numbers).
+        database.execute_sql("CREATE UNIQUE INDEX IF NOT EXISTS subject_approved_cert_hash "
+                             "ON subject (cert_hash) WHERE status NOT IN ('待审核', '已注销')")
+        database.execute_sql("CREATE UNIQUE INDEX IF NOT EXISTS subject_own_cert_hash "
+                             "ON subject (owner_id, cert_hash) WHERE status <> '已注销'")
+    return _add_columns(migrator, "importedsite", leader_mobile=CharField(max_length=20, default=""))
 
 
 # Append only; never edit or reorder a released migration.
@@ -300,6 +317,7 @@ MIGRATIONS = [
     (14, m0014_security_assessments),
     (15, m0015_session_rows),
     (16, m0016_seal_personal_numbers),
+    (17, m0017_claims_and_certificates),
 ]
 
 

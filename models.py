@@ -1,4 +1,5 @@
 """Peewee models on one DatabaseProxy, with state changes as model methods."""
+import contextlib
 import functools
 import hashlib
 import json
@@ -806,10 +807,24 @@ class Subject(BaseModel):
         self.save()
 
     def approve(self):
-        """待审核 → 有效: reviewed together with its first business."""
-        self._move({self.PENDING}, self.VALID, "只有待审核的主体可以审核通过")
-        self.approved_at = timeutil.now()
-        self.save()
+        """待审核 → 有效: reviewed together with its first business. The first approval of a
+        certificate wins; the database refuses a second one (LIVE_CERT_INDEX)."""
+        if self.status != self.PENDING:
+            raise TransitionError("只有待审核的主体可以审核通过")
+        with self._one_approved_holder():
+            self.status, self.approved_at = self.VALID, timeutil.now()
+            self.save()
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _one_approved_holder():
+        """Turn the database's refusal of a second approved subject under a certificate into the
+        officer's message (in a savepoint, so PostgreSQL's transaction stays usable)."""
+        try:
+            with db.atomic():
+                yield
+        except IntegrityError:
+            raise TransitionError("该证件号码已有审核通过的开办主体，不能通过，请退回本申请") from None
 
     def start_change(self):
         """有效 → 变更中."""
@@ -821,7 +836,8 @@ class Subject(BaseModel):
             raise TransitionError("该主体没有审核中的变更")
         if approved:
             self.apply(data or {})
-        self._move({self.CHANGING}, self.VALID)
+        with self._one_approved_holder():
+            self._move({self.CHANGING}, self.VALID)
 
     def start_cancel(self):
         """有效 → 注销中."""
@@ -861,7 +877,12 @@ class Subject(BaseModel):
             # The sender's unfinished drafts for this subject do not travel.
             Draft.delete().where(Draft.subject == self).execute()
             self.owner = receiver
-            self._move({self.TRANSFERRING}, self.VALID)
+            try:
+                with db.atomic():
+                    self._move({self.TRANSFERRING}, self.VALID)
+            except IntegrityError:
+                # OWN_CERT_INDEX: the receiver filed a subject under this number too.
+                raise TransitionError("您的账号已有该证件号码的开办主体，请先撤销或注销后再接收") from None
 
     @classmethod
     def owned_by(cls, user):
@@ -884,24 +905,67 @@ class Subject(BaseModel):
 
     @classmethod
     def cert_lookup(cls, *cert_numbers):
-        """The condition finding subjects holding one of these certificate numbers."""
+        """The condition finding subjects holding one of these certificate numbers (by lookup hash)."""
         return sealed_lookup(cls.cert_hash, *cert_numbers)
 
     @classmethod
-    def registered_elsewhere(cls, cert_number, exclude=None):
-        """True when a live subject already holds this certificate number."""
+    def under_certificate(cls, cert_number, exclude=None):
+        """The subjects not cancelled that were filed under a certificate number (but exclude)."""
         query = cls.select().where(cls.cert_lookup(cert_number), cls.status != cls.CANCELLED)
         if exclude is not None:
             query = query.where(cls.id != exclude.id)
-        return query.exists()
+        return query.order_by(cls.id)
+
+    @classmethod
+    def blocking(cls, cert_number, owner, exclude=None):
+        """The subject that keeps owner from filing a certificate number, or None: the account's own
+        subject with it (pending or approved), or another account's approved one. Another account's
+        never-reviewed (待审核) subject blocks nobody: the officer sees the conflict and the first
+        approval wins (LIVE_CERT_INDEX), as with domains (Service.blocking)."""
+        owner_id = getattr(owner, "id", owner)
+        for holder in cls.under_certificate(cert_number, exclude):
+            if holder.owner_id == owner_id or holder.status != cls.PENDING:
+                return holder
+        return None
+
+    @classmethod
+    def expire_abandoned(cls, days, now=None):
+        """待审核 subjects whose 新增主体 has waited more than days with no business filed under it
+        (how a certificate squatter leaves one): the application is 已撤销, the subject 已注销, what
+        was typed goes back to 我的草稿 and the owner is told. Returns the subjects expired."""
+        cutoff = (now or timeutil.now()) - timedelta(days=days)
+        other = Application.alias()
+        business = other.select(SQL("1")).where(other.subject == cls.id, other.kind != Application.NEW_SUBJECT)
+        stale = (Application.select(Application, cls).join(cls)
+                 .where(Application.kind == Application.NEW_SUBJECT, Application.status == Application.PENDING,
+                        Application.submitted_at < cutoff, cls.status == cls.PENDING, ~fn.EXISTS(business))
+                 .order_by(Application.id))
+        expired = []
+        for application in stale:
+            subject = application.subject
+            with db.atomic():
+                try:
+                    application._close(Application.WITHDRAWN)
+                except TransitionError:
+                    continue   # decided meanwhile
+                application.business.give_back(application, application.data)
+                Notice.send(application.owner_id, "新增主体申请已过期撤销",
+                            f"您提交的开办主体“{subject.name}”超过{days}日未办理任何备案业务，已自动撤销；"
+                            "填写的内容已放回【我的草稿】，如需继续请重新提交并办理网站等业务。")
+            expired.append(subject)
+        return expired
+
+    def rivals(self):
+        """Other subjects not cancelled under this subject's certificate, for the officer."""
+        return list(Subject.under_certificate(self.cert_number, exclude=self))
 
     @classmethod
     def file_new(cls, owner, data, bureau, form=None):
         """新增主体 【提交审核】: the subject and its 新增主体 application, together.
 
         form keeps the values as typed, so a withdrawn application can become a draft
-        again. A certificate number already live (a double submit racing itself)
-        is refused by the database's partial unique index.
+        again. A certificate number this account already filed (a double submit racing
+        itself) is refused by the database's partial unique index (OWN_CERT_INDEX).
         """
         try:
             with db.atomic():
@@ -911,7 +975,7 @@ class Subject(BaseModel):
                 BUSINESSES[Application.NEW_SUBJECT].file(subject, {**data, "form": form or {}})
                 ImportedSite.tell_owner(owner, subject.cert_number)
         except IntegrityError:
-            raise TransitionError("该证件号码已登记开办主体") from None
+            raise TransitionError("本账号已登记该证件号码的开办主体，请勿重复添加") from None
         return subject
 
     def busy_reason(self):
@@ -958,11 +1022,16 @@ class Subject(BaseModel):
         return self.nature == self.PERSON
 
 
-# One live subject per certificate number, enforced by the database itself so that
-# two submits racing each other cannot both pass (SQLite and PostgreSQL alike).
-LIVE_CERT_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS subject_live_cert_number "
-                   "ON subject (cert_hash) WHERE status <> '已注销'")
+# Who may hold a certificate number (Subject.blocking), enforced by the database itself so that
+# two requests racing each other cannot both pass (SQLite and PostgreSQL alike): one approved
+# subject per number (pending ones block nobody; the first approval wins), and an account files
+# a number once (a double submit racing itself). On the lookup hash: the number itself is sealed.
+LIVE_CERT_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS subject_approved_cert_hash "
+                   "ON subject (cert_hash) WHERE status NOT IN ('待审核', '已注销')")
+OWN_CERT_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS subject_own_cert_hash "
+                  "ON subject (owner_id, cert_hash) WHERE status <> '已注销'")
 Subject.add_index(SQL(LIVE_CERT_INDEX))
+Subject.add_index(SQL(OWN_CERT_INDEX))
 # One application under review per filed service: a 变更 and a 注销 racing each other cannot both open.
 ONE_OPEN_PER_WEBSITE_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS application_one_open_per_website "
                               "ON application (website_id) WHERE status IN ('待审核', '待面审', '待实地检查')")
@@ -1368,7 +1437,9 @@ class Application(BaseModel):
     def snapshot(self):
         """What an audit entry keeps of the application's state."""
         return {"status": self.status, "reason": self.reason, "appointment": self.appointment,
-                "record_number": self.service.record_number if self.service_id and self.service else None}
+                "record_number": self.service.record_number if self.service_id and self.service else None,
+                # How a 网站认领's claimant proved control (an officer's confirmation shows as a change).
+                **({"control": self.data["control"]} if self.data.get("control") else {})}
 
     @classmethod
     def open_for(cls, bureau):
@@ -1823,6 +1894,9 @@ class ImportedSite(BaseModel):
     cert_hash = CharField(max_length=64, index=True, default="")
     deadline = DateField()
     record_number = CharField(max_length=40, null=True, unique=True)
+    # 负责人手机 of an offline filing, when the bureau has it: a claimant proves control of the site
+    # with an SMS code sent there; without it the officer confirms the claim on 通过.
+    leader_mobile = CharField(max_length=20, default="")
     # What it was filed as (the column kept its first name).
     service = ForeignKeyField(Service, null=True, backref="+", on_delete="SET NULL", column_name="website_id",
                               object_id_name="service_id")
@@ -1861,8 +1935,26 @@ class ImportedSite(BaseModel):
         return sites
 
     def notice_text(self):
-        action = "完善备案信息" if self.kind == self.UNFILED else "认领"
-        return f"网站“{self.name}”（{self.domain}）需在{self.deadline}前{action}，请在【{self.kind}】中办理。"
+        if self.kind == self.OFFLINE:
+            # Anyone may file a subject under a company's public number: which site it is waits
+            # for the list, where a never-reviewed subject sees only that a record exists.
+            return f"公安机关登记有以您开办主体证件号码办理的线下备案网站，需在{self.deadline}前认领，请在【网站认领】中办理。"
+        return f"网站“{self.name}”（{self.domain}）需在{self.deadline}前完善备案信息，请在【{self.kind}】中办理。"
+
+    @property
+    def masked_leader_mobile(self):
+        return masked_mobile(self.leader_mobile) if self.leader_mobile else ""
+
+    @property
+    def needs_code(self):
+        """A claim opens only after an SMS code sent to the 负责人手机 on record (网站认领 with one)."""
+        return self.kind == self.OFFLINE and bool(self.leader_mobile)
+
+    def shown_to(self, subject):
+        """Whether a claimant's subject may see which site this is (name, domain) before proving
+        control: not a never-reviewed (待审核) subject's claim of an offline filing. Its 公安备案号
+        and 主体名称 are the bureau's record, never shown to a claimant (the officer sees them)."""
+        return self.kind == self.UNFILED or subject.status != Subject.PENDING
 
     @classmethod
     def tell_owner(cls, owner, cert_number):

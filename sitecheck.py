@@ -2,20 +2,22 @@
 
 Any answer (an HTTP status, a redirect, a TLS handshake, even a non-HTTP
 reply) means something still serves the site; no answer (refused, unknown
-name, unreachable, silent past the deadline) means closed. The check never
-follows redirects and never connects to private, loopback or link-local
-addresses, so an applicant cannot aim it at the bureau's own network. The
-whole check has one deadline. Deployments without outbound network switch it
-off (SITE_CHECK=0).
+name, unreachable, silent past the deadline) means closed. The address is
+parsed as a browser would: one with a user name or password (http://a.cn:x@127.0.0.1/
+is a request to 127.0.0.1) or with an unreadable port is not checked and
+does not count as closed. The host's name is resolved once and the check
+connects to exactly that address, never to a private, loopback or link-local
+one (so an applicant cannot aim it at the bureau's own network, nor switch
+the name's address between the check and the request); redirects are
+reported, never followed. The whole check has one deadline. Deployments
+without outbound network switch it off (SITE_CHECK=0).
 """
 import concurrent.futures
 import http.client
 import ipaddress
 import socket
 import ssl
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
 _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="sitecheck")
@@ -25,14 +27,8 @@ _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=
 class Result:
     closed: bool
     detail: str
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a 3xx is an answer: report it, do not follow it
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
+    # What the applicant should do when the site does not count as closed.
+    advice: str = "请先关闭网站再申请注销"
 
 
 def home_urls(home):
@@ -42,45 +38,84 @@ def home_urls(home):
     return [f"http://{home}", f"https://{home}"]
 
 
-def _public(host):
-    """True when every address the name resolves to is a public one."""
+def _resolve(host, port):
+    """Every address the name resolves to, or None when it does not resolve."""
     try:
-        infos = socket.getaddrinfo(host, None)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, ValueError):
-        return None  # no such name: nothing answers
-    return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
+        return None
+    return list(dict.fromkeys(info[4][0].split("%")[0] for info in infos))
+
+
+def _public(address):
+    """True for an address on the public internet (not private, loopback, link-local …)."""
+    return ipaddress.ip_address(address).is_global
+
+
+class _Pinned(http.client.HTTPConnection):
+    """A connection to one resolved address, speaking to the host by its name."""
+
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedTLS(http.client.HTTPSConnection):
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self):
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _unusable(url):
+    return Result(False, f"网站首页地址（{url}）不是有效的网址（不能含有用户名、密码或“@”，端口须为数字），无法检查",
+                  "请先办理【变更网站】改正网站首页后再申请注销")
 
 
 def _try(url, timeout):
     """None when nothing answered at url, else a Result saying what did."""
     try:
         parts = urllib.parse.urlsplit(url)
-        host, _ = parts.hostname, parts.port   # .port raises on a port that is not a number
+        port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        return Result(True, f"{url} 不是有效的网址，未检查")
-    if not host:
-        return Result(True, f"{url} 不是有效的网址，未检查")
-    public = _public(host)
-    if public is None:
-        return None
-    if not public:
+        return _unusable(url)
+    host = parts.hostname
+    if (not host or parts.scheme not in ("http", "https") or "@" in parts.netloc
+            or any(c == "\\" or c.isspace() for c in url)):
+        return _unusable(url)
+    addresses = _resolve(host, port)
+    if not addresses:
+        return None  # no such name: nothing answers
+    if not all(_public(address) for address in addresses):
         return Result(True, f"{host} 解析为内网地址，未检查")
-    request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": "beian-closed-check"})
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    for address in addresses:
+        found = _ask(url, (_PinnedTLS if parts.scheme == "https" else _Pinned)(host, port, address, timeout), path)
+        if found is not None:
+            return found
+    return None
+
+
+def _ask(url, connection, path):
+    """HEAD path over a pinned connection: None when nothing answered, else what did."""
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            return Result(False, f"{url} 仍可访问（HTTP {response.status}）")
-    except urllib.error.HTTPError as error:
-        return Result(False, f"{url} 仍有响应（HTTP {error.code}）")
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, ssl.SSLError):
-            return Result(False, f"{url} 仍有HTTPS响应")
-        return None
+        connection.request("HEAD", path, headers={"User-Agent": "beian-closed-check"})
+        status = connection.getresponse().status
     except ssl.SSLError:
         return Result(False, f"{url} 仍有HTTPS响应")
     except http.client.HTTPException:
         return Result(False, f"{url} 仍有服务响应")
     except (OSError, ValueError):
         return None
+    finally:
+        connection.close()
+    return Result(False, f"{url} 仍可访问（HTTP {status}）" if status < 300 else f"{url} 仍有响应（HTTP {status}）")
 
 
 def _check(home, timeout):

@@ -84,13 +84,12 @@ class FilingForm(Form):
             raise ValidationError(self.pointer(f"此{what}（{value}）已备案", holder))
 
     def pointer(self, message, holder):
-        """Say where the existing record is: the user's own 我的…, or the public query."""
+        """Say where the existing record is: the user's own 我的…; of anyone else's, only that the
+        value is taken (only a filing in force blocks another subject: Service.blocking)."""
         if self.subject is not None and holder.subject_id == self.subject.id:
             return message + f"（见【我的{holder.kind_label}】“{holder.name}”，状态：{holder.status}）"
         message = message.replace("您已经申请过", f"已有{holder.kind_label}申请过")
-        if holder.record_number:
-            return message + f"（公安备案号 {holder.record_number}，可在【备案查询】中查看）"
-        return message + ("（已备案，如有异议请联系属地公安机关）" if holder.status == holder.FILED else "（正在审核中）")
+        return message + "（已备案，不可使用；如有异议请联系属地公安机关）"
 
 
 class Interactive:

@@ -17,9 +17,10 @@ from forms.base import DateInput, Form, max_length, required, strip
 
 KINDS = [(models.ImportedSite.UNFILED, "未备案网站（通知开办主体限期备案）"),
          (models.ImportedSite.OFFLINE, "线下已备案网站（供开办主体认领，保留原备案号）")]
-# CSV header → field; 公安备案号 only for offline filings.
+# CSV header → field; 公安备案号 only for offline filings; 负责人手机 may be left out.
 COLUMNS = {"域名": "domain", "网站名称": "name", "主体名称": "subject_name", "证件号码": "cert_number",
-           "截止日期": "deadline", "公安备案号": "record_number"}
+           "截止日期": "deadline", "公安备案号": "record_number", "负责人手机": "leader_mobile"}
+OPTIONAL = ("leader_mobile",)
 RECORD_NUMBER = re.compile(r"^[\u4e00-\u9fa5]公网安备 ?(\d{14})号$")
 MAX_ROWS = 2000
 
@@ -92,6 +93,11 @@ def check_row(values, kind, today, seen, bureau, held=None):
     elif deadline < today:
         problems.append("截止日期：不能早于今天")
     clean["deadline"] = deadline
+    mobile = (values.get("leader_mobile") or "").strip()
+    problem = rules.check_mobile(mobile) if mobile else None
+    if problem:
+        problems.append(f"负责人手机：{problem}")
+    clean["leader_mobile"] = rules.normalize_mobile(mobile) if mobile else ""
     number = (values.get("record_number") or "").strip()
     if kind == models.ImportedSite.OFFLINE:
         match = RECORD_NUMBER.match(number)
@@ -195,7 +201,8 @@ class ImportForm(Form):
     kind = RadioField("名单类型", choices=KINDS, default=models.ImportedSite.UNFILED)
     file = FileField("CSV文件", validators=[csv_file_chosen],
                      description="第一行为表头：域名,网站名称,主体名称,证件号码,截止日期"
-                                 "（线下已备案网站另加“公安备案号”列）；UTF-8或GBK编码，最多2000行")
+                                 "（线下已备案网站另加“公安备案号”列，可加“负责人手机”列：认领时须向该手机发送验证码）；"
+                                 "UTF-8或GBK编码，最多2000行")
 
     def validate_kind(self, field):
         if field.data not in dict(KINDS):
@@ -210,8 +217,8 @@ class ImportForm(Form):
             seen.update({clean.get("domain"), clean.get("record_number")} - {None})
             return clean, problems
 
-        needed = [name for name, key in COLUMNS.items()
-                  if key != "record_number" or self.kind.data == models.ImportedSite.OFFLINE]
+        needed = [name for name, key in COLUMNS.items() if key not in OPTIONAL
+                  and (key != "record_number" or self.kind.data == models.ImportedSite.OFFLINE)]
         return parse_csv(self.file.data, COLUMNS, check, needed)
 
 
@@ -227,6 +234,10 @@ class ImportedSiteForm(Form):
     deadline = DateInput("截止日期", validators=[required("截止日期")], render_kw={"type": "date"})
     record_number = StringField("公安备案号", filters=[strip], validators=[Optional()],
                                 description="线下已备案网站必填，如 浙公网安备 33110002000001号")
+    leader_mobile = StringField("负责人手机", filters=[strip], validators=[Optional()],
+                                render_kw={"inputmode": "tel"},
+                                description="选填：线下备案登记的网站负责人手机。填写后，认领须先向该手机发送验证码；"
+                                            "不填则由民警审核时核实认领人并确认")
 
     def checked(self, today, bureau):
         """The clean values, or None with each problem put on its field."""

@@ -12,6 +12,7 @@ import io
 import ipaddress
 import re
 import unicodedata
+import urllib.parse
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -849,14 +850,48 @@ def check_domain(value) -> str | None:
     return None
 
 
+def _url_parts(url: str):
+    """The address split as a browser reads it (http:// in front when it has no scheme)."""
+    text = _text(url)
+    if not re.match(r"(?i)^[a-z][a-z0-9+.-]*://", text):
+        text = "http://" + text
+    return urllib.parse.urlsplit(text)
+
+
 def host_of(url: str) -> str:
-    """The host part of a home-page address, with or without scheme, path or port."""
-    host = re.sub(r"(?i)^[a-z][a-z0-9+.-]*://", "", _text(url))
-    return re.split(r"[/?#:]", host, maxsplit=1)[0]
+    """The host a browser would ask for at a home-page address, with or without scheme, path or port
+    (after any "user:password@", so http://a.cn:x@127.0.0.1/ is 127.0.0.1); "" when unreadable."""
+    try:
+        return _url_parts(url).hostname or ""
+    except ValueError:
+        return ""
+
+
+def check_url_form(url, label="网站首页") -> str | None:
+    """An address with nothing that hides where it leads: no user name or password ("@"), no
+    backslash or space, http or https only, a numeric port."""
+    text = _text(url)
+    if any(c == "\\" or c.isspace() for c in text):
+        return f"{label}中不能有空格或反斜杠"
+    try:
+        parts = _url_parts(text)
+        parts.port   # raises on a port that is not a number
+    except ValueError:
+        return f"{label}的格式不正确"
+    if "@" in parts.netloc:
+        return f"{label}中不能含有用户名、密码或“@”"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"{label}须以 http:// 或 https:// 开头，或直接填写域名"
+    return None
 
 
 def check_home_in_domains(home, domains: Iterable[str]) -> str | None:
     """The home page's host is one of the site's listed domains, or www. in front of one."""
+    if not _text(home):
+        return "请填写网站首页"
+    message = check_url_form(home)
+    if message:
+        return message
     host = host_of(home)
     if not host:
         return "请填写网站首页"
@@ -1601,6 +1636,9 @@ def check_feature_link(value) -> str | None:
         return "功能链接中不能有空格"
     if not re.match(r"(?i)https?://", text):
         return "请填写完整的网址，以 http:// 或 https:// 开头，如 https://bbs.lsly.cn/"
+    message = check_url_form(text, "功能链接")
+    if message:
+        return message
     host = host_of(text)
     if _is_ip(host):
         return "请填写带域名的网址，不要用IP地址"

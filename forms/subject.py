@@ -185,7 +185,10 @@ class SubjectForm(RegionMixin, Form):
         # Only a logged-in filing asks: the anonymous inline check must not tell who is registered.
         if self.owner is None:
             return
-        if models.Subject.registered_elsewhere(number, exclude=self.existing):
+        holder = models.Subject.blocking(number, self.owner, exclude=self.existing)
+        if holder is not None and holder.owner_id == getattr(self.owner, "id", self.owner):
+            raise ValidationError("本账号已登记该证件号码的开办主体，请勿重复添加")
+        if holder is not None:
             raise ValidationError("该证件号码已登记开办主体；如需转到本账号，请原账号办理【移交主体】")
 
     def validate_cert_number(self, field):

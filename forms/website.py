@@ -5,9 +5,10 @@ from wtforms.validators import Length, ValidationError
 
 import models
 from forms import rules
-from forms.base import CheckboxList, inline, refresh_on_change, required, rule, strip
+from forms.base import CheckboxList, Form, inline, refresh_on_change, required, rule, strip
 from forms.filing import (Approvals, FilingForm, Interactive, Lookups, approval_fields, check_ip_lines, choices,
                           leader_people_form, lines, provider_fields)
+from forms.subject import CodeField
 
 SERVICE_TYPES = ["单位门户网站", "博客/个人空间", "综合门户", "电子商务", "网络游戏", "网络视频",
                  "在线教育", "搜索引擎", "www", "wap"]
@@ -120,8 +121,8 @@ class WebsiteBasicForm(Interactive, Approvals, Lookups, FilingForm):
                                                       models.ImportedSite.kind == models.ImportedSite.OFFLINE,
                                                       models.ImportedSite.service.is_null())
             if offline and offline != self.imported:
-                raise ValidationError(f"此域名（{domain}）已有线下备案（{offline.record_number}），"
-                                      "请由开办主体在【网站认领】中认领，无需重新申请")
+                # Its 公安备案号 is the bureau's record: not for whoever types the domain.
+                raise ValidationError(f"此域名（{domain}）已有线下备案，请由开办主体在【网站认领】中认领，无需重新申请")
 
     def validate_domain(self, field):
         if self.imported is not None:
@@ -130,6 +131,8 @@ class WebsiteBasicForm(Interactive, Approvals, Lookups, FilingForm):
             except ValueError:
                 mine = False
             if not mine:
+                if self.subject is not None and not self.imported.shown_to(self.subject):
+                    raise ValidationError("网站主域名与公安机关登记的不一致，请填写该网站登记的域名")
                 raise ValidationError(f"此网站由公安机关登记为 {self.imported.domain}，网站主域名不能更改")
         self.check_taken([field.data])
 
@@ -164,3 +167,9 @@ class WebsiteBasicForm(Interactive, Approvals, Lookups, FilingForm):
 
 # 【网站负责人】: 网站负责人, 网站安全负责人, 网站应急联络人.
 WebsitePeopleForm = leader_people_form("网站")
+
+
+class ClaimCodeForm(Form):
+    """网站认领 of an offline filing with a 负责人手机 on record: the code sent there."""
+
+    code = CodeField()

@@ -43,7 +43,8 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 SLUG = re.compile(r"[a-z][a-z0-9-]*")
 # Routes beside /apply/<flow>/<draft>/<step>: a step of these names could never be reached.
 RESERVED_STEP_NAMES = {"review", "submit"}
-PROTOCOL = ("file", "approve", "give_back", "check_give_back", "still_possible", "review_days", "facts")
+PROTOCOL = ("file", "approve", "give_back", "check_give_back", "still_possible", "review_days", "facts",
+            "applicant_facts", "flags", "confirm_needed", "confirm")
 
 
 # -- What a person types into each step form (a new step form adds its values here) -----------
@@ -264,6 +265,7 @@ def test_business_declares_the_protocol(business):
     assert business.target in ("subject", models.Assessment.TARGET) or business.target in models.Service.KINDS
     assert isinstance(business.returns_draft, bool) and isinstance(business.filing, bool)
     assert isinstance(business.facts_title, str) and isinstance(business.issues_number_hint, str)
+    assert isinstance(business.confirmation, str)
     if business.number_kind is not None:
         assert re.fullmatch(r"\d\d", business.number_kind) and business.target != "subject"
 
@@ -486,11 +488,19 @@ def test_life(business, outcome, request, officer):
     assert isinstance(business.review_days(application), int) and business.review_days(application) >= 0
     facts = business.facts(application)
     assert all(len(row) == 2 for row in facts) and (business.facts_title or not facts)
+    assert set(business.applicant_facts(application)) <= set(facts)
+    assert all(isinstance(flag, str) for flag in business.flags(application))
     assert officer.get(f"/review/{application.id}").status_code == 200
     assert life.applicant.client.get(f"/applications/{application.id}").status_code == 200
     target_number = getattr(life.target(application), "record_number", None)
 
     if outcome == "approve":
+        if business.confirm_needed(application):
+            # 通过 waits for the officer's tick (a 网站认领 whose claimant proved no control by SMS).
+            assert business.confirmation
+            with pytest.raises(models.TransitionError):
+                application.decide(True, reviewer=officer.user.id)
+            business.confirm(application)
         application.decide(True, reviewer=officer.user.id)
         assert models.Application.get_by_id(application.id).status == models.Application.APPROVED
         life.approved(application)

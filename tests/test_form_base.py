@@ -23,7 +23,7 @@ from forms.unit import UnitBasicForm
 from forms.assessment import (AssessmentConclusionForm, AssessmentManagementForm, AssessmentMeasuresForm,
                               AssessmentScopeForm, ReportStep)
 from forms.reports import SiteReportForm, UnitReportForm
-from forms.website import WebsiteBasicForm, WebsitePeopleForm
+from forms.website import ClaimCodeForm, WebsiteBasicForm, WebsitePeopleForm
 from tests.conftest import make_user
 from tests.factories import make_bureau, make_subject, unit_form
 from tests.test_wizard import BASIC, PEOPLE, start
@@ -34,7 +34,7 @@ PAGE_FORMS = [
     (AcceptTransferForm, {"transfer": None}), (RegisterForm, {}), (LoginForm, {}), (ResetRequestForm, {}),
     (ResetForm, {}), (VerifyMobileForm, {}), (SendCodeForm, {}), (BureauForm, {}), (OfficerForm, {}),
     (HolidayForm, {}), (ReturnForm, {}), (ScheduleForm, {}), (ImportForm, {}), (ImportedSiteForm, {}),
-    (ProviderForm, {}), (ProviderImportForm, {}),
+    (ClaimCodeForm, {}), (ProviderForm, {}), (ProviderImportForm, {}),
     (WebsiteBasicForm, {"subject": None}), (WebsitePeopleForm, {"subject": None}),
     (NoticeForm, {"subject": None}), (AppBasicForm, {"subject": None}), (MiniappBasicForm, {"subject": None}),
     (SdkRow, {}), (AppPeopleForm, {"subject": None}), (MiniappPeopleForm, {"subject": None}),

@@ -300,15 +300,17 @@ def test_claim_keeps_the_offline_number_and_only_the_certificate_holder_may_clai
     alice = make_user()
     make_subject(alice, bureau=bureau)   # the subject registered after the import still matches
     models.ImportedSite.tell_owner(alice, USCC)   # as 新增主体 does when it is filed
-    assert "lsly.cn）需在2099-03-31前认领" in models.Notice.get(models.Notice.user == alice).body
+    assert "需在2099-03-31前认领" in models.Notice.get(models.Notice.user == alice).body
     client.login("alice", "Secret2026x")
     draft, base = start(client)
     client.post(f"{base}/subject", {"action": "next"})
     page = client.post(f"{base}/basic", {**BASIC, "action": "next"}).get_data(as_text=True)
-    assert "已有线下备案（浙公网安备 33110002000007号）" in page and "【网站认领】" in page
+    assert "已有线下备案，请由开办主体在【网站认领】中认领" in page and "33110002000007" not in page
     models.Draft.delete().execute()
 
-    assert "浙公网安备 33110002000007号" in client.get("/websites/claims").get_data(as_text=True)
+    # The bureau's record (its number, the company's name) is the officer's, not the claimant's.
+    listed = client.get("/websites/claims").get_data(as_text=True)
+    assert "丽水山居旅游网" in listed and "33110002000007" not in listed
     client.post(f"/apply/imported/{imported.id}")
     draft = models.Draft.get()
     assert draft.kind == "网站认领"
@@ -317,8 +319,10 @@ def test_claim_keeps_the_offline_number_and_only_the_certificate_holder_may_clai
     client.post(f"{base}/submit")
     claim = models.Application.get()
     assert claim.kind == "网站认领"
+    assert "33110002000007" not in client.get(f"/applications/{claim.id}").get_data(as_text=True)
     assert "原公安备案号</dt><dd>浙公网安备 33110002000007号" in officer.get(f"/review/{claim.id}").get_data(as_text=True)
-    officer.post(f"/review/{claim.id}/approve")
+    # No 负责人手机 on record: the officer confirms the claimant's control explicitly.
+    officer.post(f"/review/{claim.id}/approve", {"confirmed": "y"})
     website = models.Service.get()
     assert website.status == "已备案" and website.record_number == "浙公网安备 33110002000007号"
     assert not models.RecordSequence.select().exists()   # no new number was used
@@ -379,7 +383,8 @@ def test_duplicate_domain_points_to_the_existing_record(client, site):
     draft, base = start(client)
     client.post(f"{base}/subject", {"action": "next"})
     page = client.post(f"{base}/basic", {**BASIC, "action": "next"}).get_data(as_text=True)
-    assert "已有网站申请过此域名" in page and "公安备案号 浙公网安备 33110002000001号" in page
+    # Another subject's filing: only that the domain is taken, not its record.
+    assert "已有网站申请过此域名" in page and "已备案，不可使用" in page and "33110002000001" not in page
 
 
 # -- what a review of this work found ---------------------------------------------------
@@ -465,7 +470,9 @@ def test_sitecheck_reports_a_redirect_without_following_it_and_never_probes_priv
     finally:
         server.shutdown()
         server.server_close()
-    assert sitecheck.check("www.lsly.cn:abc", timeout=1).closed   # a malformed address is no crash
+    # A malformed address is no crash, and does not count as closed (it was not checked).
+    malformed = sitecheck.check("www.lsly.cn:abc", timeout=1)
+    assert not malformed.closed and "无法检查" in malformed.detail and "变更网站" in malformed.advice
 
 
 def test_holiday_year_out_of_range_is_not_found(client, app):

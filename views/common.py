@@ -41,8 +41,9 @@ def throttled(rule, value):
     return _refusal(rule, models.Throttle.wait(rule, value))
 
 
-def send_sms_code(mobile, purpose, send=True):
-    """Issue and send a one-time code; return an error message or None.
+def send_sms_code(mobile, purpose, send=True, note=""):
+    """Issue and send a one-time code (note: what it is for, said after it); return an error message
+    or None.
 
     Limited per address and per mobile (THROTTLE sms_*). send=False does all of it but the
     sending: 找回密码 for an unregistered number answers exactly as for a registered one.
@@ -62,14 +63,14 @@ def send_sms_code(mobile, purpose, send=True):
     throttle("sms_mobile", mobile)
     minutes = current_app.config["SMS_CODE_TTL_SECONDS"] // 60
     if send:
-        sms.send(mobile, f"您的验证码为{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。")
+        sms.send(mobile, f"您的验证码为{code}，{minutes}分钟内有效。{note}如非本人操作，请忽略本短信。")
     return None
 
 
-def send_code_for(form, mobile, purpose):
+def send_code_for(form, mobile, purpose, note=""):
     """【获取验证码】 of a form with a code field: the code goes to mobile; a refusal is shown
     under the code field, a success as a message naming the masked number."""
-    error = send_sms_code(mobile, purpose)
+    error = send_sms_code(mobile, purpose, note=note)
     if error:
         form.code.errors = [error]  # not validated yet: its errors are still a tuple
     else:

@@ -125,7 +125,8 @@ def _page(application, return_form=None, schedule_form=None):
     return render_template("review/detail.html", application=application, subject=subject,
                            subject_rows=subject_facts(subject), photos=photos, sections=summary_of(application),
                            changes=changes_of(application), extra_rows=application.business.facts(application),
-                           problems=recheck(application), history=history,
+                           problems=recheck(application), flags=application.business.flags(application),
+                           history=history,
                            approve_form=Form(),
                            return_form=return_form or ReturnForm(formdata=None,
                                                                  checklist=application.business.return_checklist),
@@ -150,11 +151,15 @@ def _audit(action, application, before):
     models.AuditEntry.record(current_user.id, action, f"application:{application.id}", before, fresh.snapshot())
 
 
-def _decided(application, approved, reason=""):
+def _decided(application, approved, reason="", confirmed=False):
     before = application.snapshot()
     try:
-        application.decide(approved, reviewer=current_user.id, reason=reason,
-                           reopen_at=None if approved else reopen_step(application))
+        with models.db.atomic():
+            # The officer's tick is recorded only together with the 通过 it allows.
+            if approved and confirmed and application.business.confirm_needed(application):
+                application.business.confirm(application)
+            application.decide(approved, reviewer=current_user.id, reason=reason,
+                               reopen_at=None if approved else reopen_step(application))
     except models.TransitionError as error:
         flash(str(error), "error")
         return finish(url_for(".detail", application_id=application.id))
@@ -177,8 +182,9 @@ def _decided(application, approved, reason=""):
 @bp.route("/<int:application_id>/approve", methods=["POST"])
 @officer_only
 def approve(application_id):
-    """通过 (for a website: issues its 公安备案号)."""
-    return _decided(_in_my_bureau(application_id), True)
+    """通过 (for a website: issues its 公安备案号); a business that needs the officer's confirmation
+    (a 网站认领 whose claimant proved no control by SMS) is refused without the tick."""
+    return _decided(_in_my_bureau(application_id), True, confirmed=bool(request.form.get("confirmed")))
 
 
 @bp.route("/<int:application_id>/return", methods=["POST"])
@@ -241,7 +247,8 @@ def _audit_imported(site):
     models.AuditEntry.record(current_user.id, f"导入{site.kind}", f"imported:{site.id}", {},
                              rules.mask_personal_numbers({"domain": site.domain, "cert_number": site.cert_number,
                                                           "deadline": site.deadline,
-                                                          "record_number": site.record_number}))
+                                                          "record_number": site.record_number,
+                                                          "leader_mobile": site.masked_leader_mobile}))
 
 
 @bp.route("/imported")

@@ -184,7 +184,7 @@ def cancel(slug, service_id):
                 if page.checks_closed:
                     result, checked_at = _closed_check(service)
                     if not result.closed:
-                        form.closed.errors.append(f"{result.detail}，请先关闭网站再申请注销，并重新获取验证码")
+                        form.closed.errors.append(f"{result.detail}，{result.advice}，并重新获取验证码")
                         return render_template("services/cancel.html", form=form, service=service, page=page)
                     checked = {"site_check": result.detail, "site_checked_at": checked_at}
                 return _file_cancel(page, service, form, picture, checked)

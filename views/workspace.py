@@ -85,7 +85,7 @@ def application(application_id):
     """【详情】 of one of my applications: everything submitted; 【撤销申请】 while allowed."""
     item = _own_application(application_id)
     return render_template("workspace/application.html", application=item, sections=summary_of(item),
-                           changes=changes_of(item), extra_rows=item.business.facts(item),
+                           changes=changes_of(item), extra_rows=item.business.applicant_facts(item),
                            subject_rows=subject_facts(item.subject), withdrawable=item.withdrawable())
 
 

@@ -104,17 +104,32 @@ def open_on(flow, subject, step_name, values, resume=None):
 @applicant_only
 def take_up(imported_id):
     """【完善备案信息】 of a 未备案网站, or 【认领】 of an offline filing: only by the subject
-    whose certificate it was imported under (else 404)."""
+    whose certificate it was imported under (else 404). A claim of a filing with a 负责人手机 on
+    record first proves control with an SMS code (sites.prove_claim opens the draft)."""
     imported = models.ImportedSite.get_or_none(models.ImportedSite.id == imported_id,
                                                models.ImportedSite.service.is_null()) or abort(404)
     subject = imported.subject_of(current_user.id) or abort(404)
+    if imported.needs_code and not _imported_drafts(imported).exists():
+        return finish(url_for("sites.prove_claim", imported_id=imported.id))
+    return open_imported(imported, subject)
+
+
+def _imported_drafts(imported):
+    return models.Draft.select().where(models.Draft.owner == current_user.id, models.Draft.imported == imported)
+
+
+def open_imported(imported, subject):
+    """Resume the user's draft of an imported site, else open one (the only way one is made, so for a
+    site that needs a code the draft is the proof of control). Its first step holds the site's name
+    and domain as listed, unless the subject may not see them yet (ImportedSite.shown_to) and has
+    not proven control: then the claimant types them."""
     flow = _flow("website-claim" if imported.kind == imported.OFFLINE else "website")
     step = flow.first_form_step.name
-    first = flow.state({"steps": {step: {"site_name": [imported.name], "domain": [imported.domain],
-                                         "home_url": [imported.domain]}}})
-    return _open(flow, models.Draft.select().where(models.Draft.owner == current_user.id,
-                                                   models.Draft.imported == imported),
-                 subject, first, step, imported=imported)
+    shown = imported.needs_code or imported.shown_to(subject)
+    values = {"site_name": [imported.name], "domain": [imported.domain], "home_url": [imported.domain]} \
+        if shown else {}
+    return _open(flow, _imported_drafts(imported), subject, flow.state({"steps": {step: values}}), step,
+                 imported=imported)
 
 
 def _step_action(flow, draft, step_name):

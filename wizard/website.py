@@ -48,6 +48,9 @@ class WebsiteFlow(ServiceFlow):
         filed = self.filed_data(state, context)
         payload = {"imported": draft.imported_id, "record_number": draft.imported.record_number} \
             if draft.imported_id else {}
+        if draft.imported_id and draft.imported.needs_code:
+            # Such a draft is opened only by the code sent to the 负责人手机 on record (routes.take_up).
+            payload["control"] = f"负责人手机短信验证（{draft.imported.masked_leader_mobile}）"
         application = self.file(draft, state, filed, **payload)
         # A 未备案网站 (or an offline filing being claimed) is now on its way, exactly once.
         if draft.imported_id and not models.ImportedSite.update(service=application.service).where(
