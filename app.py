@@ -17,6 +17,7 @@ import sms
 import timeutil
 from views import (admin, assessments, auth, dev, directory, inline, main, public, reports, review, services, subject,
                    unit_form, website, workspace)
+from pages import IdConverter
 from views.common import is_fragment_request
 from wizard import routes as wizard_routes
 
@@ -83,6 +84,8 @@ def create_app(test_config=None):
     sms.init_app(app, models.OutboxMessage.record)
     commands.init_app(app)
 
+    # Before any route is added: every <int:…> is an id the database can hold.
+    app.url_map.converters["int"] = IdConverter
     for blueprint in (main.bp, auth.bp, dev.bp, inline.bp, public.bp, subject.bp, workspace.bp,
                       wizard_routes.bp, review.bp, admin.bp, website.bp, services.bp, directory.bp, reports.bp,
                       unit_form.bp, assessments.bp):

@@ -20,6 +20,9 @@ import workdays
 from divisions import PROVINCE_ABBR
 
 db = DatabaseProxy()
+# The largest id either database can hold (a signed 64-bit integer): a longer one names no row,
+# and handing it to the database would fail (SQLite: overflow) instead of finding nothing.
+MAX_ID = 2 ** 63 - 1
 GUIDE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "guide.json")
 _hasher = PasswordHasher()
 
@@ -29,6 +32,14 @@ def use_password_hasher(hasher):
     global _hasher
     previous, _hasher = _hasher, hasher
     return previous
+
+
+def parse_id(value):
+    """An id from a form or the query string: ASCII digits within MAX_ID, else None."""
+    text = str(value if value is not None else "")
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)) or int(text) > MAX_ID:
+        return None
+    return int(text)
 
 
 def open_database(url):
@@ -1060,9 +1071,10 @@ class Draft(BaseModel):
     @classmethod
     def owned(cls, owner, draft_id, kind=None):
         """The user's own draft by id (of a kind), or None: never another user's."""
-        if not str(draft_id or "").isdigit():
+        draft_id = parse_id(draft_id)
+        if draft_id is None:
             return None
-        query = cls.select().where(cls.id == int(draft_id), cls.owner == owner)
+        query = cls.select().where(cls.id == draft_id, cls.owner == owner)
         if kind is not None:
             query = query.where(cls.kind == kind)
         return query.first()
@@ -1569,8 +1581,12 @@ class Notice(BaseModel):
         return cls.select().where(cls.user == user).order_by(cls.read_at.is_null(False), cls.id.desc())
 
     @classmethod
-    def mark_all_read(cls, user):
-        cls.update(read_at=timeutil.now()).where(cls.user == user, cls.read_at.is_null()).execute()
+    def mark_read(cls, user, notice_id=None):
+        """Mark the user's unread notices read: all of them, or only the one notice_id names."""
+        query = cls.update(read_at=timeutil.now()).where(cls.user == user, cls.read_at.is_null())
+        if notice_id is not None:
+            query = query.where(cls.id == notice_id)
+        query.execute()
 
 
 class AuditEntry(BaseModel):

@@ -250,7 +250,7 @@ class PictureWidget:
     and a file input for more; the file input carries the field's id, so the label points at it."""
 
     def __call__(self, field, **kwargs):
-        ids = [int(v) for v in field.data or [] if str(v).isdigit()]
+        ids = [i for i in map(models.parse_id, field.data or []) if i is not None]
         pdfs = {u.id for u in models.Upload.select(models.Upload.id).where(
             models.Upload.id.in_(ids), models.Upload.content_type == "application/pdf")} if field.pdf else set()
         kept = []
@@ -303,8 +303,9 @@ class PictureList(SelectMultipleField):
     def pre_validate(self, form):
         count = len(self.data or [])
         owner = form.subject.owner_id if form.subject is not None else None
-        mine = models.Upload.select().where(models.Upload.id.in_([int(v) for v in self.data or [] if v.isdigit()]),
-                                            models.Upload.owner == owner, models.Upload.purpose == self.purpose)
+        ids = [i for i in map(models.parse_id, self.data or []) if i is not None]
+        mine = models.Upload.select().where(models.Upload.id.in_(ids), models.Upload.owner == owner,
+                                            models.Upload.purpose == self.purpose)
         unit, what = self.unit, "文件" if self.pdf else "图片"
         if count != mine.count():
             raise StopValidation(f"{what}已失效，请重新上传")

@@ -146,10 +146,10 @@ class SubjectForm(RegionMixin, Form):
 
     def upload(self, name):
         """The stored picture of a field, if it belongs to this form's owner."""
-        upload_id = self[name + "_id"].data
-        if not upload_id or not str(upload_id).isdigit() or self.owner is None:
+        upload_id = models.parse_id(self[name + "_id"].data)
+        if upload_id is None or self.owner is None:
             return None
-        return models.Upload.get_or_none(models.Upload.id == int(upload_id),
+        return models.Upload.get_or_none(models.Upload.id == upload_id,
                                          models.Upload.owner == self.owner)
 
     def mark_stored_uploads(self):

@@ -157,7 +157,7 @@ def detail(subject_id):
 @applicant_only
 def switch():
     """切换主体: make one of my live subjects the 当前主体."""
-    subject = _own_subject(request.form.get("subject_id", type=int))
+    subject = _own_subject(models.parse_id(request.form.get("subject_id")))
     if subject.status == models.Subject.CANCELLED:
         abort(404)
     session[CURRENT_SUBJECT_KEY] = subject.id

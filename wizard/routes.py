@@ -231,7 +231,8 @@ def step(flow_name, draft_id, step_name):
         extra["found"] = (which, form.lookup(which))
     elif action.startswith("pick_"):
         which, _, provider_id = action[len("pick_"):].partition(":")
-        if which in getattr(form, "LOOKUPS", {}) and provider_id.isdigit() and form.pick(which, int(provider_id)):
+        provider_id = models.parse_id(provider_id)
+        if which in getattr(form, "LOOKUPS", {}) and provider_id and form.pick(which, provider_id):
             state.put(current.name, raw_from_form(form))
             draft.store(state.as_data(), current.name)
     elif action == "next":
