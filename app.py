@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 import businesses  # noqa: F401  (declares what each business does after 【提交】)
 import commands
 import config
+import headers
 import models
 import sms
 import timeutil
@@ -83,6 +84,7 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     sms.init_app(app, models.OutboxMessage.record)
     commands.init_app(app)
+    headers.init_app(app)
 
     # Before any route is added: every <int:…> is an id the database can hold.
     app.url_map.converters["int"] = IdConverter

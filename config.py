@@ -14,6 +14,7 @@ ENV_SETTINGS = {
     "SESSION_COOKIE_SECURE": "bool",
     "SITE_CHECK": "bool",
     "SITE_CHECK_TIMEOUT": float,
+    "FRAME_ANCESTORS": str,
 }
 
 
@@ -48,6 +49,8 @@ def defaults(instance_path):
         # 注销网站 checks that the home page no longer answers; off where there is no outbound network.
         "SITE_CHECK": True,
         "SITE_CHECK_TIMEOUT": 3.0,
+        # Portals allowed to show the platform in a frame (origins), besides the platform itself.
+        "FRAME_ANCESTORS": "",
     }
 
 

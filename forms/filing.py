@@ -188,16 +188,15 @@ class Lookups:
             self[f"{which}_region"].summary_skip = self[f"{which}_query"].summary_skip = True
 
     def lookups_search_as_you_type(self, url):
-        # Typing searches after a pause, never while an input method is composing (拼音 letters
-        # are not the name), and never on a single character; compositionend searches what the
-        # input method committed; change (leaving the field) searches whatever is there.
-        wanted = f"this.value.trim().length!=={self.MIN_QUERY - 1}"
-        trigger = (f"change, compositionend[{wanted}], "
-                   f"input[!event.isComposing&&{wanted}] changed delay:600ms")
+        # Typing searches after a pause: static/site.js says "typed" when the text is worth a search
+        # (never while an input method is composing, as 拼音 letters are not the name, nor on a single
+        # character; htmx's own filters would need eval, which the CSP forbids); change (leaving the
+        # field) searches whatever is there.
         for which in self.LOOKUPS:
             search = {"hx-post": url, "hx-vals": json.dumps({"action": f"lookup_{which}"}),
                       "hx-swap": "none", "hx-select-oob": f"#found-{which}", "hx-sync": "this:replace"}
-            self[f"{which}_query"].render_kw = {**search, "hx-trigger": trigger, "autocomplete": "off"}
+            self[f"{which}_query"].render_kw = {**search, "hx-trigger": "change, typed changed delay:600ms",
+                                                "data-search-min": self.MIN_QUERY, "autocomplete": "off"}
             self[f"{which}_region"].render_kw = {**search, "hx-trigger": "change"}
 
     def lookup(self, which):
