@@ -97,6 +97,7 @@ def create_app(test_config=None):
     app.teardown_request(_disconnect)
     app.after_request(_vary_on_htmx)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(models.StorageRefused, _storage_refused)
     for code in ERRORS:
         app.register_error_handler(code, _error_page)
     app.jinja_env.filters["local"] = timeutil.format_local
@@ -131,6 +132,13 @@ def _error_page(error):
         # responseHandling), which stays as typed for the person to choose smaller files.
         return render_template("errors/_refused.html", text=text), code
     return _render_error(code, title, text)
+
+
+def _storage_refused(error):
+    # Nothing was kept: htmx shows why above the form (as for 413), which stays as typed.
+    if is_fragment_request():
+        return render_template("errors/_refused.html", text=str(error)), 413
+    return _render_error(413, "内容过多，未保存", str(error))
 
 
 def _current_page():

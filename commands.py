@@ -1,4 +1,4 @@
-"""flask CLI: init-db, create-admin, create-officer, seed-demo."""
+"""flask CLI: init-db, create-admin, create-officer, seed-demo, purge-uploads."""
 import datetime
 import io
 import json
@@ -19,7 +19,7 @@ DEMO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "de
 
 def init_app(app):
     """Register the commands on the app."""
-    for command in (init_db, create_admin, seed_demo):
+    for command in (init_db, create_admin, seed_demo, purge_uploads):
         app.cli.add_command(command)
 
 
@@ -30,6 +30,17 @@ def init_db():
     with models.db.connection_context():
         ran = migrations.upgrade()
     click.echo("数据库已是最新结构" + (f"（已执行迁移：{', '.join(ran)}）" if ran else ""))
+
+
+@click.command("purge-uploads")
+@with_appcontext
+@click.option("--hours", default=24, show_default=True, help="只删除早于此时长的图片和文件")
+def purge_uploads(hours):
+    """Delete uploaded pictures and files nothing refers to any more (run daily, e.g. from cron)."""
+    with models.db.connection_context():
+        purged = models.Upload.purge_orphans(current_app.config["UPLOAD_FOLDER"],
+                                             older_than=datetime.timedelta(hours=hours))
+    click.echo(f"已删除{purged}个无主的上传文件")
 
 
 @click.command("create-admin")

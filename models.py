@@ -42,6 +42,18 @@ def parse_id(value):
     return int(text)
 
 
+def _numbers(value):
+    """Every whole number in JSON data, as ints: digits kept as text count too (form values)."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers(item)
+    elif isinstance(value, int) or (isinstance(value, str) and parse_id(value) is not None):
+        yield int(value)
+
+
 def open_database(url):
     """Connect a database URL (SQLite file or PostgreSQL) and bind the proxy."""
     if url.startswith("sqlite"):
@@ -507,6 +519,11 @@ class TransitionError(Exception):
     """A state change that the current state does not allow; message for the user."""
 
 
+class StorageRefused(Exception):
+    """More than the platform keeps for a user (a draft too big, too many drafts, an overlong
+    field): nothing of the request is stored; the message is for the user."""
+
+
 class Upload(BaseModel):
     """An upload stored outside static/: a verified, re-encoded picture or a checked PDF."""
 
@@ -534,6 +551,35 @@ class Upload(BaseModel):
     @property
     def is_pdf(self):
         return self.content_type == "application/pdf"
+
+    @classmethod
+    def purge_orphans(cls, folder, older_than=timedelta(days=1)):
+        """Delete the uploads nothing refers to any more, older than older_than (younger ones may
+        belong to a form being filled in); return how many. Referring: a subject's photo, an
+        application's attachment, a filing's picture, or the id in a draft, application or filed
+        service of the same owner (their data keeps picture ids as typed)."""
+        cutoff = timeutil.now() - older_than
+        query = cls.select().where(cls.created_at < cutoff)
+        for column in (Subject.cert_photo, Subject.id_photo_front, Subject.id_photo_back, Application.attachment,
+                       FilingPicture.upload):
+            query = query.where(cls.id.not_in(column.model.select(column).where(column.is_null(False))))
+        by_owner = {}
+        for upload in query:
+            by_owner.setdefault(upload.owner_id, []).append(upload)
+        purged = 0
+        for owner, uploads in by_owner.items():
+            named = set()
+            for model in (Draft, Application, Service):
+                for (data,) in model.select(model.data).where(model.owner == owner).tuples().iterator():
+                    named.update(_numbers(data))
+            orphans = [upload for upload in uploads if upload.id not in named]
+            for upload in orphans:
+                try:
+                    os.remove(upload.path(folder))
+                except FileNotFoundError:
+                    pass
+            purged += cls.delete().where(cls.id.in_([upload.id for upload in orphans])).execute() if orphans else 0
+        return purged
 
     def path(self, folder):
         return os.path.join(folder, self.stored_name)
@@ -1041,8 +1087,21 @@ class Draft(BaseModel):
     step = CharField(max_length=32, default="")
     updated_at = DateTimeField(default=timeutil.now)
 
+    # What one user may keep: a whole filing in progress is a few thousand characters, and a
+    # person files a handful at a time.
+    MAX_CHARS = 200_000
+    MAX_PER_OWNER = 100
+
+    def _refuse_oversize(self, values):
+        if len(json.dumps(values, ensure_ascii=False, default=str)) > self.MAX_CHARS:
+            raise StorageRefused("填写的内容过多，草稿未保存，请删减后再试")
+        if self.id is None and Draft.select().where(Draft.owner == self.owner_id).count() >= self.MAX_PER_OWNER:
+            raise StorageRefused(f"草稿已达{self.MAX_PER_OWNER}条，请先在【我的草稿】中删除不需要的草稿")
+
     def store(self, values, step=None):
-        """Replace the stored data (and step) and stamp the time."""
+        """Replace the stored data (and step) and stamp the time; StorageRefused when it is more
+        than a draft keeps."""
+        self._refuse_oversize(values)
         self.data = values
         if step is not None:
             self.step = step
@@ -1054,6 +1113,7 @@ class Draft(BaseModel):
         """store() for a background save (autosave, an inline check): only if nothing else wrote
         the draft since it was read. A 【下一步】 racing it must not have its progress undone by
         the older copy this request holds. Return whether it was stored."""
+        self._refuse_oversize(values)
         read_at, now = self.updated_at, timeutil.now()
         stored = Draft.update(data=values, step=step, updated_at=now).where(
             Draft.id == self.id, Draft.updated_at == read_at).execute()

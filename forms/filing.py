@@ -337,12 +337,19 @@ class Pictures:
                     break
                 data = storage.read(field.limit_kb() * 1024 + 1)
                 pdf = field.pdf and rules.is_pdf(data)
-                problem = rules.check_pdf(data, field.limit_kb()) if pdf else rules.check_image(data, field.limit_kb())
-                if problem:
+                try:
+                    # A picture is decoded once and re-encoded (no EXIF, no hidden payload); a PDF is
+                    # checked, then rebuilt from its pages.
+                    if pdf:
+                        problem = rules.check_pdf(data, field.limit_kb())
+                        if problem:
+                            raise ValueError(problem)
+                        stored = rules.clean_pdf(data), "pdf"
+                    else:
+                        stored = rules.reencode_image(data, field.limit_kb())
+                except ValueError as problem:
                     self.upload_problems[field.name] = f"{storage.filename[:40]}：{problem}"
                     continue
-                # A picture is re-encoded (no EXIF, no hidden payload); a PDF is rebuilt from its pages.
-                stored = (rules.clean_pdf(data), "pdf") if pdf else rules.reencode_image(data)
                 upload = models.Upload.store(owner, field.purpose, *stored, folder)
                 field.data = [*(field.data or []), str(upload.id)]
             kept[field.name] = list(field.data or [])
@@ -405,12 +412,11 @@ class CancelServiceForm(Form):
         storage = self.attachment.data
         if not storage or not getattr(storage, "filename", ""):
             return None
-        data = storage.read(max_kb * 1024 + 1)
-        problem = rules.check_image(data, max_kb)
-        if problem:
-            self.attachment.errors = [problem]
+        try:
+            return rules.reencode_image(storage.read(max_kb * 1024 + 1), max_kb)
+        except ValueError as problem:
+            self.attachment.errors = [str(problem)]
             return False
-        return rules.reencode_image(data)
 
     def _filed(self, field):
         """What the filing holds for a leader_* field, in the 负责人 block."""

@@ -134,12 +134,11 @@ class SubjectForm(RegionMixin, Form):
             storage = self[name].data
             if not storage or not getattr(storage, "filename", ""):
                 continue
-            data = storage.read()
-            problem = rules.check_image(data, max_kb)
-            if problem:
-                self.upload_errors[name] = problem
+            try:
+                clean, image_format = rules.reencode_image(storage.read(max_kb * 1024 + 1), max_kb)
+            except ValueError as problem:
+                self.upload_errors[name] = str(problem)
                 continue
-            clean, image_format = rules.reencode_image(data)
             upload = models.Upload.store(self.owner, name, clean, image_format,
                                          current_app.config["UPLOAD_FOLDER"])
             self[name + "_id"].data = str(upload.id)
