@@ -46,8 +46,8 @@ def max_length(n, label=None):
     return MaxLength(n, label)
 
 
-# A field without a declared length keeps at most this much in a draft: far more than any rule
-# allows, so a person's overlong text is kept to be shortened, but never megabytes.
+# What one field may keep in a draft: more than any field allows (its own limit, declared or in its
+# rule, gets a message beside it and the text is kept to be shortened), but never megabytes.
 FIELD_CAP = 5000
 # Values one field may post (ticked boxes, kept pictures).
 VALUES_CAP = 100
@@ -67,15 +67,13 @@ def every_field(form):
 
 def refuse_oversize(form):
     """Before anything of a post is stored: models.StorageRefused, naming the field, when a value is
-    longer than its field's declared length (the browser never sends more: a tampered post) or
-    FIELD_CAP, or a field posts more than VALUES_CAP values."""
+    longer than FIELD_CAP or a field posts more than VALUES_CAP values."""
     for field in every_field(form):
         values = [value for value in field.raw_data or [] if isinstance(value, str)]
-        cap = min((v.max for v in field.validators if isinstance(v, Length) and v.max > 0), default=FIELD_CAP)
         if len(values) > VALUES_CAP:
             raise models.StorageRefused(f"{field.label.text}提交的项目过多，未保存")
-        if any(len(value) > cap for value in values):
-            raise models.StorageRefused(f"{field.label.text}的内容过长（不能超过{cap}个字），未保存，请删减后再试")
+        if any(len(value) > FIELD_CAP for value in values):
+            raise models.StorageRefused(f"{field.label.text}的内容过长（不能超过{FIELD_CAP}个字），未保存，请删减后再试")
 
 
 def _leaf_fields(form):
