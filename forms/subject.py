@@ -128,8 +128,10 @@ class SubjectForm(RegionMixin, Form):
     # -- pictures: stored as soon as they arrive so no round trip loses them --
 
     def keep_uploads(self):
-        """Check and store each posted picture; remember refusals per field."""
+        """Check and store each posted picture; remember refusals per field. Return whether any
+        was stored (the caller then saves the draft that holds it)."""
         max_kb = current_app.config["UPLOAD_MAX_KB"]
+        kept = False
         for name in PHOTO_FIELDS:
             storage = self[name].data
             if not storage or not getattr(storage, "filename", ""):
@@ -142,6 +144,8 @@ class SubjectForm(RegionMixin, Form):
             upload = models.Upload.store(self.owner, name, clean, image_format,
                                          current_app.config["UPLOAD_FOLDER"])
             self[name + "_id"].data = str(upload.id)
+            kept = True
+        return kept
 
     def upload(self, name):
         """The stored picture of a field, if it belongs to this form's owner."""

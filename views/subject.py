@@ -101,7 +101,7 @@ def new():
     refuse_oversize(form)
     if action == "autosave":
         return _autosaved(_store(form, draft, kind))
-    form.keep_uploads()
+    kept = form.keep_uploads()
     if action == "submit" and form.validate():
         try:
             subject = models.Subject.file_new(current_user.id, form.subject_data(),
@@ -115,13 +115,14 @@ def new():
             flash("主体已提交。公安机关不单独审核主体，请继续办理网站等业务，主体将随首个业务一并审核。",
                   "success")
             return finish(safe_next(back_to, url_for(".detail", subject_id=subject.id)))
-    # Whatever was typed survives, and the pictures just kept belong to the draft: none is left unowned.
-    draft = _store(form, draft, kind)
+    if kept or action in ("save_draft", "submit"):
+        # Whatever was typed survives, and pictures just kept belong to the draft: none is left unowned.
+        draft = _store(form, draft, kind)
     if action == "save_draft":
         flash("草稿已保存，可在【我的草稿】中继续填写", "success")
         return finish(url_for("workspace.drafts"))
     _recheck_on_refresh(form, action)
-    return _form_page(form, "新增主体", url, draft.id)
+    return _form_page(form, "新增主体", url, draft.id if draft else "")
 
 
 def _recheck_on_refresh(form, action):
@@ -205,10 +206,11 @@ def change(subject_id):
     refuse_oversize(form)
     if action == "autosave":
         return _autosaved(_store(form, draft, kind, subject))
-    form.keep_uploads()
+    kept = form.keep_uploads()
     valid = action == "submit" and form.validate()
-    # The pictures just kept belong to the draft (one per subject): none is left unowned.
-    _store(form, draft, kind, subject)
+    if kept or action in ("save_draft", "submit"):
+        # Pictures just kept belong to the draft (one per subject): none is left unowned.
+        _store(form, draft, kind, subject)
     if action == "save_draft":
         flash("变更主体草稿已保存", "success")
         return finish(url_for("workspace.drafts"))
