@@ -573,12 +573,15 @@ class Upload(BaseModel):
                 for (data,) in model.select(model.data).where(model.owner == owner).tuples().iterator():
                     named.update(_numbers(data))
             orphans = [upload for upload in uploads if upload.id not in named]
+            if not orphans:
+                continue
+            # The rows first: a file left behind is harmless, a row without its file is not.
+            purged += cls.delete().where(cls.id.in_([upload.id for upload in orphans])).execute()
             for upload in orphans:
                 try:
                     os.remove(upload.path(folder))
                 except FileNotFoundError:
                     pass
-            purged += cls.delete().where(cls.id.in_([upload.id for upload in orphans])).execute() if orphans else 0
         return purged
 
     def path(self, folder):
