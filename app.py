@@ -12,12 +12,14 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 import businesses  # noqa: F401  (declares what each business does after 【提交】)
 import commands
 import config
+import headers
 import models
 import sealing
 import sms
 import timeutil
 from views import (admin, assessments, auth, dev, directory, inline, main, public, reports, review, services, subject,
                    unit_form, website, workspace)
+from pages import IdConverter
 from views.common import is_fragment_request
 from wizard import routes as wizard_routes
 
@@ -84,7 +86,10 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     sms.init_app(app, models.OutboxMessage.record)
     commands.init_app(app)
+    headers.init_app(app)
 
+    # Before any route is added: every <int:…> is an id the database can hold.
+    app.url_map.converters["int"] = IdConverter
     for blueprint in (main.bp, auth.bp, dev.bp, inline.bp, public.bp, subject.bp, workspace.bp,
                       wizard_routes.bp, review.bp, admin.bp, website.bp, services.bp, directory.bp, reports.bp,
                       unit_form.bp, assessments.bp):
@@ -94,6 +99,7 @@ def create_app(test_config=None):
     app.teardown_request(_disconnect)
     app.after_request(_vary_on_htmx)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(models.StorageRefused, _storage_refused)
     for code in ERRORS:
         app.register_error_handler(code, _error_page)
     app.jinja_env.filters["local"] = timeutil.format_local
@@ -128,6 +134,13 @@ def _error_page(error):
         # responseHandling), which stays as typed for the person to choose smaller files.
         return render_template("errors/_refused.html", text=text), code
     return _render_error(code, title, text)
+
+
+def _storage_refused(error):
+    # Nothing was kept: htmx shows why above the form (as for 413), which stays as typed.
+    if is_fragment_request():
+        return render_template("errors/_refused.html", text=str(error)), 413
+    return _render_error(413, "内容过多，未保存", str(error))
 
 
 def _current_page():

@@ -1,4 +1,4 @@
-"""flask CLI: init-db, create-admin, seed-demo, rotate-pii-key, expire-subjects."""
+"""flask CLI: init-db, create-admin, seed-demo, rotate-pii-key, expire-subjects, purge-uploads."""
 import datetime
 import io
 import json
@@ -20,7 +20,7 @@ DEMO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "de
 
 def init_app(app):
     """Register the commands on the app."""
-    for command in (init_db, create_admin, seed_demo, rotate_pii_key, expire_subjects):
+    for command in (init_db, create_admin, seed_demo, rotate_pii_key, expire_subjects, purge_uploads):
         app.cli.add_command(command)
 
 
@@ -61,6 +61,17 @@ def expire_subjects(days):
     with models.db.connection_context():
         expired = models.Subject.expire_abandoned(days)
     click.echo(f"已撤销{len(expired)}个超过{days}日未办理业务的待审核主体")
+
+
+@click.command("purge-uploads")
+@with_appcontext
+@click.option("--hours", default=24, show_default=True, help="只删除早于此时长的图片和文件")
+def purge_uploads(hours):
+    """Delete uploaded pictures and files nothing refers to any more (run daily, e.g. from cron)."""
+    with models.db.connection_context():
+        purged = models.Upload.purge_orphans(current_app.config["UPLOAD_FOLDER"],
+                                             older_than=datetime.timedelta(hours=hours))
+    click.echo(f"已删除{purged}个无主的上传文件")
 
 
 @click.command("create-admin")

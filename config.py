@@ -21,6 +21,7 @@ ENV_SETTINGS = {
     "SITE_CHECK_TIMEOUT": float,
     "THROTTLE": json.loads,
     "SUBJECT_PENDING_DAYS": int,
+    "FRAME_ANCESTORS": str,
 }
 
 # Attempts allowed per key before a lockout: {rule: (attempts, seconds)}. Past the attempts within
@@ -73,6 +74,8 @@ def defaults(instance_path):
         "THROTTLE": dict(THROTTLE),
         # flask expire-subjects: a 新增主体 with no business filed under it is withdrawn after this many days.
         "SUBJECT_PENDING_DAYS": 30,
+        # Portals allowed to show the platform in a frame (origins), besides the platform itself.
+        "FRAME_ANCESTORS": "",
     }
 
 

@@ -23,6 +23,9 @@ import workdays
 from divisions import PROVINCE_ABBR
 
 db = DatabaseProxy()
+# The largest id either database can hold (a signed 64-bit integer): a longer one names no row,
+# and handing it to the database would fail (SQLite: overflow) instead of finding nothing.
+MAX_ID = 2 ** 63 - 1
 GUIDE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "guide.json")
 _hasher = PasswordHasher()
 
@@ -32,6 +35,26 @@ def use_password_hasher(hasher):
     global _hasher
     previous, _hasher = _hasher, hasher
     return previous
+
+
+def parse_id(value):
+    """An id from a form or the query string: ASCII digits within MAX_ID, else None."""
+    text = str(value if value is not None else "")
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)) or int(text) > MAX_ID:
+        return None
+    return int(text)
+
+
+def _numbers(value):
+    """Every whole number in JSON data, as ints: digits kept as text count too (form values)."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers(item)
+    elif isinstance(value, int) or (isinstance(value, str) and parse_id(value) is not None):
+        yield int(value)
 
 
 def open_database(url):
@@ -681,6 +704,11 @@ class TransitionError(Exception):
     """A state change that the current state does not allow; message for the user."""
 
 
+class StorageRefused(Exception):
+    """More than the platform keeps for a user (a draft too big, too many drafts, an overlong
+    field): nothing of the request is stored; the message is for the user."""
+
+
 class Upload(BaseModel):
     """An upload stored outside static/: a verified, re-encoded picture or a checked PDF."""
 
@@ -708,6 +736,38 @@ class Upload(BaseModel):
     @property
     def is_pdf(self):
         return self.content_type == "application/pdf"
+
+    @classmethod
+    def purge_orphans(cls, folder, older_than=timedelta(days=1)):
+        """Delete the uploads nothing refers to any more, older than older_than (younger ones may
+        belong to a form being filled in); return how many. Referring: a subject's photo, an
+        application's attachment, a filing's picture, or the id in a draft, application or filed
+        service of the same owner (their data keeps picture ids as typed)."""
+        cutoff = timeutil.now() - older_than
+        query = cls.select().where(cls.created_at < cutoff)
+        for column in (Subject.cert_photo, Subject.id_photo_front, Subject.id_photo_back, Application.attachment,
+                       FilingPicture.upload):
+            query = query.where(cls.id.not_in(column.model.select(column).where(column.is_null(False))))
+        by_owner = {}
+        for upload in query:
+            by_owner.setdefault(upload.owner_id, []).append(upload)
+        purged = 0
+        for owner, uploads in by_owner.items():
+            named = set()
+            for model in (Draft, Application, Service):
+                for (data,) in model.select(model.data).where(model.owner == owner).tuples().iterator():
+                    named.update(_numbers(data))
+            orphans = [upload for upload in uploads if upload.id not in named]
+            if not orphans:
+                continue
+            # The rows first: a file left behind is harmless, a row without its file is not.
+            purged += cls.delete().where(cls.id.in_([upload.id for upload in orphans])).execute()
+            for upload in orphans:
+                try:
+                    os.remove(upload.path(folder))
+                except FileNotFoundError:
+                    pass
+        return purged
 
     def path(self, folder):
         return os.path.join(folder, self.stored_name)
@@ -1309,8 +1369,21 @@ class Draft(BaseModel):
     step = CharField(max_length=32, default="")
     updated_at = DateTimeField(default=timeutil.now)
 
+    # What one user may keep: a whole filing in progress is a few thousand characters, and a
+    # person files a handful at a time.
+    MAX_CHARS = 200_000
+    MAX_PER_OWNER = 100
+
+    def _refuse_oversize(self, values):
+        if len(json.dumps(values, ensure_ascii=False, default=str)) > self.MAX_CHARS:
+            raise StorageRefused("填写的内容过多，草稿未保存，请删减后再试")
+        if self.id is None and Draft.select().where(Draft.owner == self.owner_id).count() >= self.MAX_PER_OWNER:
+            raise StorageRefused(f"草稿已达{self.MAX_PER_OWNER}条，请先在【我的草稿】中删除不需要的草稿")
+
     def store(self, values, step=None):
-        """Replace the stored data (and step) and stamp the time."""
+        """Replace the stored data (and step) and stamp the time; StorageRefused when it is more
+        than a draft keeps."""
+        self._refuse_oversize(values)
         self.data = values
         if step is not None:
             self.step = step
@@ -1322,6 +1395,7 @@ class Draft(BaseModel):
         """store() for a background save (autosave, an inline check): only if nothing else wrote
         the draft since it was read. A 【下一步】 racing it must not have its progress undone by
         the older copy this request holds. Return whether it was stored."""
+        self._refuse_oversize(values)
         read_at, now = self.updated_at, timeutil.now()
         stored = Draft.update(data=values, step=step, updated_at=now).where(
             Draft.id == self.id, Draft.updated_at == read_at).execute()
@@ -1339,9 +1413,10 @@ class Draft(BaseModel):
     @classmethod
     def owned(cls, owner, draft_id, kind=None):
         """The user's own draft by id (of a kind), or None: never another user's."""
-        if not str(draft_id or "").isdigit():
+        draft_id = parse_id(draft_id)
+        if draft_id is None:
             return None
-        query = cls.select().where(cls.id == int(draft_id), cls.owner == owner)
+        query = cls.select().where(cls.id == draft_id, cls.owner == owner)
         if kind is not None:
             query = query.where(cls.kind == kind)
         return query.first()
@@ -1852,8 +1927,12 @@ class Notice(BaseModel):
         return cls.select().where(cls.user == user).order_by(cls.read_at.is_null(False), cls.id.desc())
 
     @classmethod
-    def mark_all_read(cls, user):
-        cls.update(read_at=timeutil.now()).where(cls.user == user, cls.read_at.is_null()).execute()
+    def mark_read(cls, user, notice_id=None):
+        """Mark the user's unread notices read: all of them, or only the one notice_id names."""
+        query = cls.update(read_at=timeutil.now()).where(cls.user == user, cls.read_at.is_null())
+        if notice_id is not None:
+            query = query.where(cls.id == notice_id)
+        query.execute()
 
 
 class AuditEntry(BaseModel):

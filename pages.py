@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, make_response, redirect, request, session
 from flask_login import current_user, login_required
 from werkzeug.urls import iri_to_uri
+from werkzeug.routing import IntegerConverter
 
 import models
 
@@ -74,7 +75,15 @@ def current_subject(live=None):
 def id_arg(name):
     """A page cursor or id from the query string: ASCII digits within the database's 64-bit range,
     else None (a tampered value is simply no cursor, never an error)."""
-    value = request.args.get(name, "")
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
-        return None
-    return int(value)
+    return models.parse_id(request.args.get(name))
+
+
+class IdConverter(IntegerConverter):
+    """<int:…> of every route (app.py registers it as int): a number beyond what the database
+    holds matches no route, so it is 404 like any missing row, never an overflow error."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, **kwargs):
+        kwargs.setdefault("max", models.MAX_ID)
+        super().__init__(map, **kwargs)

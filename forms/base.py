@@ -46,6 +46,36 @@ def max_length(n, label=None):
     return MaxLength(n, label)
 
 
+# What one field may keep in a draft: more than any field allows (its own limit, declared or in its
+# rule, gets a message beside it and the text is kept to be shortened), but never megabytes.
+FIELD_CAP = 5000
+# Values one field may post (ticked boxes, kept pictures).
+VALUES_CAP = 100
+
+
+def every_field(form):
+    """Every leaf field of a form, descending into FormFields and the rows of FieldLists."""
+    for field in form:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                yield from (every_field(entry.form) if entry.type == "FormField" else [entry])
+        elif field.type == "FormField":
+            yield from every_field(field.form)
+        elif field.type != "CSRFTokenField":
+            yield field
+
+
+def refuse_oversize(form):
+    """Before anything of a post is stored: models.StorageRefused, naming the field, when a value is
+    longer than FIELD_CAP or a field posts more than VALUES_CAP values."""
+    for field in every_field(form):
+        values = [value for value in field.raw_data or [] if isinstance(value, str)]
+        if len(values) > VALUES_CAP:
+            raise models.StorageRefused(f"{field.label.text}提交的项目过多，未保存")
+        if any(len(value) > FIELD_CAP for value in values):
+            raise models.StorageRefused(f"{field.label.text}的内容过长（不能超过{FIELD_CAP}个字），未保存，请删减后再试")
+
+
 def _leaf_fields(form):
     """Every field of a form, descending into FormField sub-forms (the person blocks)."""
     for field in form:

@@ -187,16 +187,15 @@ class Lookups:
             self[f"{which}_region"].summary_skip = self[f"{which}_query"].summary_skip = True
 
     def lookups_search_as_you_type(self, url):
-        # Typing searches after a pause, never while an input method is composing (拼音 letters
-        # are not the name), and never on a single character; compositionend searches what the
-        # input method committed; change (leaving the field) searches whatever is there.
-        wanted = f"this.value.trim().length!=={self.MIN_QUERY - 1}"
-        trigger = (f"change, compositionend[{wanted}], "
-                   f"input[!event.isComposing&&{wanted}] changed delay:600ms")
+        # Typing searches after a pause: static/site.js says "typed" when the text is worth a search
+        # (never while an input method is composing, as 拼音 letters are not the name, nor on a single
+        # character; htmx's own filters would need eval, which the CSP forbids); change (leaving the
+        # field) searches whatever is there.
         for which in self.LOOKUPS:
             search = {"hx-post": url, "hx-vals": json.dumps({"action": f"lookup_{which}"}),
                       "hx-swap": "none", "hx-select-oob": f"#found-{which}", "hx-sync": "this:replace"}
-            self[f"{which}_query"].render_kw = {**search, "hx-trigger": trigger, "autocomplete": "off"}
+            self[f"{which}_query"].render_kw = {**search, "hx-trigger": "change, typed changed delay:600ms",
+                                                "data-search-min": self.MIN_QUERY, "autocomplete": "off"}
             self[f"{which}_region"].render_kw = {**search, "hx-trigger": "change"}
 
     def lookup(self, which):
@@ -249,7 +248,7 @@ class PictureWidget:
     and a file input for more; the file input carries the field's id, so the label points at it."""
 
     def __call__(self, field, **kwargs):
-        ids = [int(v) for v in field.data or [] if str(v).isdigit()]
+        ids = [i for i in map(models.parse_id, field.data or []) if i is not None]
         pdfs = {u.id for u in models.Upload.select(models.Upload.id).where(
             models.Upload.id.in_(ids), models.Upload.content_type == "application/pdf")} if field.pdf else set()
         kept = []
@@ -302,8 +301,9 @@ class PictureList(SelectMultipleField):
     def pre_validate(self, form):
         count = len(self.data or [])
         owner = form.subject.owner_id if form.subject is not None else None
-        mine = models.Upload.select().where(models.Upload.id.in_([int(v) for v in self.data or [] if v.isdigit()]),
-                                            models.Upload.owner == owner, models.Upload.purpose == self.purpose)
+        ids = [i for i in map(models.parse_id, self.data or []) if i is not None]
+        mine = models.Upload.select().where(models.Upload.id.in_(ids), models.Upload.owner == owner,
+                                            models.Upload.purpose == self.purpose)
         unit, what = self.unit, "文件" if self.pdf else "图片"
         if count != mine.count():
             raise StopValidation(f"{what}已失效，请重新上传")
@@ -336,12 +336,19 @@ class Pictures:
                     break
                 data = storage.read(field.limit_kb() * 1024 + 1)
                 pdf = field.pdf and rules.is_pdf(data)
-                problem = rules.check_pdf(data, field.limit_kb()) if pdf else rules.check_image(data, field.limit_kb())
-                if problem:
+                try:
+                    # A picture is decoded once and re-encoded (no EXIF, no hidden payload); a PDF is
+                    # checked, then rebuilt from its pages.
+                    if pdf:
+                        problem = rules.check_pdf(data, field.limit_kb())
+                        if problem:
+                            raise ValueError(problem)
+                        stored = rules.clean_pdf(data), "pdf"
+                    else:
+                        stored = rules.reencode_image(data, field.limit_kb())
+                except ValueError as problem:
                     self.upload_problems[field.name] = f"{storage.filename[:40]}：{problem}"
                     continue
-                # A picture is re-encoded (no EXIF, no hidden payload); a PDF is rebuilt from its pages.
-                stored = (rules.clean_pdf(data), "pdf") if pdf else rules.reencode_image(data)
                 upload = models.Upload.store(owner, field.purpose, *stored, folder)
                 field.data = [*(field.data or []), str(upload.id)]
             kept[field.name] = list(field.data or [])
@@ -404,12 +411,11 @@ class CancelServiceForm(Form):
         storage = self.attachment.data
         if not storage or not getattr(storage, "filename", ""):
             return None
-        data = storage.read(max_kb * 1024 + 1)
-        problem = rules.check_image(data, max_kb)
-        if problem:
-            self.attachment.errors = [problem]
+        try:
+            return rules.reencode_image(storage.read(max_kb * 1024 + 1), max_kb)
+        except ValueError as problem:
+            self.attachment.errors = [str(problem)]
             return False
-        return rules.reencode_image(data)
 
     def _filed(self, field):
         """What the filing holds for a leader_* field, in the 负责人 block."""

@@ -1691,54 +1691,68 @@ def check_channel(value) -> str | None:
 # Uploaded images
 # ---------------------------------------------------------------------------
 
-MAX_IMAGE_PIXELS = 40_000_000
+# Today's phones take photos of 24 to 50 megapixels; a baseline JPEG (as they write) is decoded
+# straight at a reduced scale, so even the largest costs little memory.
+MAX_IMAGE_PIXELS = 50_000_000
+# A PNG or a progressive JPEG is held whole in memory while it is decoded (a 50 Mpx one would take
+# 200-350 MB), so fewer pixels for those: a 5K screen's screenshot or an A3 scan at 300 dpi fits.
+MAX_WHOLE_DECODE_PIXELS = 16_000_000
+# What is kept: a certificate's small print stays legible, and nothing bigger is ever decoded.
+STORED_IMAGE_SIDE = 2000
 # Many phones write JPEGs with extra frames that Pillow reports as MPO.
 _IMAGE_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png"}
 
 
-def _open_image(data: bytes, max_pixels: int) -> Image.Image:
-    """Open and fully decode a JPEG/PNG; ValueError with a Chinese message otherwise."""
+def _refuse_oversize(image: Image.Image, max_pixels: int) -> None:
+    """Judge the pixel count from the header alone, before anything is decoded."""
+    width, height = image.size
+    whole = image.format == "PNG" or image.info.get("progressive")
+    limit = min(max_pixels, MAX_WHOLE_DECODE_PIXELS) if whole else max_pixels
+    if width * height > limit:
+        advice = "或另存为JPG格式" if image.format == "PNG" else ""
+        raise ValueError(f"图片尺寸过大（{width}×{height}像素，超过{limit // 10000}万像素），请缩小{advice}后再上传")
+
+
+def _decode_reduced(image: Image.Image) -> Image.Image:
+    """Decode once, no larger than kept: a JPEG at the smallest of 1/2, 1/4, 1/8 scale still as big
+    as the kept size (draft mode), then anything bigger shrunk to STORED_IMAGE_SIDE."""
+    width, height = image.size
+    ratio = min(1, STORED_IMAGE_SIDE / max(width, height))
+    target = (max(1, round(width * ratio)), max(1, round(height * ratio)))
+    image.draft(None, target)   # a no-op for a PNG
+    image.load()
+    if image.size == target:
+        return image
+    if image.mode not in ("L", "LA", "RGB", "RGBA"):
+        # Palette and black-and-white pictures would only shrink by dropping pixels.
+        image = image.convert("L" if image.mode == "1" else "RGBA" if image.has_transparency_data else "RGB")
+    return image.resize(target, Image.Resampling.LANCZOS)
+
+
+def reencode_image(data: bytes, max_kb: int | None = None, max_pixels: int = MAX_IMAGE_PIXELS) -> tuple[bytes, str]:
+    """A picture as it is kept, from the uploaded bytes: within max_kb, a real, complete JPEG or PNG,
+    not too many pixels (judged before decoding), decoded once at reduced size and re-encoded so
+    EXIF, GPS and text metadata are dropped. ValueError with a Chinese message when refused."""
+    if not data:
+        raise ValueError("请上传图片")
+    if max_kb is not None and len(data) > max_kb * 1024:
+        raise ValueError(f"图片不能超过{max_kb}KB（当前约{-(-len(data) // 1024)}KB），请压缩后再上传")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            probe = Image.open(io.BytesIO(data))
-            if probe.format not in _IMAGE_FORMATS:
-                raise ValueError("只能上传JPG或PNG格式的图片")
-            width, height = probe.size
-            if width * height > max_pixels:
-                raise ValueError(f"图片尺寸过大（{width}×{height}），请缩小后再上传")
-            probe.verify()
-            # verify() leaves the image unusable and skips pixel data, so reopen and decode.
             image = Image.open(io.BytesIO(data))
-            image.load()
-            return image
+            fmt = _IMAGE_FORMATS.get(image.format)
+            if fmt is None:
+                raise ValueError("只能上传JPG或PNG格式的图片")
+            _refuse_oversize(image, max_pixels)
+            # Apply the EXIF orientation before dropping EXIF, or photos end up sideways.
+            clean = ImageOps.exif_transpose(_decode_reduced(image))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise ValueError("图片尺寸过大，请缩小后再上传") from error
         except UnidentifiedImageError as error:
             raise ValueError("文件不是有效的图片，只能上传JPG或PNG格式的图片") from error
         except (OSError, SyntaxError, EOFError) as error:
             raise ValueError("图片已损坏或不完整，请重新上传") from error
-
-
-def check_image(data: bytes, max_kb: int = 512, max_pixels: int = MAX_IMAGE_PIXELS) -> str | None:
-    """An uploaded picture: within max_kb, a real, complete JPEG or PNG, not a pixel bomb."""
-    if not data:
-        return "请上传图片"
-    if len(data) > max_kb * 1024:
-        return f"图片不能超过{max_kb}KB（当前约{-(-len(data) // 1024)}KB），请压缩后再上传"
-    try:
-        _open_image(data, max_pixels)
-    except ValueError as error:
-        return str(error)
-    return None
-
-
-def reencode_image(data: bytes) -> tuple[bytes, str]:
-    """Re-encode a checked JPEG/PNG so EXIF, GPS and text metadata are dropped."""
-    image = _open_image(data, MAX_IMAGE_PIXELS)
-    fmt = _IMAGE_FORMATS[image.format]
-    # Apply the EXIF orientation before dropping EXIF, or photos end up sideways.
-    clean = ImageOps.exif_transpose(image)
     out = io.BytesIO()
     if fmt == "jpeg":
         if clean.mode not in ("RGB", "L", "CMYK"):
@@ -1747,6 +1761,15 @@ def reencode_image(data: bytes) -> tuple[bytes, str]:
     else:
         clean.save(out, "PNG")
     return out.getvalue(), fmt
+
+
+def check_image(data: bytes, max_kb: int = 512, max_pixels: int = MAX_IMAGE_PIXELS) -> str | None:
+    """Why an uploaded picture is refused (reencode_image's message), or None."""
+    try:
+        reencode_image(data, max_kb, max_pixels)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def clean_pdf(data: bytes) -> bytes:

@@ -128,28 +128,31 @@ class SubjectForm(RegionMixin, Form):
     # -- pictures: stored as soon as they arrive so no round trip loses them --
 
     def keep_uploads(self):
-        """Check and store each posted picture; remember refusals per field."""
+        """Check and store each posted picture; remember refusals per field. Return whether any
+        was stored (the caller then saves the draft that holds it)."""
         max_kb = current_app.config["UPLOAD_MAX_KB"]
+        kept = False
         for name in PHOTO_FIELDS:
             storage = self[name].data
             if not storage or not getattr(storage, "filename", ""):
                 continue
-            data = storage.read()
-            problem = rules.check_image(data, max_kb)
-            if problem:
-                self.upload_errors[name] = problem
+            try:
+                clean, image_format = rules.reencode_image(storage.read(max_kb * 1024 + 1), max_kb)
+            except ValueError as problem:
+                self.upload_errors[name] = str(problem)
                 continue
-            clean, image_format = rules.reencode_image(data)
             upload = models.Upload.store(self.owner, name, clean, image_format,
                                          current_app.config["UPLOAD_FOLDER"])
             self[name + "_id"].data = str(upload.id)
+            kept = True
+        return kept
 
     def upload(self, name):
         """The stored picture of a field, if it belongs to this form's owner."""
-        upload_id = self[name + "_id"].data
-        if not upload_id or not str(upload_id).isdigit() or self.owner is None:
+        upload_id = models.parse_id(self[name + "_id"].data)
+        if upload_id is None or self.owner is None:
             return None
-        return models.Upload.get_or_none(models.Upload.id == int(upload_id),
+        return models.Upload.get_or_none(models.Upload.id == upload_id,
                                          models.Upload.owner == self.owner)
 
     def mark_stored_uploads(self):

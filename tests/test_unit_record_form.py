@@ -74,7 +74,7 @@ def test_record_form_prints_the_filed_unit(applicant):
     assert "丽水市公安局网络警察支队" in page and "2026年3月2日" in page
     for box in ("单位盖章", "负责人签字", "受理民警", "受理日期"):
         assert box in page
-    assert 'onclick="window.print()"' in page and "使用浏览器的打印功能" in page
+    assert "data-print>打印</button>" in page and "使用浏览器的打印功能" in page
 
 
 def test_a_unit_without_websites_prints_none_and_never_another_subjects_site(app, applicant):

@@ -8,7 +8,7 @@ from views import assessments, services
 from views.common import current_subject, role_required
 
 bp = Blueprint("main", __name__)
-ASSET_VERSION = "10"
+ASSET_VERSION = "11"
 
 
 @bp.record_once

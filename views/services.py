@@ -126,12 +126,13 @@ def index(slug):
 def detail(slug, service_id):
     """详情: the filing and, once filed, the badge to show on the site or in the APP's 关于 page."""
     service = _own(slug, service_id)
-    badge = None
+    badge = preview = None
     if service.status == models.Service.FILED and service.record_number:
-        badge = render_template("workspace/_badge.html", site=service,
-                                query_url=url_for("public.query", q=service.record_number, _external=True),
-                                icon_url=url_for("static", filename="beian-badge.png", _external=True))
-    return render_template("services/detail.html", page=PAGES[slug], service=service, badge=badge,
+        links = dict(site=service, query_url=url_for("public.query", q=service.record_number, _external=True),
+                     icon_url=url_for("static", filename="beian-badge.png", _external=True))
+        badge = render_template("workspace/_badge.html", **links)
+        preview = render_template("workspace/_badge.html", preview=True, **links)
+    return render_template("services/detail.html", page=PAGES[slug], service=service, badge=badge, preview=preview,
                            key=PAGES[slug].key(service), busy=service.change_problem(), reports=report_links(service),
                            assessment=owed(service))
 

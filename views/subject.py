@@ -6,6 +6,7 @@ import models
 import sms
 import timeutil
 from forms import rules
+from forms.base import refuse_oversize
 from forms.subject import (AcceptTransferForm, CancelSubjectForm, SubjectForm, TransferForm,
                            subject_facts, subject_photos)
 from views.common import (CURRENT_SUBJECT_KEY, current_subject, finish, is_fragment_request,
@@ -62,8 +63,10 @@ def _autosaved(draft):
 
 
 def _store(form, draft, kind, subject=None):
-    """Keep what was typed in the user's draft (created on first save)."""
-    draft = draft or models.Draft(owner=current_user.id, kind=kind, subject=subject)
+    """Keep what was typed in the user's draft of this form: the one posted, else the one the
+    user has (a post without the draft's id, e.g. an autosave, never adds a second)."""
+    draft = draft or models.Draft.find(current_user.id, kind, subject) or \
+        models.Draft(owner=current_user.id, kind=kind, subject=subject)
     return draft.store(form.raw_values())
 
 
@@ -95,29 +98,29 @@ def new():
     if posted_id and draft is None:
         abort(404)
     action = request.form.get("action")
+    refuse_oversize(form)
     if action == "autosave":
         return _autosaved(_store(form, draft, kind))
-    form.keep_uploads()
-    if action == "save_draft":
-        _store(form, draft, kind)
-        flash("草稿已保存，可在【我的草稿】中继续填写", "success")
-        return finish(url_for("workspace.drafts"))
-    if action == "submit":
-        if form.validate():
-            try:
-                subject = models.Subject.file_new(current_user.id, form.subject_data(),
-                                                  models.Bureau.for_region(form.county.data), form.raw_values())
-            except models.TransitionError as error:
-                (form.cert_number if form.is_unit else form.leader_id_number).errors.append(str(error))
-                return _form_page(form, "新增主体", url, draft.id if draft else "")
+    kept = form.keep_uploads()
+    if action == "submit" and form.validate():
+        try:
+            subject = models.Subject.file_new(current_user.id, form.subject_data(),
+                                              models.Bureau.for_region(form.county.data), form.raw_values())
+        except models.TransitionError as error:
+            (form.cert_number if form.is_unit else form.leader_id_number).errors.append(str(error))
+        else:
             if draft:
                 draft.delete_instance()
             session[CURRENT_SUBJECT_KEY] = subject.id
             flash("主体已提交。公安机关不单独审核主体，请继续办理网站等业务，主体将随首个业务一并审核。",
                   "success")
             return finish(safe_next(back_to, url_for(".detail", subject_id=subject.id)))
-        # Whatever was typed survives a refused submission.
+    if kept or action in ("save_draft", "submit"):
+        # Whatever was typed survives, and pictures just kept belong to the draft: none is left unowned.
         draft = _store(form, draft, kind)
+    if action == "save_draft":
+        flash("草稿已保存，可在【我的草稿】中继续填写", "success")
+        return finish(url_for("workspace.drafts"))
     _recheck_on_refresh(form, action)
     return _form_page(form, "新增主体", url, draft.id if draft else "")
 
@@ -157,7 +160,7 @@ def detail(subject_id):
 @applicant_only
 def switch():
     """切换主体: make one of my live subjects the 当前主体."""
-    subject = _own_subject(request.form.get("subject_id", type=int))
+    subject = _own_subject(models.parse_id(request.form.get("subject_id")))
     if subject.status == models.Subject.CANCELLED:
         abort(404)
     session[CURRENT_SUBJECT_KEY] = subject.id
@@ -200,16 +203,18 @@ def change(subject_id):
     if action == "confirm":
         return _confirm_change(subject, draft)
     form = SubjectForm(owner=current_user.id, existing=subject)
+    refuse_oversize(form)
     if action == "autosave":
         return _autosaved(_store(form, draft, kind, subject))
-    form.keep_uploads()
-    if action == "save_draft":
+    kept = form.keep_uploads()
+    valid = action == "submit" and form.validate()
+    if kept or action in ("save_draft", "submit"):
+        # Pictures just kept belong to the draft (one per subject): none is left unowned.
         _store(form, draft, kind, subject)
+    if action == "save_draft":
         flash("变更主体草稿已保存", "success")
         return finish(url_for("workspace.drafts"))
     if action == "submit":
-        valid = form.validate()
-        _store(form, draft, kind, subject)
         if valid:
             rows = form.changes_from(subject)
             if rows:

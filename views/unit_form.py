@@ -51,7 +51,7 @@ def _person_rows(title, person):
 
 def _websites(service, ids):
     """The subject's own filed websites the unit names (name and 公安备案号), or 无."""
-    wanted = [int(i) for i in ids or [] if str(i).isdigit()]
+    wanted = [i for i in map(models.parse_id, ids or []) if i is not None]
     if not wanted:
         return ["无"]
     found = {site.id: site for site in models.Service.select().where(

@@ -106,7 +106,22 @@ def withdraw(application_id):
 @bp.route("/notices")
 @login_required
 def notices():
-    """系统通知: unread first; opening the list marks them read."""
+    """系统通知: unread first. Only a button marks them read: a GET (a link, a prefetch) changes nothing."""
     rows = list(models.Notice.for_user(current_user.id).limit(200))
-    models.Notice.mark_all_read(current_user.id)
     return render_template("workspace/notices.html", rows=rows)
+
+
+@bp.route("/notices/read", methods=["POST"])
+@login_required
+def read_notices():
+    """【全部标为已读】."""
+    models.Notice.mark_read(current_user.id)
+    return finish(url_for(".notices"))
+
+
+@bp.route("/notices/<int:notice_id>/read", methods=["POST"])
+@login_required
+def read_notice(notice_id):
+    """【标为已读】 of one notice (another user's is left alone)."""
+    models.Notice.mark_read(current_user.id, notice_id)
+    return finish(url_for(".notices"))

@@ -5,6 +5,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 import models
+from forms.base import refuse_oversize
 from forms.subject import subject_facts
 from pages import current_subject, finish, is_fragment_request, role_required
 from wizard import app as _apps, provider as _providers, unit as _units, website as _websites  # noqa: F401
@@ -203,6 +204,7 @@ def step(flow_name, draft_id, step_name):
     if current.form is not None:
         raw = raw_from_post(current.form, request.form, context)
         form = rebuild(current.form, raw, context)
+        refuse_oversize(form)   # before anything of the post is stored
         if hasattr(form, "take_uploads"):
             # Pictures chosen beside the step are kept with whatever button was pressed.
             raw.update(form.take_uploads(request.files, draft.owner_id, current_app.config["UPLOAD_FOLDER"]))
@@ -247,7 +249,8 @@ def step(flow_name, draft_id, step_name):
         extra["found"] = (which, form.lookup(which))
     elif action.startswith("pick_"):
         which, _, provider_id = action[len("pick_"):].partition(":")
-        if which in getattr(form, "LOOKUPS", {}) and provider_id.isdigit() and form.pick(which, int(provider_id)):
+        provider_id = models.parse_id(provider_id)
+        if which in getattr(form, "LOOKUPS", {}) and provider_id and form.pick(which, provider_id):
             state.put(current.name, raw_from_form(form))
             draft.store(state.as_data(), current.name)
     elif action == "next":

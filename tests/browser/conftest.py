@@ -1,5 +1,6 @@
 """A real server (waitress in a subprocess) on a fresh database, and Debian's Chromium."""
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -8,6 +9,7 @@ import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import Browser
 
 from tests.conftest import ROOT
 
@@ -85,3 +87,24 @@ def _short_timeouts(request):
     """Fail in seconds, not half a minute, when something is not on screen."""
     if "page" in request.fixturenames:
         request.getfixturevalue("page").set_default_timeout(10000)
+
+
+# How Chromium says that the Content-Security-Policy refused something, and htmx that it may not eval.
+REFUSED = re.compile(r"Content Security Policy|evalDisallowed")
+
+
+@pytest.fixture(autouse=True)
+def _nothing_refused_by_the_policy(monkeypatch):
+    """Pages run under the platform's Content-Security-Policy: a script, style or eval it refuses (an
+    inline handler, an htmx filter) would silently do nothing, so it fails the test instead."""
+    refused = []
+    new_context = Browser.new_context
+
+    def watched(self, *args, **kwargs):
+        context = new_context(self, *args, **kwargs)
+        context.on("console", lambda message: refused.append(message.text) if REFUSED.search(message.text) else None)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", watched)
+    yield
+    assert not refused, refused

@@ -1,0 +1,36 @@
+// The few buttons that need a script, declared in the pages by data attributes (the
+// Content-Security-Policy allows no inline script). Without JavaScript they stay hidden
+// (site.css) and the page says what to do instead.
+document.documentElement.classList.add("js");
+
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-print], [data-copy]");
+  if (!button) return;
+  if (button.hasAttribute("data-print")) {
+    window.print();
+    return;
+  }
+  var source = document.getElementById(button.getAttribute("data-copy"));
+  var done = function () { button.textContent = button.getAttribute("data-copied") || "已复制"; };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(source.value).then(done, function () { source.select(); });
+  } else {
+    // Plain HTTP (no Clipboard API): select the text and copy it the old way.
+    source.select();
+    if (document.execCommand("copy")) done();
+  }
+});
+
+// Search as you type (hx-trigger "typed", after htmx's delay): never while an input method is
+// composing (its 拼音 letters are not the name; compositionend brings the committed text), and
+// never on fewer characters than data-search-min, but on none (an emptied name lists them all).
+function typed(event) {
+  var input = event.target;
+  if (!input.hasAttribute || !input.hasAttribute("data-search-min") || event.isComposing) return;
+  var length = input.value.trim().length;
+  if (length === 0 || length >= Number(input.getAttribute("data-search-min"))) {
+    input.dispatchEvent(new Event("typed"));
+  }
+}
+document.addEventListener("input", typed);
+document.addEventListener("compositionend", typed);
