@@ -293,7 +293,7 @@ def m0016_seal_personal_numbers(migrator):
     return []
 
 
-def m0017_repair_edited_migrations(migrator):
+def _repair_edited_migrations(migrator):
     """Four migrations were edited after a release had run them, and a database that release made
     never ran the edit: release six's bureaus lack kind_days (added to m0006), release eight kept one
     前置审批文号 for all items (m0008's conversion came later, and it never converted a filed
@@ -330,6 +330,24 @@ def m0017_repair_edited_migrations(migrator):
             else migrator.drop_column("upload", "service_id")]
 
 
+def _holiday_years(migrator):
+    """A year's schedule counts as known once marked complete (holiday_year), no longer as soon as one
+    of its days is entered: the years seeded from chinesecalendar are complete; a later year waits for
+    the administrator's 【确认该年安排已录入完整】."""
+    database = migrator.database
+    if not database.table_exists("holiday"):
+        return []
+    database.create_tables([models.HolidayYear])
+    models.HolidayYear.seed()
+    return []
+
+
+def m0017_operations(migrator):
+    """Issue #22: databases of releases that ran a migration before it was edited get the edit, and
+    holiday years are complete only once marked so."""
+    return _repair_edited_migrations(migrator) + _holiday_years(migrator)
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -348,7 +366,7 @@ MIGRATIONS = [
     (14, m0014_security_assessments),
     (15, m0015_session_rows),
     (16, m0016_seal_personal_numbers),
-    (17, m0017_repair_edited_migrations),
+    (17, m0017_operations),
 ]
 
 
@@ -371,6 +389,7 @@ def upgrade(database=None):
         with database.atomic():
             database.create_tables(models.MODELS + [SchemaVersion])
             models.Holiday.seed()
+            models.HolidayYear.seed()
             for number, func in MIGRATIONS:
                 SchemaVersion.create(version=number, name=func.__name__)
         return ran

@@ -1990,8 +1990,9 @@ class Holiday(BaseModel):
 
     @classmethod
     def calendar(cls):
-        """The working-day calendar as the table holds it now."""
-        return workdays.Calendar(cls.select(cls.day, cls.is_workday).tuples())
+        """The working-day calendar as the table holds it now, knowing the years marked complete."""
+        return workdays.Calendar(cls.select(cls.day, cls.is_workday).tuples(),
+                                 [year for (year,) in HolidayYear.select(HolidayYear.year).tuples()])
 
     @classmethod
     def seed(cls):
@@ -2013,6 +2014,27 @@ class Holiday(BaseModel):
     def years(cls):
         """Years with entries, newest first."""
         return sorted({day.year for (day,) in cls.select(cls.day).tuples()}, reverse=True)
+
+
+class HolidayYear(BaseModel):
+    """A year whose whole official schedule is in the holiday table: a year chinesecalendar publishes,
+    or one an administrator confirmed (【确认该年安排已录入完整】) after entering it. A year without a
+    row counts as unknown, however many of its days are entered, so its deadlines carry a warning."""
+
+    year = IntegerField(unique=True)
+    confirmed_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")   # None: chinesecalendar
+
+    class Meta:
+        table_name = "holiday_year"
+
+    @classmethod
+    def seed(cls):
+        """Mark complete the years chinesecalendar publishes whose days the table holds."""
+        official = {day.year for day, _, _ in workdays.official_schedule()}
+        held = {day.year for (day,) in Holiday.select(Holiday.day).tuples()}
+        present = {year for (year,) in cls.select(cls.year).tuples()}
+        for year in sorted((official & held) - present):
+            cls.create(year=year)
 
 
 def sealed_fields(model):
@@ -2049,4 +2071,4 @@ def reseal(model, fields, batch=500):
 
 MODELS = [Bureau, User, UserSession, Throttle, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject,
           Service, ImportedSite, Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, Assessment, RecordSequence, Transfer, Notice,
-          AuditEntry, Holiday, ProviderReport, ConnectedUnit]
+          AuditEntry, Holiday, HolidayYear, ProviderReport, ConnectedUnit]

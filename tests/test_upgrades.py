@@ -89,6 +89,8 @@ def test_upgrade_from_schema_version(version, tmp_path, fresh_shape):
                 SUBJECT, "有效", "91331102MA2E0DEM01", "331102198001011237")
             assert models.Subject.select().where(models.Subject.cert_lookup("91331102MA2E0DEM01")).count() == 1
             assert models.Bureau.get().kind_days == {} and models.Bureau.get().guide_text()["faq"]
+            calendar = models.Holiday.calendar()
+            assert calendar.known(2026) and not calendar.known(2027)    # chinesecalendar's years are complete
             site = models.Service.get(models.Service.name == "丽水旅游网")
             assert (site.kind, site.status, site.record_number) == (
                 "website", "已备案", "浙公网安备33110202000001号")
