@@ -3,6 +3,7 @@ import datetime
 import io
 import json
 import os
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
@@ -154,14 +155,54 @@ def _demo_filing(row):
         application.decide(True, reviewer=models.User.get(models.User.username == row["reviewer"]).id)
 
 
+def sqlite_path(url):
+    """The file of a sqlite:/// URL (sqlite:////abs/path or sqlite:///relative/path), else None."""
+    if not url.startswith("sqlite:///"):
+        return None
+    return os.path.abspath(urlsplit(url).path[1:] or url[len("sqlite:///"):])
+
+
+def database_location(url=None):
+    """Where the configured database is, as a person would look for it: a SQLite file's path, or
+    the URL with its password hidden."""
+    url = url or current_app.config["DATABASE_URL"]
+    password = urlsplit(url).password
+    return sqlite_path(url) or (url.replace(f":{password}@", ":***@", 1) if password else url)
+
+
+def require_demo_database():
+    """For every command that adds test data (seed-demo's later runs, a seed-scale …): refuse unless
+    seed-demo made this database a demo database. Call inside a connection."""
+    if not models.DatabaseFlag.is_set(models.DatabaseFlag.DEMO):
+        raise click.ClickException(
+            f"数据库 {database_location()} 不是演示数据库，拒绝写入测试数据。演示数据只能写入由 seed-demo "
+            "新建的演示数据库（make run 使用 instance/demo.db）。")
+
+
+def _demo_database():
+    """seed-demo: mark a database holding no data yet as a demo database; refuse one holding data
+    that seed-demo did not make (a real register must never get the demo's known passwords)."""
+    if models.DatabaseFlag.is_set(models.DatabaseFlag.DEMO):
+        return
+    if models.holds_data():
+        raise click.ClickException(
+            f"数据库 {database_location()} 已有数据且不是演示数据库（可能是正式数据库），拒绝写入演示数据和"
+            "演示账号。演示请使用单独的数据库：make run 使用 instance/demo.db，或设置 DATABASE_URL 指向一个新数据库。")
+    models.DatabaseFlag.create(name=models.DatabaseFlag.DEMO)
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo():
-    """Load demo data (demo mode only: it creates known passwords)."""
+    """Load demo data into a demo database (demo mode only: it creates known passwords)."""
     if not current_app.config["DEMO_MODE"]:
         raise click.ClickException("seed-demo 只能在演示模式（DEMO_MODE=1）下运行")
     with models.db.connection_context():
+        with models.db.atomic():
+            _demo_database()
+        require_demo_database()
         users = load_demo()
+    click.echo(f"演示数据库：{database_location()}")
     click.echo("演示账号：")
     for row in users:
         click.echo(f"  {models.User.ROLES[row['role']]}  用户名 {row['username']}  密码 {row['password']}")

@@ -2037,6 +2037,29 @@ class HolidayYear(BaseModel):
             cls.create(year=year)
 
 
+class DatabaseFlag(BaseModel):
+    """A fact about the database itself. DEMO: seed-demo made it a demo database (its accounts'
+    passwords are printed on every start), which commands adding test data require; seed-demo
+    refuses a database already holding data without it (a bureau's real register)."""
+
+    DEMO = "demo"
+
+    name = CharField(max_length=32, unique=True)
+
+    class Meta:
+        table_name = "database_flag"
+
+    @classmethod
+    def is_set(cls, name):
+        return cls.select().where(cls.name == name).exists()
+
+
+def holds_data():
+    """Whether any table has rows beyond those every new database gets (the holiday schedule)."""
+    empty_ones = (Holiday, HolidayYear, DatabaseFlag)
+    return any(model.select().exists() for model in MODELS if model not in empty_ones)
+
+
 def sealed_fields(model):
     """The model's sealed columns."""
     return [field for field in model._meta.sorted_fields if isinstance(field, (SealedField, SealedJSONField))]
@@ -2071,4 +2094,4 @@ def reseal(model, fields, batch=500):
 
 MODELS = [Bureau, User, UserSession, Throttle, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject,
           Service, ImportedSite, Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, Assessment, RecordSequence, Transfer, Notice,
-          AuditEntry, Holiday, HolidayYear, ProviderReport, ConnectedUnit]
+          AuditEntry, Holiday, HolidayYear, ProviderReport, ConnectedUnit, DatabaseFlag]
