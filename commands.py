@@ -1,4 +1,4 @@
-"""flask CLI: init-db, create-admin, seed-demo, rotate-pii-key."""
+"""flask CLI: init-db, create-admin, seed-demo, rotate-pii-key, backup, restore."""
 import datetime
 import io
 import json
@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from PIL import Image, ImageDraw
 
+import backups
 import migrations
 import models
 import sealing
@@ -21,7 +22,7 @@ DEMO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "de
 
 def init_app(app):
     """Register the commands on the app."""
-    for command in (init_db, create_admin, seed_demo, rotate_pii_key):
+    for command in (init_db, create_admin, seed_demo, rotate_pii_key, backup, restore):
         app.cli.add_command(command)
 
 
@@ -206,3 +207,70 @@ def seed_demo():
     click.echo("演示账号：")
     for row in users:
         click.echo(f"  {models.User.ROLES[row['role']]}  用户名 {row['username']}  密码 {row['password']}")
+
+
+def _engine():
+    return "sqlite" if sqlite_path(current_app.config["DATABASE_URL"]) else "postgresql"
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup(path):
+    """Write a backup archive (.tar.gz) to PATH: the database (SQLite; may run while the server
+    runs) and every uploaded file, with SHA-256 checksums. PostgreSQL: the uploads, and the pg_dump
+    command to run for the database."""
+    url = current_app.config["DATABASE_URL"]
+    with models.db.connection_context():
+        version = migrations.current_version(models.db.obj)
+    try:
+        manifest = backups.create(path, current_app.config["UPLOAD_FOLDER"], version, _engine(), sqlite_path(url))
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    uploads = sum(name.startswith(backups.UPLOADS + "/") for name in manifest["files"])
+    click.echo(f"已备份到 {os.path.abspath(path)}：" + ("数据库、" if _engine() == "sqlite" else "") +
+               f"{uploads} 个上传文件（数据库结构版本 {version}）")
+    if _engine() != "sqlite":
+        dump, _ = backups.pg_commands(url, os.path.abspath(path) + ".pgdump")
+        click.echo("PostgreSQL 数据库不在该归档中，请同时用 pg_dump 备份（密码通过 PGPASSWORD 或 ~/.pgpass 提供），"
+                   "两个文件一起保存：")
+        click.echo(f"  {dump}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="不再询问，直接恢复")
+def restore(path, yes):
+    """Restore a backup archive made by flask backup: every checksum is checked first (a damaged
+    archive changes nothing); the database (SQLite) and the upload folder are replaced, what they
+    held is kept beside them, and the database is upgraded to this release. PostgreSQL: the uploads,
+    and the pg_restore command to run for the database."""
+    url = current_app.config["DATABASE_URL"]
+    if not yes:
+        click.confirm(f"将用备份 {path} 替换当前" + ("数据库和" if _engine() == "sqlite" else "") +
+                      "上传文件（现有内容另存在旁边），继续吗？", abort=True)
+    # No connection of this process may hold the database while its content is replaced.
+    if not models.db.is_closed():
+        models.db.close()
+    newest = migrations.MIGRATIONS[-1][0]
+    try:
+        manifest, kept = backups.restore(path, current_app.config["UPLOAD_FOLDER"], newest, _engine(),
+                                         sqlite_path(url))
+    except backups.BackupError as error:
+        raise click.ClickException(f"{error}。未做任何改动。") from None
+    click.echo(f"已从 {path}（{manifest['created_at']}）恢复" + ("数据库和" if _engine() == "sqlite" else "") +
+               "上传文件")
+    for aside in kept:
+        click.echo(f"  恢复前的内容已另存为 {aside}")
+    if _engine() == "sqlite":
+        with models.db.connection_context():
+            ran = migrations.upgrade()
+        if ran:
+            click.echo(f"数据库已升级到本版本（已执行迁移：{', '.join(ran)}）")
+        click.echo("如服务正在运行，请重启服务。")
+    else:
+        _, pg_restore = backups.pg_commands(url, os.path.abspath(path) + ".pgdump")
+        click.echo("PostgreSQL 数据库请用 pg_restore 从同时保存的 pg_dump 文件恢复（会清除现有数据），"
+                   "再运行 flask init-db 升级到本版本：")
+        click.echo(f"  {pg_restore}")
