@@ -33,10 +33,16 @@ instance/secret_key:
 	@mkdir -p instance
 	@$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
+# The demo's own database and uploads, never the ones a production folder configures (its
+# DATABASE_URL and UPLOAD_FOLDER are overridden here): seed-demo adds accounts with known passwords.
+DEMO_DB ?= instance/demo.db
+DEMO_UPLOADS ?= instance/demo-uploads
+
 run: deps instance/secret_key
-	@export DEMO_MODE=1 SECRET_KEY=$$(cat instance/secret_key); \
+	@export DEMO_MODE=1 SECRET_KEY=$$(cat instance/secret_key) \
+	  DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) UPLOAD_FOLDER=$(abspath $(DEMO_UPLOADS)); \
 	$(FLASK) init-db && $(FLASK) seed-demo && \
-	echo "Serving http://127.0.0.1:$(PORT)" && \
+	echo "Serving http://127.0.0.1:$(PORT) (demo database: $(DEMO_DB))" && \
 	$(VENV)/bin/waitress-serve --listen=127.0.0.1:$(PORT) --threads=8 app:app
 
 test: test-deps browser

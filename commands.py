@@ -1,14 +1,17 @@
-"""flask CLI: init-db, create-admin, seed-demo, rotate-pii-key, expire-subjects, purge-uploads."""
+"""flask CLI: init-db, create-admin, seed-demo, rotate-pii-key, expire-subjects, purge-uploads, backup,
+restore."""
 import datetime
 import io
 import json
 import os
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from PIL import Image, ImageDraw
 
+import backups
 import migrations
 import models
 import sealing
@@ -20,7 +23,8 @@ DEMO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "de
 
 def init_app(app):
     """Register the commands on the app."""
-    for command in (init_db, create_admin, seed_demo, rotate_pii_key, expire_subjects, purge_uploads):
+    for command in (init_db, create_admin, seed_demo, rotate_pii_key, expire_subjects, purge_uploads, backup,
+                    restore):
         app.cli.add_command(command)
 
 
@@ -176,14 +180,121 @@ def _demo_filing(row):
         application.decide(True, reviewer=models.User.get(models.User.username == row["reviewer"]).id)
 
 
+def sqlite_path(url):
+    """The file of a sqlite:/// URL (sqlite:////abs/path or sqlite:///relative/path), else None."""
+    if not url.startswith("sqlite:///"):
+        return None
+    return os.path.abspath(urlsplit(url).path[1:] or url[len("sqlite:///"):])
+
+
+def database_location(url=None):
+    """Where the configured database is, as a person would look for it: a SQLite file's path, or
+    the URL with its password hidden."""
+    url = url or current_app.config["DATABASE_URL"]
+    password = urlsplit(url).password
+    return sqlite_path(url) or (url.replace(f":{password}@", ":***@", 1) if password else url)
+
+
+def require_demo_database():
+    """For every command that adds test data (seed-demo's later runs, a seed-scale …): refuse unless
+    seed-demo made this database a demo database. Call inside a connection."""
+    if not models.DatabaseFlag.is_set(models.DatabaseFlag.DEMO):
+        raise click.ClickException(
+            f"数据库 {database_location()} 不是演示数据库，拒绝写入测试数据。演示数据只能写入由 seed-demo "
+            "新建的演示数据库（make run 使用 instance/demo.db）。")
+
+
+def _demo_database():
+    """seed-demo: mark a database holding no data yet as a demo database; refuse one holding data
+    that seed-demo did not make (a real register must never get the demo's known passwords)."""
+    if models.DatabaseFlag.is_set(models.DatabaseFlag.DEMO):
+        return
+    if models.holds_data():
+        raise click.ClickException(
+            f"数据库 {database_location()} 已有数据且不是演示数据库（可能是正式数据库），拒绝写入演示数据和"
+            "演示账号。演示请使用单独的数据库：make run 使用 instance/demo.db，或设置 DATABASE_URL 指向一个新数据库。")
+    models.DatabaseFlag.create(name=models.DatabaseFlag.DEMO)
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo():
-    """Load demo data (demo mode only: it creates known passwords)."""
+    """Load demo data into a demo database (demo mode only: it creates known passwords)."""
     if not current_app.config["DEMO_MODE"]:
         raise click.ClickException("seed-demo 只能在演示模式（DEMO_MODE=1）下运行")
     with models.db.connection_context():
+        with models.db.atomic():
+            _demo_database()
+        require_demo_database()
         users = load_demo()
+    click.echo(f"演示数据库：{database_location()}")
     click.echo("演示账号：")
     for row in users:
         click.echo(f"  {models.User.ROLES[row['role']]}  用户名 {row['username']}  密码 {row['password']}")
+
+
+def _engine():
+    return "sqlite" if sqlite_path(current_app.config["DATABASE_URL"]) else "postgresql"
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup(path):
+    """Write a backup archive (.tar.gz) to PATH: the database (SQLite; may run while the server
+    runs) and every uploaded file, with SHA-256 checksums. PostgreSQL: the uploads, and the pg_dump
+    command to run for the database."""
+    url = current_app.config["DATABASE_URL"]
+    with models.db.connection_context():
+        version = migrations.current_version(models.db.obj)
+    try:
+        manifest = backups.create(path, current_app.config["UPLOAD_FOLDER"], version, _engine(), sqlite_path(url))
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    uploads = sum(name.startswith(backups.UPLOADS + "/") for name in manifest["files"])
+    click.echo(f"已备份到 {os.path.abspath(path)}：" + ("数据库、" if _engine() == "sqlite" else "") +
+               f"{uploads} 个上传文件（数据库结构版本 {version}）")
+    if _engine() != "sqlite":
+        dump, _ = backups.pg_commands(url, os.path.abspath(path) + ".pgdump")
+        click.echo("PostgreSQL 数据库不在该归档中，请同时用 pg_dump 备份（密码通过 PGPASSWORD 或 ~/.pgpass 提供），"
+                   "两个文件一起保存：")
+        click.echo(f"  {dump}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="不再询问，直接恢复")
+def restore(path, yes):
+    """Restore a backup archive made by flask backup: every checksum is checked first (a damaged
+    archive changes nothing); the database (SQLite) and the upload folder are replaced, what they
+    held is kept beside them, and the database is upgraded to this release. PostgreSQL: the uploads,
+    and the pg_restore command to run for the database."""
+    url = current_app.config["DATABASE_URL"]
+    if not yes:
+        click.confirm(f"将用备份 {path} 替换当前" + ("数据库和" if _engine() == "sqlite" else "") +
+                      "上传文件（现有内容另存在旁边），继续吗？", abort=True)
+    # No connection of this process may hold the database while its content is replaced.
+    if not models.db.is_closed():
+        models.db.close()
+    newest = migrations.MIGRATIONS[-1][0]
+    try:
+        manifest, kept = backups.restore(path, current_app.config["UPLOAD_FOLDER"], newest, _engine(),
+                                         sqlite_path(url))
+    except backups.BackupError as error:
+        raise click.ClickException(f"{error}。未做任何改动。") from None
+    click.echo(f"已从 {path}（{manifest['created_at']}）恢复" + ("数据库和" if _engine() == "sqlite" else "") +
+               "上传文件")
+    for aside in kept:
+        click.echo(f"  恢复前的内容已另存为 {aside}")
+    if _engine() == "sqlite":
+        with models.db.connection_context():
+            ran = migrations.upgrade()
+        if ran:
+            click.echo(f"数据库已升级到本版本（已执行迁移：{', '.join(ran)}）")
+        click.echo("如服务正在运行，请重启服务。")
+    else:
+        _, pg_restore = backups.pg_commands(url, os.path.abspath(path) + ".pgdump")
+        click.echo("PostgreSQL 数据库请用 pg_restore 从同时保存的 pg_dump 文件恢复（会清除现有数据），"
+                   "再运行 flask init-db 升级到本版本：")
+        click.echo(f"  {pg_restore}")

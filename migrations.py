@@ -105,6 +105,24 @@ def _approvals_per_item(wizard):
     return wizard
 
 
+def _approval_details(filed):
+    """Old filed data kept one 前置审批文号 for all ticked items: give each ticked item that number."""
+    if "pre_approval_numbers" in filed:
+        number = filed.pop("pre_approval_numbers")
+        filed["pre_approval_details"] = {item: {"number": number, "authority": ""}
+                                         for item in filed.get("pre_approvals", [])}
+    return filed
+
+
+def _approvals_in_application(data):
+    """An application's data with a 文号 per ticked item: its wizard, what it changed and what it filed."""
+    for key in ("wizard", "before"):
+        if key in data:
+            data[key] = _approvals_per_item(data[key])
+    _approval_details(data.get("filed", {}))
+    return data
+
+
 def m0008_filing_core(migrator):
     """One filed-service table (website gains a kind), a Domain table replacing JSON scans, the
     注销 attachment as a foreign key, one payload key ("filed") for what a filing puts on record,
@@ -130,14 +148,7 @@ def m0008_filing_core(migrator):
         data = dict(row.data)
         if "website" in data:
             data["filed"] = data.pop("website")
-        for key in ("wizard", "before"):
-            if key in data:
-                data[key] = _approvals_per_item(data[key])
-        filed = data.get("filed", {})
-        if "pre_approval_numbers" in filed:
-            number = filed.pop("pre_approval_numbers")
-            filed["pre_approval_details"] = {item: {"number": number, "authority": ""}
-                                             for item in filed.get("pre_approvals", [])}
+        _approvals_in_application(data)
         attachment = data.pop("attachment", None)
         application.update(data=data, attachment=attachment).where(application.id == row.id).execute()
     # Only the columns this release had (a later release's columns are not there yet).
@@ -299,6 +310,61 @@ def m0017_claims_and_certificates(migrator):
     return _add_columns(migrator, "importedsite", leader_mobile=CharField(max_length=20, default=""))
 
 
+def _repair_edited_migrations(migrator):
+    """Four migrations were edited after a release had run them, and a database that release made
+    never ran the edit: release six's bureaus lack kind_days (added to m0006), release eight kept one
+    前置审批文号 for all items (m0008's conversion came later, and it never converted a filed
+    website's own data), releases nine and ten tied an APP's pictures to its service (m0009 then made
+    filing_picture instead) and release ten's one-live-holder index still counted APPs (m0010). Each
+    step does only what is missing, so a database that ran the edited migrations is left as it is."""
+    database = migrator.database
+    if not database.table_exists("bureau"):
+        return []
+    apply_operations(*_add_columns(migrator, "bureau", kind_days=TextField(default="{}")))
+    if database.table_exists("domain"):
+        database.execute_sql("DROP INDEX IF EXISTS domain_one_live_holder")
+        database.execute_sql(models.SERVICE_DOMAIN_INDEX)
+    # The data columns as this release has them (sealed since m0016): read and written by the models.
+    for model, convert in ((models.Draft, _approvals_per_item), (models.Application, _approvals_in_application),
+                           (models.Service, _approval_details)):
+        if not database.table_exists(model._meta.table_name):
+            continue
+        for row_id, data in model.select(model.id, model.data).tuples().iterator():
+            changed = convert(json.loads(json.dumps(data)))
+            if changed != data:
+                model.update(data=changed).where(model.id == row_id).execute()
+    if "service_id" not in {column.name for column in database.get_columns("upload")}:
+        return []
+    database.create_tables([models.FilingPicture])
+    # Release nine's rule: a picture of a service is seen with every filing of that service.
+    for upload_id, application_id in database.execute_sql(
+            "SELECT upload.id, application.id FROM upload JOIN application ON application.website_id = "
+            "upload.service_id").fetchall():
+        models.FilingPicture.get_or_create(application=application_id, upload=upload_id)
+    database.execute_sql("DROP INDEX IF EXISTS upload_service_id")
+    # SQLite's own DROP COLUMN refuses a foreign key column: rebuild the table instead.
+    return [migrator.drop_column("upload", "service_id", legacy=True) if isinstance(database, SqliteDatabase)
+            else migrator.drop_column("upload", "service_id")]
+
+
+def _holiday_years(migrator):
+    """A year's schedule counts as known once marked complete (holiday_year), no longer as soon as one
+    of its days is entered: the years seeded from chinesecalendar are complete; a later year waits for
+    the administrator's 【确认该年安排已录入完整】."""
+    database = migrator.database
+    if not database.table_exists("holiday"):
+        return []
+    database.create_tables([models.HolidayYear])
+    models.HolidayYear.seed()
+    return []
+
+
+def m0018_operations(migrator):
+    """Issue #22: databases of releases that ran a migration before it was edited get the edit, and
+    holiday years are complete only once marked so."""
+    return _repair_edited_migrations(migrator) + _holiday_years(migrator)
+
+
 # Append only; never edit or reorder a released migration.
 MIGRATIONS = [
     (1, m0001_bureau_summer_hours),
@@ -318,6 +384,7 @@ MIGRATIONS = [
     (15, m0015_session_rows),
     (16, m0016_seal_personal_numbers),
     (17, m0017_claims_and_certificates),
+    (18, m0018_operations),
 ]
 
 
@@ -340,6 +407,7 @@ def upgrade(database=None):
         with database.atomic():
             database.create_tables(models.MODELS + [SchemaVersion])
             models.Holiday.seed()
+            models.HolidayYear.seed()
             for number, func in MIGRATIONS:
                 SchemaVersion.create(version=number, name=func.__name__)
         return ran

@@ -2161,8 +2161,9 @@ class Holiday(BaseModel):
 
     @classmethod
     def calendar(cls):
-        """The working-day calendar as the table holds it now."""
-        return workdays.Calendar(cls.select(cls.day, cls.is_workday).tuples())
+        """The working-day calendar as the table holds it now, knowing the years marked complete."""
+        return workdays.Calendar(cls.select(cls.day, cls.is_workday).tuples(),
+                                 [year for (year,) in HolidayYear.select(HolidayYear.year).tuples()])
 
     @classmethod
     def seed(cls):
@@ -2184,6 +2185,50 @@ class Holiday(BaseModel):
     def years(cls):
         """Years with entries, newest first."""
         return sorted({day.year for (day,) in cls.select(cls.day).tuples()}, reverse=True)
+
+
+class HolidayYear(BaseModel):
+    """A year whose whole official schedule is in the holiday table: a year chinesecalendar publishes,
+    or one an administrator confirmed (【确认该年安排已录入完整】) after entering it. A year without a
+    row counts as unknown, however many of its days are entered, so its deadlines carry a warning."""
+
+    year = IntegerField(unique=True)
+    confirmed_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")   # None: chinesecalendar
+
+    class Meta:
+        table_name = "holiday_year"
+
+    @classmethod
+    def seed(cls):
+        """Mark complete the years chinesecalendar publishes whose days the table holds."""
+        official = {day.year for day, _, _ in workdays.official_schedule()}
+        held = {day.year for (day,) in Holiday.select(Holiday.day).tuples()}
+        present = {year for (year,) in cls.select(cls.year).tuples()}
+        for year in sorted((official & held) - present):
+            cls.create(year=year)
+
+
+class DatabaseFlag(BaseModel):
+    """A fact about the database itself. DEMO: seed-demo made it a demo database (its accounts'
+    passwords are printed on every start), which commands adding test data require; seed-demo
+    refuses a database already holding data without it (a bureau's real register)."""
+
+    DEMO = "demo"
+
+    name = CharField(max_length=32, unique=True)
+
+    class Meta:
+        table_name = "database_flag"
+
+    @classmethod
+    def is_set(cls, name):
+        return cls.select().where(cls.name == name).exists()
+
+
+def holds_data():
+    """Whether any table has rows beyond those every new database gets (the holiday schedule)."""
+    empty_ones = (Holiday, HolidayYear, DatabaseFlag)
+    return any(model.select().exists() for model in MODELS if model not in empty_ones)
 
 
 def sealed_fields(model):
@@ -2220,4 +2265,4 @@ def reseal(model, fields, batch=500):
 
 MODELS = [Bureau, User, UserSession, Throttle, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject,
           Service, ImportedSite, Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, Assessment, RecordSequence, Transfer, Notice,
-          AuditEntry, Holiday, ProviderReport, ConnectedUnit]
+          AuditEntry, Holiday, HolidayYear, ProviderReport, ConnectedUnit, DatabaseFlag]

@@ -2,9 +2,10 @@
 
 The schedule lives in the editable holiday table (models.Holiday), seeded from
 chinesecalendar, whose data ends with its last published year (2026 in the
-pinned release). For a year with no entries, until an administrator enters
-that year's official schedule, weekends alone are counted and `known(year)`
-says so, so pages can warn instead of failing.
+pinned release). A year counts as known only once its whole schedule is in:
+the years chinesecalendar publishes, and each later year an administrator
+confirms after entering it (models.HolidayYear). Until then `known(year)` is
+false and pages warn; the days entered so far count, and weekends otherwise.
 """
 import datetime
 
@@ -28,18 +29,19 @@ def official_schedule():
 class Calendar:
     """Days that differ from Monday–Friday work: holidays off, make-up Saturdays on."""
 
-    def __init__(self, exceptions=()):
+    def __init__(self, exceptions=(), complete_years=()):
         self.exceptions = {day: is_workday for day, is_workday in exceptions}
-        self.years = {day.year for day in self.exceptions}
+        self.complete_years = set(complete_years)
 
     @classmethod
     def official(cls):
         """The calendar as chinesecalendar publishes it (tests and seeding)."""
-        return cls((day, is_workday) for day, is_workday, _ in official_schedule())
+        schedule = [(day, is_workday) for day, is_workday, _ in official_schedule()]
+        return cls(schedule, {day.year for day, _ in schedule})
 
     def known(self, year):
-        """True when the holiday schedule of that year has been entered."""
-        return year in self.years
+        """True when the whole holiday schedule of that year is in (one entered day is not enough)."""
+        return year in self.complete_years
 
     def is_workday(self, day):
         """A working day by the schedule, or Monday–Friday where none is entered."""

@@ -7,7 +7,7 @@ import pytest
 
 import models
 from tests.conftest import Client, make_user
-from tests.factories import make_bureau
+from tests.factories import make_bureau, make_subject
 
 BUREAU = {"name": "莲都区公安分局网安大队", "division_code": "331102", "address": "丽水市莲都区某路1号",
           "phone": "0578-1234567", "complaint_phone": "", "office_hours": "工作日 8:30-17:00",
@@ -132,16 +132,66 @@ def test_entering_next_years_holidays_moves_due_dates(client, admin):
     client.post("/admin/holidays", {"start": "2027-01-01", "end": "2027-01-03", "kind": "off", "name": "元旦"})
     client.post("/admin/holidays", {"start": "2027-02-20", "kind": "work", "name": "春节"})
     calendar = models.Holiday.calendar()
-    assert calendar.known(2027)
     assert calendar.add_workdays(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 4)
     assert calendar.is_workday(dt.date(2027, 2, 20))   # a Saturday made a workday
     page = client.get("/admin/holidays?year=2027").get_data(as_text=True)
-    assert "尚未录入2027年" not in page and "调休上班" in page
+    assert "已录入2027年 4 天，尚未确认该年安排已录入完整" in page and "调休上班" in page
+    assert not calendar.known(2027)
 
+    client.post("/admin/holidays/2027/complete", {"complete": "1"})
+    assert models.Holiday.calendar().known(2027)
+    page = client.get("/admin/holidays?year=2027").get_data(as_text=True)
+    assert "root 已于" in page and "尚未" not in page
     mistaken = models.Holiday.get(models.Holiday.day == dt.date(2027, 2, 20))
     client.post(f"/admin/holidays/{mistaken.id}/delete")
     assert not models.Holiday.calendar().is_workday(dt.date(2027, 2, 20))
-    assert audit_actions() == ["录入节假日"] * 4 + ["删除节假日"]
+    assert audit_actions() == ["录入节假日"] * 4 + ["确认节假日安排", "删除节假日"]
+
+
+def test_one_holiday_entered_does_not_end_the_warnings_until_the_year_is_confirmed(client, admin, app):
+    """Issue #22: entering a single 2027 day removed every warning though 元旦 and 春节 were missing."""
+    bureau = make_bureau()
+    cop = make_user("cop", mobile="13800002222", role=models.User.OFFICER, bureau=bureau)
+    subject = make_subject(make_user("alice", mobile="13800001111"), bureau=bureau)
+    # An application due in 2027: filed in late December 2026.
+    models.Application.create(owner=subject.owner, subject=subject, kind=models.Application.CHANGE_SUBJECT,
+                              bureau=bureau, data={}, submitted_at=dt.datetime(2026, 12, 28, 2))
+    officer = Client(app.test_client())
+    officer.login(cop.username, "Secret2026x")
+    warning = "尚未录入2027年法定节假日安排"
+    assert warning in officer.get("/review").get_data(as_text=True)
+
+    client.post("/admin/holidays", {"start": "2027-10-01", "end": "2027-10-07", "kind": "off", "name": "国庆节"})
+    assert warning in officer.get("/review").get_data(as_text=True)
+    assert "尚未确认该年安排已录入完整" in client.get("/admin/holidays?year=2027").get_data(as_text=True)
+
+    client.post("/admin/holidays/2027/complete", {"complete": "1"})
+    assert warning not in officer.get("/review").get_data(as_text=True)
+    row = models.HolidayYear.get(models.HolidayYear.year == 2027)
+    assert row.confirmed_by_id == admin.id
+
+    # A mistaken confirmation can be withdrawn; the years chinesecalendar publishes cannot.
+    client.post("/admin/holidays/2027/complete", {"complete": "0"})
+    assert warning in officer.get("/review").get_data(as_text=True)
+    client.post("/admin/holidays/2026/complete", {"complete": "0"})
+    assert models.Holiday.calendar().known(2026)
+    assert audit_actions() == ["录入节假日"] * 7 + ["确认节假日安排", "撤销节假日安排确认"]
+
+
+def test_a_year_with_no_days_entered_cannot_be_confirmed(client, admin):
+    page = client.post("/admin/holidays/2031/complete", {"complete": "1"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "尚未录入2031年的任何节假日" in page
+    assert not models.HolidayYear.select().where(models.HolidayYear.year == 2031).exists()
+    assert client.post("/admin/holidays/1999/complete", {"complete": "1"}).status_code == 404
+
+
+def test_only_admins_confirm_a_year(client, app):
+    make_user("cop", mobile="13800002222", role=models.User.OFFICER, bureau=make_bureau())
+    client.login("cop", "Secret2026x")
+    models.Holiday.create(day=dt.date(2027, 1, 1), name="元旦")
+    assert client.post("/admin/holidays/2027/complete", {"complete": "1"}).status_code == 404
+    assert not models.Holiday.calendar().known(2027)
 
 
 def test_audit_log_lists_admin_actions(client, admin):

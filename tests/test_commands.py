@@ -1,5 +1,13 @@
 """The flask CLI commands."""
+import os
+import subprocess
+
+import click
+import pytest
+
+import commands
 import models
+from tests.conftest import ROOT, make_user
 
 
 def test_init_db_is_idempotent(runner):
@@ -57,3 +65,47 @@ def test_seed_demo_only_in_demo_mode(app, runner):
     assert models.ImportedSite.waiting_for(subject.owner, "未备案网站").count() == 1
     assert models.ImportedSite.select().count() == 2
     assert "开发区辖区" in models.Bureau.get(models.Bureau.division_code == "652800").guide_text()["basis"]
+
+
+def test_seed_demo_marks_the_database_it_makes(app, runner):
+    app.config["DEMO_MODE"] = True
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert models.DatabaseFlag.is_set(models.DatabaseFlag.DEMO)
+    with app.app_context():
+        assert f"演示数据库：{commands.database_location()}" in result.output
+        commands.require_demo_database()   # a command adding test data may go on
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0   # and make run starts again
+
+
+def test_seed_demo_refuses_a_database_holding_real_data(app, runner):
+    """Issue #22: make run in a production folder added admin/Admin2026pass to the real register."""
+    result = runner.invoke(args=["create-admin", "--username", "root", "--mobile", "13700000009",
+                                 "--email", "root@example.com"], input="Admin2026pw\nAdmin2026pw\n")
+    assert result.exit_code == 0, result.output
+    app.config["DEMO_MODE"] = True
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code != 0 and "不是演示数据库" in result.output and "instance/demo.db" in result.output
+    assert [u.username for u in models.User.select()] == ["root"]
+    assert not models.Bureau.select().exists() and not models.DatabaseFlag.select().exists()
+
+
+def test_commands_adding_test_data_require_a_demo_database(app):
+    make_user()
+    with app.app_context(), pytest.raises(click.ClickException, match="不是演示数据库"):
+        commands.require_demo_database()
+
+
+def test_database_location_names_the_file_or_hides_the_password():
+    assert commands.database_location("sqlite:////srv/beian/instance/demo.db") == "/srv/beian/instance/demo.db"
+    assert commands.database_location("postgresql://beian:s3cret@db.lishui/beian") == \
+        "postgresql://beian:***@db.lishui/beian"
+
+
+def test_make_run_serves_its_own_demo_database_and_uploads():
+    """A production folder's DATABASE_URL and UPLOAD_FOLDER are not the demo's."""
+    plan = subprocess.run(["make", "-n", "run", "VENV=.venv"], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "DATABASE_URL": "sqlite:////srv/beian/instance/beian.db"}).stdout
+    assert f"DATABASE_URL=sqlite:///{ROOT}/instance/demo.db" in plan
+    assert f"UPLOAD_FOLDER={ROOT}/instance/demo-uploads" in plan
+    assert "demo database: instance/demo.db" in plan

@@ -38,9 +38,14 @@ def test_holiday_table_is_seeded_from_chinesecalendar_and_edits_take_effect(app)
         calendar = models.Holiday.calendar()
         assert calendar.known(2026) and not calendar.known(2027)
         assert calendar.add_workdays(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 1)
-        # The admin enters 2027's 元旦 (1–3 January, a Friday to a Sunday): it counts at once.
+        # The admin enters 2027's 元旦 (1–3 January, a Friday to a Sunday): the day counts at once, but
+        # the year is known only once marked complete (春节 and the rest are still to come).
         models.Holiday.create(day=dt.date(2027, 1, 1), name="元旦")
         calendar = models.Holiday.calendar()
-        assert calendar.known(2027)
+        assert not calendar.known(2027)
         assert calendar.add_workdays(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 4)
+        models.HolidayYear.create(year=2027)
+        assert models.Holiday.calendar().known(2027)
         assert models.Holiday.seed() == 0  # seeding again adds nothing and keeps the edits
+        models.HolidayYear.seed()
+        assert models.HolidayYear.select().count() == len({day.year for day, _, _ in workdays.official_schedule()}) + 1

@@ -146,8 +146,33 @@ def holidays():
     calendar = models.Holiday.calendar()
     years = sorted(set(models.Holiday.years()) | {_this_year(), _this_year() + 1}, reverse=True)
     return render_template("admin/holidays.html", form=form, year=year, years=years,
-                           rows=models.Holiday.in_year(year), known=calendar.known(year),
+                           rows=list(models.Holiday.in_year(year)), known=calendar.known(year),
+                           confirmation=models.HolidayYear.get_or_none(models.HolidayYear.year == year),
                            last_official=workdays.last_official_year(), delete_form=Form())
+
+
+@bp.route("/holidays/<int:year>/complete", methods=["POST"])
+@admin_only
+def confirm_holiday_year(year):
+    """【确认该年安排已录入完整】: the year's deadlines count as known from now on; 撤销确认 undoes it
+    (a year chinesecalendar publishes stays complete)."""
+    if not workdays.FIRST_SEEDED_YEAR <= year <= 2100:
+        abort(404)
+    row = models.HolidayYear.get_or_none(models.HolidayYear.year == year)
+    if request.form.get("complete") == "0":
+        if row is not None and row.confirmed_by_id is not None:
+            row.delete_instance()
+            _audit("撤销节假日安排确认", f"holiday-year:{year}", {"complete": True}, {"complete": False})
+            flash(f"已撤销确认：{year}年法定节假日安排重新视为未录入完整", "success")
+        return finish(url_for(".holidays", year=year))
+    if row is None:
+        if not models.Holiday.in_year(year).exists():
+            flash(f"尚未录入{year}年的任何节假日，请先按国务院办公厅通知录入全部放假和调休上班日期", "error")
+            return finish(url_for(".holidays", year=year))
+        models.HolidayYear.create(year=year, confirmed_by=current_user.id)
+        _audit("确认节假日安排", f"holiday-year:{year}", {"complete": False}, {"complete": True})
+        flash(f"已确认{year}年法定节假日安排已录入完整", "success")
+    return finish(url_for(".holidays", year=year))
 
 
 @bp.route("/holidays/<int:holiday_id>/delete", methods=["POST"])

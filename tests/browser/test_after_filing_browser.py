@@ -108,5 +108,10 @@ def test_admin_enters_next_years_holidays_without_javascript(browser, base_url):
     page.get_by_role("button", name="录入").click()
     expect(page.get_by_text("已录入 7 天：国庆节放假")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("2027-10-07.*国庆节"))).to_be_visible()
-    expect(page.get_by_text("尚未录入2027年法定节假日安排")).to_have_count(0)
+    # One holiday entered is not the year's schedule: it stays unknown until the admin says it is all in.
+    expect(page.get_by_text("尚未确认该年安排已录入完整")).to_be_visible()
+    page.get_by_role("button", name="确认该年安排已录入完整").click()
+    expect(page.get_by_text("已确认2027年法定节假日安排已录入完整")).to_be_visible()
+    expect(page.get_by_text("尚未确认该年安排已录入完整")).to_have_count(0)
+    expect(page.get_by_role("button", name="撤销确认")).to_be_visible()
     context.close()
