@@ -46,7 +46,7 @@ run: deps instance/secret_key
 	$(VENV)/bin/waitress-serve --listen=127.0.0.1:$(PORT) --threads=8 app:app
 
 test: test-deps browser
-	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q --durations=15
 
 bench: test-deps browser
 	CHROMIUM=$(CHROMIUM) $(PY) bench/page_size.py
