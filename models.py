@@ -13,7 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from peewee import (BooleanField, Case, CharField, DatabaseProxy, DateField, DateTimeField, DeferredForeignKey,
                     ForeignKeyField, IntegerField, IntegrityError, JOIN, Model, SQL, TextField, Value, chunked, fn)
-from playhouse.db_url import connect
+from peewee import SqliteDatabase
+from playhouse.db_url import connect, parse
 
 import assessments
 import domains
@@ -57,10 +58,23 @@ def _numbers(value):
         yield int(value)
 
 
+class WriterSqliteDatabase(SqliteDatabase):
+    """SQLite whose transactions take the write lock when they begin (BEGIN IMMEDIATE).
+
+    A deferred transaction reads first and asks for the write lock at its first write; when
+    another connection committed in between, SQLite refuses at once ("database is locked"),
+    without waiting out the busy timeout. Taken up front, the lock is waited for instead.
+    Every outermost db.atomic() begins here; nested ones are savepoints.
+    """
+
+    def begin(self, lock_type=None):
+        super().begin(lock_type or "IMMEDIATE")
+
+
 def open_database(url):
     """Connect a database URL (SQLite file or PostgreSQL) and bind the proxy."""
     if url.startswith("sqlite"):
-        database = connect(url, pragmas={
+        database = WriterSqliteDatabase(**parse(url), pragmas={
             "journal_mode": "wal",
             "foreign_keys": 1,
             "busy_timeout": 10000,
