@@ -1,8 +1,9 @@
-"""flask CLI: init-db, create-admin, seed-demo, rotate-pii-key, expire-subjects, purge-uploads."""
+"""flask CLI: init-db, create-admin, seed-demo, rotate-pii-key, expire-subjects, purge-uploads, send-outbox."""
 import datetime
 import io
 import json
 import os
+import time
 
 import click
 from flask import current_app
@@ -12,15 +13,18 @@ from PIL import Image, ImageDraw
 import migrations
 import models
 import sealing
+import sms
 import timeutil
 from wizard.engine import FLOWS
 
+# Who delivers each kind of queued message (models.Delivery).
+SENDERS = {models.Delivery.SMS: sms.deliver}
 DEMO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "demo.json")
 
 
 def init_app(app):
     """Register the commands on the app."""
-    for command in (init_db, create_admin, seed_demo, rotate_pii_key, expire_subjects, purge_uploads):
+    for command in (init_db, create_admin, seed_demo, rotate_pii_key, expire_subjects, purge_uploads, send_outbox):
         app.cli.add_command(command)
 
 
@@ -187,3 +191,20 @@ def seed_demo():
     click.echo("演示账号：")
     for row in users:
         click.echo(f"  {models.User.ROLES[row['role']]}  用户名 {row['username']}  密码 {row['password']}")
+
+
+@click.command("send-outbox")
+@click.option("--once", is_flag=True, help="Deliver what is due now and stop (for cron).")
+@click.option("--every", default=10.0, show_default=True, help="Seconds between rounds when looping.")
+@with_appcontext
+def send_outbox(once, every):
+    """Deliver queued SMS (and later webhooks), retrying failures with a growing wait; loops until
+    stopped unless --once."""
+    while True:
+        with models.db.connection_context():
+            delivered, failed = models.Delivery.deliver_due(SENDERS)
+        if delivered or failed or once:
+            click.echo(f"已发送 {delivered} 条，失败待重试 {failed} 条")
+        if once:
+            return
+        time.sleep(every)
