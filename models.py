@@ -2297,6 +2297,6 @@ def reseal(model, fields, batch=500):
                 changed += model.update(values).where(model.id == row_id, *unchanged).execute()
 
 
-MODELS = [Bureau, User, UserSession, Throttle, SmsCode, OutboxMessage, Delivery, CaptchaChallenge, Provider, Upload, Subject,
+MODELS = [Bureau, User, UserSession, Throttle, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject,
           Service, ImportedSite, Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, Assessment, RecordSequence, Transfer, Notice,
-          AuditEntry, Holiday, ProviderReport, ConnectedUnit]
+          AuditEntry, Holiday, ProviderReport, ConnectedUnit, Delivery]
