@@ -3,7 +3,7 @@ import os
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, make_response, redirect, render_template, request
+from flask import Flask, current_app, flash, g, make_response, redirect, render_template, request
 from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_login import LoginManager, login_url
@@ -84,7 +84,7 @@ def create_app(test_config=None):
     htmx.init_app(app)
     compress.init_app(app)
     login_manager.init_app(app)
-    sms.init_app(app, models.OutboxMessage.record)
+    sms.init_app(app, models.OutboxMessage.record, models.Delivery.queue)
     commands.init_app(app)
     headers.init_app(app)
 
@@ -98,6 +98,7 @@ def create_app(test_config=None):
     app.before_request(_connect)
     app.teardown_request(_disconnect)
     app.after_request(_vary_on_htmx)
+    app.after_request(_deliver_queued)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(models.StorageRefused, _storage_refused)
     for code in ERRORS:
@@ -114,6 +115,18 @@ def _connect():
 def _disconnect(_exc):
     if not models.db.is_closed():
         models.db.close()
+
+
+def _deliver_queued(response):
+    # The messages this request queued (committed with its change by now) go out at once; what
+    # fails stays queued for flask send-outbox, and the person sees their change done.
+    queued = g.pop("queued", None)
+    if queued and current_app.config["SEND_AT_ONCE"]:
+        try:
+            models.Delivery.deliver_due(commands.SENDERS, ids=queued)
+        except Exception:  # noqa: BLE001 - never turn a done change into an error page
+            current_app.logger.exception("queued messages left for flask send-outbox")
+    return response
 
 
 def _vary_on_htmx(response):

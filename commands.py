@@ -1,9 +1,10 @@
 """flask CLI: init-db, create-admin, seed-demo, rotate-pii-key, expire-subjects, purge-uploads, backup,
-restore."""
+restore, send-outbox."""
 import datetime
 import io
 import json
 import os
+import time
 from urllib.parse import urlsplit
 
 import click
@@ -15,16 +16,19 @@ import backups
 import migrations
 import models
 import sealing
+import sms
 import timeutil
 from wizard.engine import FLOWS
 
+# Who delivers each kind of queued message (models.Delivery).
+SENDERS = {models.Delivery.SMS: sms.deliver}
 DEMO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "demo.json")
 
 
 def init_app(app):
     """Register the commands on the app."""
     for command in (init_db, create_admin, seed_demo, rotate_pii_key, expire_subjects, purge_uploads, backup,
-                    restore):
+                    restore, send_outbox):
         app.cli.add_command(command)
 
 
@@ -298,3 +302,20 @@ def restore(path, yes):
         click.echo("PostgreSQL 数据库请用 pg_restore 从同时保存的 pg_dump 文件恢复（会清除现有数据），"
                    "再运行 flask init-db 升级到本版本：")
         click.echo(f"  {pg_restore}")
+
+
+@click.command("send-outbox")
+@click.option("--once", is_flag=True, help="Deliver what is due now and stop (for cron).")
+@click.option("--every", default=10.0, show_default=True, help="Seconds between rounds when looping.")
+@with_appcontext
+def send_outbox(once, every):
+    """Deliver queued SMS (and later webhooks), retrying failures with a growing wait; loops until
+    stopped unless --once."""
+    while True:
+        with models.db.connection_context():
+            delivered, failed = models.Delivery.deliver_due(SENDERS)
+        if delivered or failed or once:
+            click.echo(f"已发送 {delivered} 条，失败待重试 {failed} 条")
+        if once:
+            return
+        time.sleep(every)

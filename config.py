@@ -14,6 +14,7 @@ ENV_SETTINGS = {
     "UPLOAD_MAX_KB": int,
     "UPLOAD_FOLDER": str,
     "SMS_BACKEND": str,
+    "SEND_AT_ONCE": "bool",
     "CAPTCHA_DISABLED": "bool",
     "DEMO_MODE": "bool",
     "SESSION_COOKIE_SECURE": "bool",
@@ -49,6 +50,9 @@ def defaults(instance_path):
         "UPLOAD_MAX_KB": 512,
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
         "SMS_BACKEND": "outbox",
+        # A request that queued SMS tries them as soon as its change is committed; off, only
+        # flask send-outbox delivers (a slow gateway then never slows a page).
+        "SEND_AT_ONCE": True,
         "CAPTCHA_DISABLED": False,
         "DEMO_MODE": False,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -13,7 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from peewee import (BooleanField, Case, CharField, DatabaseProxy, DateField, DateTimeField, DeferredForeignKey,
                     ForeignKeyField, IntegerField, IntegrityError, JOIN, Model, SQL, TextField, Value, chunked, fn)
-from playhouse.db_url import connect
+from peewee import SqliteDatabase
+from playhouse.db_url import connect, parse
 
 import assessments
 import domains
@@ -57,10 +58,23 @@ def _numbers(value):
         yield int(value)
 
 
+class WriterSqliteDatabase(SqliteDatabase):
+    """SQLite whose transactions take the write lock when they begin (BEGIN IMMEDIATE).
+
+    A deferred transaction reads first and asks for the write lock at its first write; when
+    another connection committed in between, SQLite refuses at once ("database is locked"),
+    without waiting out the busy timeout. Taken up front, the lock is waited for instead.
+    Every outermost db.atomic() begins here; nested ones are savepoints.
+    """
+
+    def begin(self, lock_type=None):
+        super().begin(lock_type or "IMMEDIATE")
+
+
 def open_database(url):
     """Connect a database URL (SQLite file or PostgreSQL) and bind the proxy."""
     if url.startswith("sqlite"):
-        database = connect(url, pragmas={
+        database = WriterSqliteDatabase(**parse(url), pragmas={
             "journal_mode": "wal",
             "foreign_keys": 1,
             "busy_timeout": 10000,
@@ -539,6 +553,71 @@ class OutboxMessage(BaseModel):
     def record(cls, mobile, body):
         """Store one outgoing message."""
         return cls.create(mobile=mobile, body=body)
+
+
+class Delivery(BaseModel):
+    """One outbound message (an SMS; a webhook call), queued in the transaction of the change it
+    tells about, so a decision never commits without its message nor a message without its
+    decision. A sender (flask send-outbox, or the request that queued it, right after it commits)
+    delivers it later, retrying with a growing wait; the gateway's failure never fails the change."""
+
+    SMS, WEBHOOK = "sms", "webhook"
+    MAX_ATTEMPTS = 12           # about 17 hours of retries with BACKOFF, then it is given up
+    BACKOFF = (30, 3600)        # seconds before the 2nd attempt, doubling up to the cap
+    # A sender that dies mid-attempt (kill -9) leaves the row claimed; it is due again after this.
+    LEASE = timedelta(minutes=5)
+
+    kind = CharField(max_length=10)
+    target = CharField(max_length=500)              # a mobile number, or the webhook's URL
+    payload = JSONField()                           # SMS: {"text": …}; webhook: the JSON body
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(null=True, index=True)   # None once delivered or given up
+    sent_at = DateTimeField(null=True)
+    last_error = TextField(default="")
+
+    @classmethod
+    def queue(cls, kind, target, payload):
+        """Queue one message, due at once (inside the caller's transaction, if any)."""
+        return cls.create(kind=kind, target=target, payload=payload, next_attempt_at=timeutil.now())
+
+    @classmethod
+    def backoff(cls, attempts):
+        """The wait after the attempts-th failed attempt."""
+        first, cap = cls.BACKOFF
+        return timedelta(seconds=min(first * 2 ** (attempts - 1), cap))
+
+    def _claim(self, now):
+        # Counting the attempt is the claim: of two senders, only one moves attempts on.
+        return bool(Delivery.update(attempts=Delivery.attempts + 1, next_attempt_at=now + self.LEASE)
+                    .where(Delivery.id == self.id, Delivery.attempts == self.attempts,
+                           Delivery.next_attempt_at <= now).execute())
+
+    @classmethod
+    def deliver_due(cls, senders, ids=None, limit=100):
+        """Attempt the due messages (only those of ids, if given) whose kind has a sender in
+        senders ({kind: send(target, payload)}); returns (delivered, failed) counts."""
+        now = timeutil.now()
+        query = cls.select().where(cls.next_attempt_at <= now, cls.kind.in_(list(senders)))
+        if ids is not None:
+            query = query.where(cls.id.in_(list(ids)))
+        delivered = failed = 0
+        for row in list(query.order_by(cls.next_attempt_at).limit(limit)):
+            if not row._claim(now):
+                continue
+            attempts = row.attempts + 1
+            try:
+                senders[row.kind](row.target, row.payload)
+            except Exception as error:  # noqa: BLE001 - any gateway failure is retried later
+                failed += 1
+                give_up = attempts >= cls.MAX_ATTEMPTS
+                cls.update(last_error=f"{type(error).__name__}: {error}"[:500],
+                           next_attempt_at=None if give_up else timeutil.now() + cls.backoff(attempts)) \
+                    .where(cls.id == row.id).execute()
+            else:
+                delivered += 1
+                cls.update(sent_at=timeutil.now(), next_attempt_at=None, last_error="") \
+                    .where(cls.id == row.id).execute()
+        return delivered, failed
 
 
 class CaptchaChallenge(BaseModel):
@@ -2264,5 +2343,5 @@ def reseal(model, fields, batch=500):
 
 
 MODELS = [Bureau, User, UserSession, Throttle, SmsCode, OutboxMessage, CaptchaChallenge, Provider, Upload, Subject,
-          Service, ImportedSite, Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, Assessment, RecordSequence, Transfer, Notice,
-          AuditEntry, Holiday, HolidayYear, ProviderReport, ConnectedUnit, DatabaseFlag]
+          Service, ImportedSite, Draft, Application, Domain, ServiceKey, IpBlock, FilingPicture, Assessment, RecordSequence,
+          Transfer, Notice, AuditEntry, Holiday, HolidayYear, ProviderReport, ConnectedUnit, DatabaseFlag, Delivery]

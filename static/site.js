@@ -34,3 +34,22 @@ function typed(event) {
 }
 document.addEventListener("input", typed);
 document.addEventListener("compositionend", typed);
+
+// An inline field check answers for the value it was sent. When the field holds something else
+// by the time the answer arrives (retyped while a slow line carried the check), the answer is out
+// of date: swapping it in would put the old value back over the correction, so it is dropped. The
+// check of the new value (sent on its change, queued behind this one by htmx) answers instead.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  // The answer replaces the field's wrapper (id "field-" + the input's id), see _macros.html.
+  var wrapper = event.detail.target;
+  var config = event.detail.requestConfig;
+  if (!wrapper || !config || !wrapper.classList.contains("field") || wrapper.id.indexOf("field-") !== 0) return;
+  var input = document.getElementById(wrapper.id.slice("field-".length));
+  if (!input || !input.name || !input.matches("input, textarea, select")) return;
+  if (input.multiple || /^(checkbox|radio|file)$/.test(input.type)) return;
+  var sent = config.parameters.get(input.name);
+  var plain = function (text) { return String(text).replace(/\r\n/g, "\n"); };
+  if (typeof sent === "string" && plain(sent) !== plain(input.value)) {
+    event.detail.shouldSwap = false;
+  }
+});

@@ -141,7 +141,7 @@ def detail(application_id):
 
 
 def _tell(application, title, text):
-    """A 系统通知 and an SMS to the applicant about a decision."""
+    """A 系统通知 and an SMS to the applicant about a decision (call inside its transaction)."""
     models.Notice.send(application.owner_id, title, text)
     sms.send(application.owner.mobile, text)
 
@@ -153,28 +153,31 @@ def _audit(action, application, before):
 
 def _decided(application, approved, reason="", confirmed=False):
     before = application.snapshot()
+    bureau = application.bureau
+    name = application.target_name
     try:
+        # The decision, its audit entry, notice and SMS commit together or not at all.
         with models.db.atomic():
             # The officer's tick is recorded only together with the 通过 it allows.
             if approved and confirmed and application.business.confirm_needed(application):
                 application.business.confirm(application)
             application.decide(approved, reviewer=current_user.id, reason=reason,
                                reopen_at=None if approved else reopen_step(application))
+            _audit("通过" if approved else "退回", application, before)
+            if approved:
+                number = application.service.record_number if application.service else ""
+                _tell(application, f"{application.kind}申请已通过",
+                      f"您的{application.kind}申请（{name}）已审核通过" + (f"，公安备案号：{number}" if number else "")
+                      + f"。如有疑问请致电{bureau.name} {bureau.phone}。")
+            else:
+                _tell(application, f"{application.kind}申请被退回",
+                      f"您的{application.kind}申请（{name}）被退回：{reason}。请在【我的草稿】中修改后重新提交。")
     except models.TransitionError as error:
         flash(str(error), "error")
         return finish(url_for(".detail", application_id=application.id))
-    _audit("通过" if approved else "退回", application, before)
-    bureau = application.bureau
-    name = application.target_name
     if approved:
-        number = application.service.record_number if application.service else ""
-        _tell(application, f"{application.kind}申请已通过",
-              f"您的{application.kind}申请（{name}）已审核通过" + (f"，公安备案号：{number}" if number else "")
-              + f"。如有疑问请致电{bureau.name} {bureau.phone}。")
         flash("已通过" + (f"，公安备案号 {number}" if number else ""), "success")
     else:
-        _tell(application, f"{application.kind}申请被退回",
-              f"您的{application.kind}申请（{name}）被退回：{reason}。请在【我的草稿】中修改后重新提交。")
         flash("已退回，申请人将收到短信和系统通知", "success")
     return finish(url_for(".queue"))
 
@@ -207,17 +210,18 @@ def schedule(application_id):
     if not form.validate():
         return _page(application, schedule_form=form)
     before = application.snapshot()
+    details = form.details()
     try:
-        application.schedule(form.mode.data, form.details(), reviewer=current_user.id)
+        with models.db.atomic():
+            application.schedule(form.mode.data, details, reviewer=current_user.id)
+            _audit(form.mode.data, application, before)
+            _tell(application, f"请按时参加{form.mode.data}",
+                  f"您的{application.kind}申请需{form.mode.data}：{details['day']} {details['time']}，"
+                  f"地点：{details['place']}。" + (f"请携带：{details['materials']}。" if details["materials"] else "")
+                  + f"咨询电话：{application.bureau.phone}。")
     except models.TransitionError as error:
         flash(str(error), "error")
         return finish(url_for(".detail", application_id=application.id))
-    _audit(form.mode.data, application, before)
-    details = form.details()
-    _tell(application, f"请按时参加{form.mode.data}",
-          f"您的{application.kind}申请需{form.mode.data}：{details['day']} {details['time']}，地点：{details['place']}。"
-          + (f"请携带：{details['materials']}。" if details["materials"] else "")
-          + f"咨询电话：{application.bureau.phone}。")
     flash(f"已安排{form.mode.data}，申请人将收到短信和系统通知", "success")
     return finish(url_for(".detail", application_id=application.id))
 
@@ -334,7 +338,7 @@ def cancel_unit(service_id):
                                  {"status": unit.status, "reason": form.reason.data})
         text = f"联网单位“{unit.name}”的IP登记已被{current_user.bureau.name}注销：{form.reason.data}。如有疑问请联系该机关。"
         models.Notice.send(unit.owner_id, "IP登记已被注销", text)
-    sms.send(unit.owner.mobile, text)
+        sms.send(unit.owner.mobile, text)
     flash(f"已注销：{unit.name}", "success")
     return finish(url_for(".units"))
 
@@ -346,15 +350,16 @@ def _return_unit(unit, reason):
         flash("经民警审核通过的IP登记不能退回，可以注销", "error")
         return finish(url_for(".units"))
     name, owner = unit.name, unit.owner
+    text = f"联网单位“{name}”的IP登记被{current_user.bureau.name}退回：{reason}。请在【我的草稿】中修改后重新提交。"
     try:
-        application.return_after_filing(current_user.id, reason, reopen_at=reopen_step(application))
+        with models.db.atomic():
+            application.return_after_filing(current_user.id, reason, reopen_at=reopen_step(application))
+            models.AuditEntry.record(current_user.id, "退回联网单位", f"application:{application.id}",
+                                     {"status": "已通过"}, {"status": application.status, "reason": reason})
+            models.Notice.send(owner.id, "IP登记被退回", text)
+            sms.send(owner.mobile, text)
     except models.TransitionError as error:
         flash(str(error), "error")
         return finish(url_for(".units"))
-    models.AuditEntry.record(current_user.id, "退回联网单位", f"application:{application.id}", {"status": "已通过"},
-                             {"status": application.status, "reason": reason})
-    text = f"联网单位“{name}”的IP登记被{current_user.bureau.name}退回：{reason}。请在【我的草稿】中修改后重新提交。"
-    models.Notice.send(owner.id, "IP登记被退回", text)
-    sms.send(owner.mobile, text)
     flash(f"已退回：{name}", "success")
     return finish(url_for(".units"))

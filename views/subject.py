@@ -283,8 +283,9 @@ def _file_cancel(subject, form):
 
 def _offer_transfer(subject, form):
     receiver_mobile = rules.normalize_mobile(form.receiver_mobile.data)
-    subject.offer_transfer(receiver_mobile, rules.normalize_id_number(form.receiver_id_number.data))
-    sms.send(receiver_mobile, f"有开办主体“{subject.name}”移交给您，请登录联网备案平台在【接收主体】中接收。")
+    with models.db.atomic():
+        subject.offer_transfer(receiver_mobile, rules.normalize_id_number(form.receiver_id_number.data))
+        sms.send(receiver_mobile, f"有开办主体“{subject.name}”移交给您，请登录联网备案平台在【接收主体】中接收。")
     return "已发起移交，主体状态为“移交中”；对方接收前您可以撤回"
 
 
