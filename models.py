@@ -1373,7 +1373,7 @@ class Service(BaseModel):
         """Filed services of subjects in a division (a county; a city or province: all of it) whose
         安全评估 report is past its due day with none under review, the longest waiting first, a
         page at a time (after: the last row of the previous page)."""
-        today = today or timeutil.to_local(timeutil.now()).date()
+        today = today or timeutil.today()
         # Overdue from the day after the due day: owed since before the local midnight DUE_DAYS ago.
         cutoff = timeutil.to_utc(datetime.combine(today - timedelta(days=assessments.DUE_DAYS), time(), timeutil.CN_TZ))
         reviewing = Assessment.select(Assessment.service).where(Assessment.status == Assessment.PENDING)

@@ -10,6 +10,11 @@ def now():
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def today():
+    """Today's date in China time (deadlines and due days are counted in it)."""
+    return to_local(now()).date()
+
+
 def to_local(value):
     """Naive UTC datetime → aware China time (None stays None)."""
     if value is None:

@@ -53,7 +53,7 @@ class ScheduleForm(Form):
                               render_kw={"rows": 2})
 
     def validate_day(self, field):
-        if field.data and field.data < timeutil.to_local(timeutil.now()).date():
+        if field.data and field.data < timeutil.today():
             raise ValidationError("日期不能早于今天")
 
     def details(self):

@@ -44,13 +44,10 @@ def owed(service):
         return None
     reports = list(service.assessments.order_by(models.Assessment.id.desc()))
     due_on = service.assessment_due_on()
-    return Owed(due_on, due_on is not None and due_on < _today(), service.assessment_trigger,
+    return Owed(due_on, due_on is not None and due_on < timeutil.today(), service.assessment_trigger,
                 next((r for r in reports if r.status == models.Assessment.PENDING), None),
                 next((r for r in reports if r.status == models.Assessment.ASSESSED), None))
 
-
-def _today():
-    return timeutil.to_local(timeutil.now()).date()
 
 
 def owing(owner, limit=OWING_SHOWN):
@@ -61,7 +58,7 @@ def owing(owner, limit=OWING_SHOWN):
         models.Service.assessment_due_since.is_null(False)).order_by(models.Service.assessment_due_since).limit(limit))
     reviewing = {r.service_id for r in models.Assessment.select(models.Assessment.service).where(
         models.Assessment.service.in_([s.id for s in services]), models.Assessment.status == models.Assessment.PENDING)}
-    today = _today()
+    today = timeutil.today()
     return [(s, s.assessment_due_on(), s.assessment_due_on() < today, s.id in reviewing) for s in services]
 
 

@@ -40,13 +40,10 @@ class Report:
         return text + (self.earlier.format(earlier=record.earlier_count) if record.earlier_count else "")
 
 
-def _today():
-    return timeutil.to_local(timeutil.now()).date()
-
 
 def _file_sites(service, user, rows, bureau):
     # A new 未备案网站's deadline counts from today.
-    return models.ProviderReport.file_sites(service, user, rows, bureau, _today())
+    return models.ProviderReport.file_sites(service, user, rows, bureau, timeutil.today())
 
 
 DAYS = models.ProviderReport.DEADLINE.days
@@ -123,7 +120,7 @@ def push_unit(unit_id):
                                             models.ConnectedUnit.bureau == current_user.bureau_id) or abort(404)
     before = {"pushed_at": unit.pushed_at}
     with models.db.atomic():
-        told = unit.push(_today())
+        told = unit.push(timeutil.today())
         models.AuditEntry.record(current_user.id, "推送未备案联网单位", f"connected_unit:{unit.id}", before,
                                  {"pushed_at": unit.pushed_at, "told": told})
     if told:

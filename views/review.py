@@ -31,9 +31,6 @@ def _in_my_bureau(application_id):
 SINCE = {"今天": 0, "近7天": 6, "近30天": 29}
 
 
-def _today():
-    return timeutil.to_local(timeutil.now()).date()
-
 
 def _open_with_due_dates(calendar, query=None):
     """(application, due date) of the bureau's open work, the most urgent first."""
@@ -54,7 +51,7 @@ def queue():
     if status in models.Application.OPEN:
         query = query.where(models.Application.status == status)
     if since in SINCE:
-        start = datetime.datetime.combine(_today() - datetime.timedelta(days=SINCE[since]), datetime.time(),
+        start = datetime.datetime.combine(timeutil.today() - datetime.timedelta(days=SINCE[since]), datetime.time(),
                                           timeutil.CN_TZ)
         query = query.where(models.Application.submitted_at >= timeutil.to_utc(start))
     calendar = models.Holiday.calendar()
@@ -63,7 +60,7 @@ def queue():
     filters = [("kind", "业务类型", list(models.BUSINESSES), kind),
                ("status", "审核状态", models.Application.OPEN, status), ("since", "提交时间", list(SINCE), since)]
     return render_template("review/queue.html", filters=filters, unknown_years=unknown_years,
-                           rows=[(a, due, calendar.workdays_between(_today(), due)) for a, due in rows])
+                           rows=[(a, due, calendar.workdays_between(timeutil.today(), due)) for a, due in rows])
 
 
 def _months_back(today, count):
@@ -92,7 +89,7 @@ def bar_chart(points, width=600, height=160, bottom=20):
 @officer_only
 def dashboard():
     """The bureau at a glance: counts by 业务类型 and 审核状态, overdue work, filings per month."""
-    today = _today()
+    today = timeutil.today()
     tally = models.Application.tally(current_user.bureau_id)
     table = [(kind, [tally.get((kind, status), 0) for status in models.Application.STATUSES],
               sum(tally.get((kind, status), 0) for status in models.Application.STATUSES))
@@ -233,7 +230,7 @@ def _imported_page(import_form=None, add_form=None, errors=()):
     sites = (models.ImportedSite.select(models.ImportedSite, models.Service)
              .join(models.Service, JOIN.LEFT_OUTER, on=(models.ImportedSite.service == models.Service.id))
              .where(models.ImportedSite.bureau == current_user.bureau_id).order_by(models.ImportedSite.deadline))
-    today = _today()
+    today = timeutil.today()
     return render_template("review/imported.html", rows=[(site, site.progress(today)) for site in sites],
                            import_form=import_form or ImportForm(formdata=None),
                            add_form=add_form or ImportedSiteForm(formdata=None), errors=errors)
@@ -269,7 +266,7 @@ def upload_imported():
     form = ImportForm()
     if not form.validate():
         return _imported_page(import_form=form)
-    rows, errors = form.parse(_today(), current_user.bureau)
+    rows, errors = form.parse(timeutil.today(), current_user.bureau)
     if errors:
         return _imported_page(import_form=form, errors=errors)
     _store_imported(form.kind.data, rows)
@@ -282,7 +279,7 @@ def upload_imported():
 def add_imported():
     """Add one site to the list."""
     form = ImportedSiteForm()
-    clean = form.checked(_today(), current_user.bureau)
+    clean = form.checked(timeutil.today(), current_user.bureau)
     if clean is None:
         return _imported_page(add_form=form)
     _store_imported(form.kind.data, [clean])

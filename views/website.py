@@ -22,7 +22,7 @@ PUSHED = {
 
 
 def _pushed(kind):
-    today = timeutil.to_local(timeutil.now()).date()
+    today = timeutil.today()
     title, button, hint = PUSHED[kind]
     rows = [(site, site.deadline < today, site.shown_to(site.subject_of(current_user.id)))
             for site in models.ImportedSite.waiting_for(current_user.id, kind)]
