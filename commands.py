@@ -77,8 +77,7 @@ def expire_subjects(days):
 def purge_uploads(hours):
     """Delete uploaded pictures and files nothing refers to any more (run daily, e.g. from cron)."""
     with models.db.connection_context():
-        purged = models.Upload.purge_orphans(current_app.config["UPLOAD_FOLDER"],
-                                             older_than=datetime.timedelta(hours=hours))
+        purged = models.Upload.purge_orphans(older_than=datetime.timedelta(hours=hours))
     click.echo(f"已删除{purged}个无主的上传文件")
 
 
@@ -151,9 +150,8 @@ def _demo_subject(row):
         return
     owner = models.User.get(models.User.username == row.pop("owner"))
     bureau = models.Bureau.get(models.Bureau.division_code == row.pop("bureau"))
-    folder = current_app.config["UPLOAD_FOLDER"]
     for name in models.Subject.UPLOAD_FIELDS:
-        row[name] = models.Upload.store(owner, name, _demo_picture(f"DEMO {name}"), "png", folder).id
+        row[name] = models.Upload.store(owner, name, _demo_picture(f"DEMO {name}"), "png").id
     subject = models.Subject(owner=owner, bureau=bureau, status=row.pop("status"), approved_at=timeutil.now())
     subject.apply(row)
     subject.save()
@@ -166,13 +164,12 @@ def _demo_filing(row):
     subject = models.Subject.get(models.Subject.cert_lookup(row["subject"]))
     if models.Service.select().where(models.Service.subject == subject, models.Service.kind == flow.target).exists():
         return
-    folder = current_app.config["UPLOAD_FOLDER"]
+
     def value_of(value):
         # "@app_icon": a picture the owner uploaded for that purpose.
         if not value.startswith("@"):
             return value
-        return str(models.Upload.store(subject.owner_id, value[1:], _demo_picture(f"DEMO {value[1:]}"), "png",
-                                       folder).id)
+        return str(models.Upload.store(subject.owner_id, value[1:], _demo_picture(f"DEMO {value[1:]}"), "png").id)
 
     steps = {name: {field: [value_of(v) for v in values] for field, values in raw.items()}
              for name, raw in row["steps"].items()}
@@ -241,6 +238,13 @@ def _engine():
     return "sqlite" if sqlite_path(current_app.config["DATABASE_URL"]) else "postgresql"
 
 
+def _folder_storage_only():
+    # Object storage keeps its own copies (bucket versioning, replication); the archive holds a folder.
+    if current_app.config["STORAGE"] != "folder":
+        raise click.ClickException("上传文件保存在对象存储（STORAGE=s3）中，请用对象存储的版本控制或复制功能备份；"
+                                   "flask backup 和 flask restore 只处理 UPLOAD_FOLDER 中的上传文件。")
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
@@ -248,6 +252,7 @@ def backup(path):
     """Write a backup archive (.tar.gz) to PATH: the database (SQLite; may run while the server
     runs) and every uploaded file, with SHA-256 checksums. PostgreSQL: the uploads, and the pg_dump
     command to run for the database."""
+    _folder_storage_only()
     url = current_app.config["DATABASE_URL"]
     with models.db.connection_context():
         version = migrations.current_version(models.db.obj)
@@ -274,6 +279,7 @@ def restore(path, yes):
     archive changes nothing); the database (SQLite) and the upload folder are replaced, what they
     held is kept beside them, and the database is upgraded to this release. PostgreSQL: the uploads,
     and the pg_restore command to run for the database."""
+    _folder_storage_only()
     url = current_app.config["DATABASE_URL"]
     if not yes:
         click.confirm(f"将用备份 {path} 替换当前" + ("数据库和" if _engine() == "sqlite" else "") +
