@@ -4,6 +4,7 @@ import datetime
 import io
 import json
 import os
+import tempfile
 import time
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ import migrations
 import models
 import sealing
 import sms
+import storage
 import timeutil
 from wizard.engine import FLOWS
 
@@ -238,11 +240,17 @@ def _engine():
     return "sqlite" if sqlite_path(current_app.config["DATABASE_URL"]) else "postgresql"
 
 
-def _folder_storage_only():
-    # Object storage keeps its own copies (bucket versioning, replication); the archive holds a folder.
-    if current_app.config["STORAGE"] != "folder":
-        raise click.ClickException("上传文件保存在对象存储（STORAGE=s3）中，请用对象存储的版本控制或复制功能备份；"
-                                   "flask backup 和 flask restore 只处理 UPLOAD_FOLDER 中的上传文件。")
+def _in_a_folder(store, scratch):
+    """The folder a backup archives the uploads from: UPLOAD_FOLDER itself, or for object storage
+    a copy of the bucket made under scratch."""
+    if isinstance(store, storage.FolderStorage):
+        return store.folder
+    folder = os.path.join(scratch, "uploads")
+    os.makedirs(folder)
+    for name in store.names():
+        with open(os.path.join(folder, name), "xb") as handle:
+            handle.write(store.get(name))
+    return folder
 
 
 @click.command("backup")
@@ -252,14 +260,15 @@ def backup(path):
     """Write a backup archive (.tar.gz) to PATH: the database (SQLite; may run while the server
     runs) and every uploaded file, with SHA-256 checksums. PostgreSQL: the uploads, and the pg_dump
     command to run for the database."""
-    _folder_storage_only()
     url = current_app.config["DATABASE_URL"]
     with models.db.connection_context():
         version = migrations.current_version(models.db.obj)
-    try:
-        manifest = backups.create(path, current_app.config["UPLOAD_FOLDER"], version, _engine(), sqlite_path(url))
-    except backups.BackupError as error:
-        raise click.ClickException(str(error)) from None
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            manifest = backups.create(path, _in_a_folder(models.Upload.storage, scratch), version, _engine(),
+                                      sqlite_path(url))
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from None
     uploads = sum(name.startswith(backups.UPLOADS + "/") for name in manifest["files"])
     click.echo(f"已备份到 {os.path.abspath(path)}：" + ("数据库、" if _engine() == "sqlite" else "") +
                f"{uploads} 个上传文件（数据库结构版本 {version}）")
@@ -279,7 +288,6 @@ def restore(path, yes):
     archive changes nothing); the database (SQLite) and the upload folder are replaced, what they
     held is kept beside them, and the database is upgraded to this release. PostgreSQL: the uploads,
     and the pg_restore command to run for the database."""
-    _folder_storage_only()
     url = current_app.config["DATABASE_URL"]
     if not yes:
         click.confirm(f"将用备份 {path} 替换当前" + ("数据库和" if _engine() == "sqlite" else "") +
@@ -288,11 +296,20 @@ def restore(path, yes):
     if not models.db.is_closed():
         models.db.close()
     newest = migrations.MIGRATIONS[-1][0]
-    try:
-        manifest, kept = backups.restore(path, current_app.config["UPLOAD_FOLDER"], newest, _engine(),
-                                         sqlite_path(url))
-    except backups.BackupError as error:
-        raise click.ClickException(f"{error}。未做任何改动。") from None
+    store = models.Upload.storage
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = store.folder if isinstance(store, storage.FolderStorage) else os.path.join(scratch, "uploads")
+        try:
+            manifest, kept = backups.restore(path, folder, newest, _engine(), sqlite_path(url))
+        except backups.BackupError as error:
+            raise click.ClickException(f"{error}。未做任何改动。") from None
+        if not isinstance(store, storage.FolderStorage):
+            # Object storage: the archive's uploads are put back; names are never reused, so what
+            # the bucket holds besides stays as it is.
+            present = set(store.names())
+            for name in sorted(set(os.listdir(folder)) - present):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    store.put(name, handle.read())
     click.echo(f"已从 {path}（{manifest['created_at']}）恢复" + ("数据库和" if _engine() == "sqlite" else "") +
                "上传文件")
     for aside in kept:

@@ -1,5 +1,5 @@
 """The routes every flow shares: start, one step (GET/POST), check your answers, submit."""
-from flask import Blueprint, abort, current_app, flash, get_template_attribute, make_response, redirect, \
+from flask import Blueprint, abort, flash, get_template_attribute, make_response, redirect, \
     render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
