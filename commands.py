@@ -258,8 +258,8 @@ def _in_a_folder(store, scratch):
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup(path):
     """Write a backup archive (.tar.gz) to PATH: the database (SQLite; may run while the server
-    runs) and every uploaded file, with SHA-256 checksums. PostgreSQL: the uploads, and the pg_dump
-    command to run for the database."""
+    runs) and every uploaded file (from UPLOAD_FOLDER or the S3 bucket), with SHA-256 checksums.
+    PostgreSQL: the uploads, and the pg_dump command to run for the database."""
     url = current_app.config["DATABASE_URL"]
     with models.db.connection_context():
         version = migrations.current_version(models.db.obj)
@@ -286,7 +286,8 @@ def backup(path):
 def restore(path, yes):
     """Restore a backup archive made by flask backup: every checksum is checked first (a damaged
     archive changes nothing); the database (SQLite) and the upload folder are replaced, what they
-    held is kept beside them, and the database is upgraded to this release. PostgreSQL: the uploads,
+    held is kept beside them (an S3 bucket gets the archive's uploads back and keeps the rest), and
+    the database is upgraded to this release. PostgreSQL: the uploads,
     and the pg_restore command to run for the database."""
     url = current_app.config["DATABASE_URL"]
     if not yes:

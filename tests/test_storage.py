@@ -11,14 +11,12 @@ import uuid
 
 import pytest
 import requests
+from moto.server import ThreadedMotoServer
 
 import models
 import storage
 from tests.conftest import PG_URL, ROOT, TOKEN_RE, make_user
 from tests.factories import make_bureau, picture, unit_form
-
-moto_server = pytest.importorskip("moto.server", reason="moto[server] (requirements-test.txt) is not installed")
-pytest.importorskip("boto3", reason="boto3 (requirements.txt) is not installed")
 
 
 def _free_port():
@@ -31,7 +29,7 @@ def _free_port():
 def s3_endpoint():
     """A local S3-compatible server (moto) standing in for MinIO."""
     port = _free_port()
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     yield f"http://127.0.0.1:{port}"
     server.stop()
@@ -90,9 +88,9 @@ def test_the_settings_choose_the_store(tmp_path):
 
 # -- one app on object storage ----------------------------------------------------------------------
 
-def test_an_app_on_object_storage_keeps_serves_and_purges_uploads(app, client, s3_settings, tmp_path):
-    settings, _env, bucket = s3_settings
-    models.use_storage(storage.from_config(settings))
+def test_an_app_on_object_storage_keeps_serves_and_purges_uploads(app, client, s3_settings):
+    bucket = s3_settings[2]
+    models.use_storage(bucket)
     make_user()
     make_bureau()
     client.login("alice", "Secret2026x")
