@@ -16,6 +16,7 @@ import headers
 import models
 import sealing
 import sms
+import storage
 import timeutil
 from views import (admin, assessments, auth, dev, directory, inline, main, public, reports, review, services, subject,
                    unit_form, website, workspace)
@@ -80,6 +81,7 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
 
     models.open_database(app.config["DATABASE_URL"])
+    models.use_storage(storage.from_config(app.config))
     csrf.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)

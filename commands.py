@@ -4,6 +4,7 @@ import datetime
 import io
 import json
 import os
+import tempfile
 import time
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ import migrations
 import models
 import sealing
 import sms
+import storage
 import timeutil
 from wizard.engine import FLOWS
 
@@ -77,8 +79,7 @@ def expire_subjects(days):
 def purge_uploads(hours):
     """Delete uploaded pictures and files nothing refers to any more (run daily, e.g. from cron)."""
     with models.db.connection_context():
-        purged = models.Upload.purge_orphans(current_app.config["UPLOAD_FOLDER"],
-                                             older_than=datetime.timedelta(hours=hours))
+        purged = models.Upload.purge_orphans(older_than=datetime.timedelta(hours=hours))
     click.echo(f"已删除{purged}个无主的上传文件")
 
 
@@ -151,9 +152,8 @@ def _demo_subject(row):
         return
     owner = models.User.get(models.User.username == row.pop("owner"))
     bureau = models.Bureau.get(models.Bureau.division_code == row.pop("bureau"))
-    folder = current_app.config["UPLOAD_FOLDER"]
     for name in models.Subject.UPLOAD_FIELDS:
-        row[name] = models.Upload.store(owner, name, _demo_picture(f"DEMO {name}"), "png", folder).id
+        row[name] = models.Upload.store(owner, name, _demo_picture(f"DEMO {name}"), "png").id
     subject = models.Subject(owner=owner, bureau=bureau, status=row.pop("status"), approved_at=timeutil.now())
     subject.apply(row)
     subject.save()
@@ -166,13 +166,12 @@ def _demo_filing(row):
     subject = models.Subject.get(models.Subject.cert_lookup(row["subject"]))
     if models.Service.select().where(models.Service.subject == subject, models.Service.kind == flow.target).exists():
         return
-    folder = current_app.config["UPLOAD_FOLDER"]
+
     def value_of(value):
         # "@app_icon": a picture the owner uploaded for that purpose.
         if not value.startswith("@"):
             return value
-        return str(models.Upload.store(subject.owner_id, value[1:], _demo_picture(f"DEMO {value[1:]}"), "png",
-                                       folder).id)
+        return str(models.Upload.store(subject.owner_id, value[1:], _demo_picture(f"DEMO {value[1:]}"), "png").id)
 
     steps = {name: {field: [value_of(v) for v in values] for field, values in raw.items()}
              for name, raw in row["steps"].items()}
@@ -241,20 +240,35 @@ def _engine():
     return "sqlite" if sqlite_path(current_app.config["DATABASE_URL"]) else "postgresql"
 
 
+def _in_a_folder(store, scratch):
+    """The folder a backup archives the uploads from: UPLOAD_FOLDER itself, or for object storage
+    a copy of the bucket made under scratch."""
+    if isinstance(store, storage.FolderStorage):
+        return store.folder
+    folder = os.path.join(scratch, "uploads")
+    os.makedirs(folder)
+    for name in store.names():
+        with open(os.path.join(folder, name), "xb") as handle:
+            handle.write(store.get(name))
+    return folder
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup(path):
     """Write a backup archive (.tar.gz) to PATH: the database (SQLite; may run while the server
-    runs) and every uploaded file, with SHA-256 checksums. PostgreSQL: the uploads, and the pg_dump
-    command to run for the database."""
+    runs) and every uploaded file (from UPLOAD_FOLDER or the S3 bucket), with SHA-256 checksums.
+    PostgreSQL: the uploads, and the pg_dump command to run for the database."""
     url = current_app.config["DATABASE_URL"]
     with models.db.connection_context():
         version = migrations.current_version(models.db.obj)
-    try:
-        manifest = backups.create(path, current_app.config["UPLOAD_FOLDER"], version, _engine(), sqlite_path(url))
-    except backups.BackupError as error:
-        raise click.ClickException(str(error)) from None
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            manifest = backups.create(path, _in_a_folder(models.Upload.storage, scratch), version, _engine(),
+                                      sqlite_path(url))
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from None
     uploads = sum(name.startswith(backups.UPLOADS + "/") for name in manifest["files"])
     click.echo(f"已备份到 {os.path.abspath(path)}：" + ("数据库、" if _engine() == "sqlite" else "") +
                f"{uploads} 个上传文件（数据库结构版本 {version}）")
@@ -272,7 +286,8 @@ def backup(path):
 def restore(path, yes):
     """Restore a backup archive made by flask backup: every checksum is checked first (a damaged
     archive changes nothing); the database (SQLite) and the upload folder are replaced, what they
-    held is kept beside them, and the database is upgraded to this release. PostgreSQL: the uploads,
+    held is kept beside them (an S3 bucket gets the archive's uploads back and keeps the rest), and
+    the database is upgraded to this release. PostgreSQL: the uploads,
     and the pg_restore command to run for the database."""
     url = current_app.config["DATABASE_URL"]
     if not yes:
@@ -282,11 +297,20 @@ def restore(path, yes):
     if not models.db.is_closed():
         models.db.close()
     newest = migrations.MIGRATIONS[-1][0]
-    try:
-        manifest, kept = backups.restore(path, current_app.config["UPLOAD_FOLDER"], newest, _engine(),
-                                         sqlite_path(url))
-    except backups.BackupError as error:
-        raise click.ClickException(f"{error}。未做任何改动。") from None
+    store = models.Upload.storage
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = store.folder if isinstance(store, storage.FolderStorage) else os.path.join(scratch, "uploads")
+        try:
+            manifest, kept = backups.restore(path, folder, newest, _engine(), sqlite_path(url))
+        except backups.BackupError as error:
+            raise click.ClickException(f"{error}。未做任何改动。") from None
+        if not isinstance(store, storage.FolderStorage):
+            # Object storage: the archive's uploads are put back; names are never reused, so what
+            # the bucket holds besides stays as it is.
+            present = set(store.names())
+            for name in sorted(set(os.listdir(folder)) - present):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    store.put(name, handle.read())
     click.echo(f"已从 {path}（{manifest['created_at']}）恢复" + ("数据库和" if _engine() == "sqlite" else "") +
                "上传文件")
     for aside in kept:

@@ -13,6 +13,10 @@ ENV_SETTINGS = {
     "PORT": int,
     "UPLOAD_MAX_KB": int,
     "UPLOAD_FOLDER": str,
+    "STORAGE": str,
+    "S3_BUCKET": str,
+    "S3_ENDPOINT_URL": str,
+    "S3_REGION": str,
     "SMS_BACKEND": str,
     "SEND_AT_ONCE": "bool",
     "CAPTCHA_DISABLED": "bool",
@@ -49,6 +53,13 @@ def defaults(instance_path):
         "PORT": 5000,
         "UPLOAD_MAX_KB": 512,
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
+        # Uploads go to UPLOAD_FOLDER ("folder"), or with "s3" to S3_BUCKET of an S3-compatible store
+        # (S3_ENDPOINT_URL, S3_REGION; credentials in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), which
+        # several app servers share (storage.py).
+        "STORAGE": "folder",
+        "S3_BUCKET": "",
+        "S3_ENDPOINT_URL": "",
+        "S3_REGION": "",
         "SMS_BACKEND": "outbox",
         # A request that queued SMS tries them as soon as its change is committed; off, only
         # flask send-outbox delivers (a slow gateway then never slows a page).

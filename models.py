@@ -71,6 +71,11 @@ class WriterSqliteDatabase(SqliteDatabase):
         super().begin(lock_type or "IMMEDIATE")
 
 
+def use_storage(store):
+    """Keep uploads in store (storage.FolderStorage or S3Storage) from now on."""
+    Upload.storage = store
+
+
 def open_database(url):
     """Connect a database URL (SQLite file or PostgreSQL) and bind the proxy."""
     if url.startswith("sqlite"):
@@ -801,14 +806,15 @@ class Upload(BaseModel):
     # What a verified upload is stored as: format → (file suffix, content type).
     FORMATS = {"jpeg": (".jpg", "image/jpeg"), "png": (".png", "image/png"), "pdf": (".pdf", "application/pdf")}
 
+    # Where the bytes are kept (storage.py): set once at app start by use_storage().
+    storage = None
+
     @classmethod
-    def store(cls, owner, purpose, data, file_format, folder):
-        """Write already verified bytes (a re-encoded picture, a checked PDF) and record them."""
-        os.makedirs(folder, exist_ok=True)
+    def store(cls, owner, purpose, data, file_format):
+        """Keep already verified bytes (a re-encoded picture, a checked PDF) and record them."""
         suffix, content_type = cls.FORMATS[file_format]
         stored_name = secrets.token_hex(16) + suffix
-        with open(os.path.join(folder, stored_name), "xb") as handle:
-            handle.write(data)
+        cls.storage.put(stored_name, data)
         return cls.create(owner=owner, purpose=purpose, stored_name=stored_name, content_type=content_type,
                           size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
@@ -817,7 +823,7 @@ class Upload(BaseModel):
         return self.content_type == "application/pdf"
 
     @classmethod
-    def purge_orphans(cls, folder, older_than=timedelta(days=1)):
+    def purge_orphans(cls, older_than=timedelta(days=1)):
         """Delete the uploads nothing refers to any more, older than older_than (younger ones may
         belong to a form being filled in); return how many. Referring: a subject's photo, an
         application's attachment, a filing's picture, or the id in a draft, application or filed
@@ -842,14 +848,12 @@ class Upload(BaseModel):
             # The rows first: a file left behind is harmless, a row without its file is not.
             purged += cls.delete().where(cls.id.in_([upload.id for upload in orphans])).execute()
             for upload in orphans:
-                try:
-                    os.remove(upload.path(folder))
-                except FileNotFoundError:
-                    pass
+                cls.storage.delete(upload.stored_name)
         return purged
 
-    def path(self, folder):
-        return os.path.join(folder, self.stored_name)
+    def read(self):
+        """The stored bytes."""
+        return self.storage.get(self.stored_name)
 
     def visible_to(self, user):
         """Its owner sees it, and officers of a bureau reviewing a subject that files it."""

@@ -322,7 +322,7 @@ class Pictures:
     def picture_fields(self):
         return [field for field in self if isinstance(field, PictureList)]
 
-    def take_uploads(self, files, owner, folder):
+    def take_uploads(self, files, owner):
         """Check, re-encode and store each posted picture, adding it to its field; a refused file
         leaves a message for that field. Return {field name: [ids]} for the draft."""
         self.upload_problems, kept = {}, {}
@@ -349,7 +349,7 @@ class Pictures:
                 except ValueError as problem:
                     self.upload_problems[field.name] = f"{storage.filename[:40]}：{problem}"
                     continue
-                upload = models.Upload.store(owner, field.purpose, *stored, folder)
+                upload = models.Upload.store(owner, field.purpose, *stored)
                 field.data = [*(field.data or []), str(upload.id)]
             kept[field.name] = list(field.data or [])
         # Said at once (an 【上传】 alone validates nothing), and again by validate().

@@ -141,8 +141,7 @@ class SubjectForm(RegionMixin, Form):
             except ValueError as problem:
                 self.upload_errors[name] = str(problem)
                 continue
-            upload = models.Upload.store(self.owner, name, clean, image_format,
-                                         current_app.config["UPLOAD_FOLDER"])
+            upload = models.Upload.store(self.owner, name, clean, image_format)
             self[name + "_id"].data = str(upload.id)
             kept = True
         return kept

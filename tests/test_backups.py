@@ -21,9 +21,8 @@ def register(app, client):
     """alice's subject with its three uploaded pictures, under the 丽水 bureau."""
     user = make_user(password=APPLICANT_PASSWORD)
     subject = make_subject(user, bureau=make_bureau())
-    folder = app.config["UPLOAD_FOLDER"]
     for name in models.Subject.UPLOAD_FIELDS:
-        setattr(subject, f"{name}_id", models.Upload.store(user, name, picture(), "jpeg", folder).id)
+        setattr(subject, f"{name}_id", models.Upload.store(user, name, picture(), "jpeg").id)
     subject.save()
     return subject
 

@@ -39,7 +39,7 @@ def test_change_to_a_person_masks_the_new_id_number(client, alice, app):
     subject = make_subject(alice, bureau=alice.bureau_for_tests)
     from tests.factories import picture
     for n in ("cert_photo", "id_photo_front", "id_photo_back"):
-        setattr(subject, n, models.Upload.store(alice, n, picture(), "jpeg", app.config["UPLOAD_FOLDER"]))
+        setattr(subject, n, models.Upload.store(alice, n, picture(), "jpeg"))
     subject.save()
     data = subject_form_values(subject, nature="个人", action="submit")
     page = client.post(f"/subjects/{subject.id}/change", data).get_data(as_text=True)

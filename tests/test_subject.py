@@ -207,7 +207,7 @@ def test_pictures_survive_a_refused_submit(client, alice):
 
 def test_another_users_picture_cannot_be_borrowed_or_seen(client, alice, app):
     bob = make_user("bob", mobile="13800001111")
-    foreign = models.Upload.store(bob, "cert_photo", picture(), "jpeg", app.config["UPLOAD_FOLDER"])
+    foreign = models.Upload.store(bob, "cert_photo", picture(), "jpeg")
     data = with_pictures(unit_form())
     del data["cert_photo"]
     page = submit_new(client, {**data, "cert_photo_id": str(foreign.id)}).get_data(as_text=True)
@@ -336,7 +336,7 @@ def subject_form_values(subject, **changes):
 
 def test_change_shows_before_and_after_then_files_on_confirm(client, alice, bureau, app):
     subject = make_subject(alice, bureau=bureau)
-    photos = {n: models.Upload.store(alice, n, picture(), "jpeg", app.config["UPLOAD_FOLDER"])
+    photos = {n: models.Upload.store(alice, n, picture(), "jpeg")
               for n in ("cert_photo", "id_photo_front", "id_photo_back")}
     models.Subject.update({getattr(models.Subject, n): p.id for n, p in photos.items()}).execute()
     subject = models.Subject.get_by_id(subject.id)
@@ -362,7 +362,7 @@ def test_change_shows_before_and_after_then_files_on_confirm(client, alice, bure
 def test_change_without_any_difference_is_refused(client, alice, app):
     subject = make_subject(alice)
     for n in ("cert_photo", "id_photo_front", "id_photo_back"):
-        setattr(subject, n, models.Upload.store(alice, n, picture(), "jpeg", app.config["UPLOAD_FOLDER"]))
+        setattr(subject, n, models.Upload.store(alice, n, picture(), "jpeg"))
     subject.save()
     page = client.post(f"/subjects/{subject.id}/change",
                        subject_form_values(subject, action="submit"), follow_redirects=True)

@@ -61,7 +61,7 @@ def test_a_24_mpx_phone_photo_is_accepted_and_kept_at_a_reduced_size(client, use
                                       "id_photo_back": (picture("PNG"), "png")})
     assert response.status_code == 303
     subject = models.Subject.get()
-    with Image.open(subject.cert_photo.path(client.raw.application.config["UPLOAD_FOLDER"])) as kept:
+    with Image.open(io.BytesIO(subject.cert_photo.read())) as kept:
         assert kept.size == (2000, 1333) and kept.format == "JPEG"
 
 
@@ -103,20 +103,19 @@ def test_pictures_are_kept_only_with_the_draft_that_holds_them(client, user, act
     held = {int(draft.data[f"{name}_id"]) for name in ("cert_photo", "id_photo_front", "id_photo_back")}
     assert models.Upload.select().count() == 9
     # The six the later posts replaced are no one's: the purge takes them, the draft's three stay.
-    assert models.Upload.purge_orphans(client.raw.application.config["UPLOAD_FOLDER"],
-                                       older_than=datetime.timedelta(0)) == 6
+    assert models.Upload.purge_orphans(older_than=datetime.timedelta(0)) == 6
     assert {upload.id for upload in models.Upload.select()} == held
 
 
-def _upload(owner, folder):
-    return models.Upload.store(owner, "cert_photo", picture(), "jpeg", folder)
+def _upload(owner):
+    return models.Upload.store(owner, "cert_photo", picture(), "jpeg")
 
 
 def test_purge_uploads_deletes_only_old_uploads_nothing_refers_to(app, runner, applicant, filed_app):
     folder = app.config["UPLOAD_FOLDER"]
     me, other = applicant.user, make_user("bob", mobile="13912340000")
     filed = {upload.id for upload in models.Upload.select()}   # the subject's photos, the APP's icon and screenshots
-    orphan, young, in_draft, in_application, named_by_another = (_upload(me, folder) for _ in range(5))
+    orphan, young, in_draft, in_application, named_by_another = (_upload(me) for _ in range(5))
     models.Upload.update(created_at=models.timeutil.now() - datetime.timedelta(days=2)).execute()
     young.created_at = models.timeutil.now()
     young.save()
@@ -128,7 +127,8 @@ def test_purge_uploads_deletes_only_old_uploads_nothing_refers_to(app, runner, a
     result = runner.invoke(args=["purge-uploads"])
     assert result.exit_code == 0 and "已删除2个无主的上传文件" in result.output
     assert {upload.id for upload in models.Upload.select()} == filed | {young.id, in_draft.id, in_application.id}
-    assert not os.path.exists(orphan.path(folder)) and os.path.exists(young.path(folder))
+    assert not os.path.exists(os.path.join(folder, orphan.stored_name))
+    assert os.path.exists(os.path.join(folder, young.stored_name))
 
 
 # -- fields and drafts --------------------------------------------------------------------------------

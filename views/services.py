@@ -204,8 +204,7 @@ def _file_cancel(page, service, form, picture, checked):
                 service=service)
             if picture:
                 # Stored only once the filing stands: a refused one leaves no picture behind.
-                application.attachment = models.Upload.store(current_user.id, "cancel_attachment", *picture,
-                                                             current_app.config["UPLOAD_FOLDER"])
+                application.attachment = models.Upload.store(current_user.id, "cancel_attachment", *picture)
                 application.save()
     except models.TransitionError:
         # Another 变更 or 注销 of this service was filed a moment ago.

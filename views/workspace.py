@@ -1,5 +1,7 @@
 """我的草稿 (every business type's drafts) and the uploaded pictures of a filing."""
-from flask import Blueprint, abort, current_app, flash, render_template, request, send_file, url_for
+import io
+
+from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 import models
@@ -51,8 +53,12 @@ def upload(upload_id):
     picture = models.Upload.get_or_none(models.Upload.id == upload_id)
     if picture is None or not picture.visible_to(current_user):
         abort(404)
+    try:
+        data = picture.read()
+    except FileNotFoundError:
+        abort(404)
     # A PDF is downloaded, never shown inside the platform's own pages.
-    response = send_file(picture.path(current_app.config["UPLOAD_FOLDER"]), mimetype=picture.content_type,
+    response = send_file(io.BytesIO(data), mimetype=picture.content_type,
                          max_age=0, as_attachment=picture.is_pdf, download_name=picture.stored_name)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"

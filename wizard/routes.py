@@ -1,5 +1,5 @@
 """The routes every flow shares: start, one step (GET/POST), check your answers, submit."""
-from flask import Blueprint, abort, current_app, flash, get_template_attribute, make_response, redirect, \
+from flask import Blueprint, abort, flash, get_template_attribute, make_response, redirect, \
     render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -207,7 +207,7 @@ def step(flow_name, draft_id, step_name):
         refuse_oversize(form)   # before anything of the post is stored
         if hasattr(form, "take_uploads"):
             # Pictures chosen beside the step are kept with whatever button was pressed.
-            raw.update(form.take_uploads(request.files, draft.owner_id, current_app.config["UPLOAD_FOLDER"]))
+            raw.update(form.take_uploads(request.files, draft.owner_id))
         if action.startswith("add_row:") and hasattr(form, "add_row"):
             raw.update(form.add_row(action[len("add_row:"):]))
             form = rebuild(current.form, raw, context)
