@@ -55,15 +55,17 @@ run: deps instance/secret_key
 	echo "Serving http://127.0.0.1:$(PORT) (demo database: $(DEMO_DB))" && \
 	$(VENV)/bin/waitress-serve --listen=127.0.0.1:$(PORT) --threads=8 app:app
 
-# The whole suite on SQLite, then (test-pg) the same without the browser tests on PostgreSQL.
-test: test-deps browser
-	TEST_DATABASE_URL= CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q --durations=15
-	@$(MAKE) --no-print-directory test-pg
+# The suite on PostgreSQL, on a throwaway cluster that tests/pg_cluster.py starts and removes. The
+# browser tests stay out: their live server runs on SQLite by design.
+PG_TESTS = $(PY) tests/pg_cluster.py $(PY) -m pytest -q -rs --durations=10 --ignore=tests/browser
 
-# On a throwaway cluster that tests/pg_cluster.py starts and removes. The browser tests stay out:
-# their live server runs on SQLite by design.
+# The whole suite on SQLite, then the same without the browser tests on PostgreSQL.
+test: test-deps browser postgresql
+	TEST_DATABASE_URL= CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q --durations=15
+	$(PG_TESTS)
+
 test-pg: test-deps postgresql
-	$(PY) tests/pg_cluster.py $(PY) -m pytest -q -rs --durations=10 --ignore=tests/browser
+	$(PG_TESTS)
 
 bench: test-deps browser
 	CHROMIUM=$(CHROMIUM) $(PY) bench/page_size.py
