@@ -22,6 +22,15 @@ import models  # noqa: E402
 from app import create_app  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def sqlite_only(reason):
+    """Skip in the PostgreSQL run (make test-pg) a test about SQLite itself; the SQLite run has it."""
+    return pytest.mark.skipif(bool(PG_URL), reason=f"SQLite only: {reason}")
+
+
+# Upgrade tests load SQLite snapshots of older releases into their own file: on PostgreSQL they repeat.
+SQLITE_UPGRADE = sqlite_only("upgrades a SQLite snapshot of an older release")
 TOKEN_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 # Argon2's defaults spend about 0.1 s and 64 MiB on every hash, and the suite hashes
 # hundreds of passwords; tests need the scheme, not the cost. Production keeps the defaults.

@@ -1,10 +1,10 @@
 """Factory, configuration and the cross-cutting defaults of every response."""
-import os
 
 import pytest
 
 import config
 from app import create_app
+from tests.conftest import sqlite_only
 
 
 def test_testing_config_and_defaults(app):
@@ -54,7 +54,7 @@ def test_bool_parsing():
         "CAPTCHA_DISABLED": True, "DEMO_MODE": False}
 
 
-@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="SQLite only")
+@sqlite_only("PRAGMA settings")
 def test_sqlite_pragmas(app):
     import models
     with models.db.connection_context():

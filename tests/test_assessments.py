@@ -14,7 +14,7 @@ from forms import rules
 from forms.app import MINIAPP_CONTENT_TYPES
 from forms.assessment import AssessmentConclusionForm, AssessmentScopeForm, measure_fields
 from forms.website import INTERACTIVE_ITEMS
-from tests.conftest import APPLICANT_PASSWORD, Client, file_through_flow, make_user
+from tests.conftest import APPLICANT_PASSWORD, SQLITE_UPGRADE, Client, file_through_flow, make_user
 from tests.factories import (assessment_steps, make_bureau, make_service, make_subject, miniapp_steps, uploaded,
                              website_basic, website_steps)
 from wizard.engine import FLOWS, rebuild, recheck, reopen_step
@@ -375,6 +375,7 @@ def test_division_prefix(code, prefix):
 
 # -- Upgrade -------------------------------------------------------------------------------------------
 
+@SQLITE_UPGRADE
 def test_upgrade_makes_filed_services_in_scope_owe_a_report(tmp_path):
     database = models.open_database(f"sqlite:///{tmp_path / 'v13.db'}")
     with database.connection_context():

@@ -5,13 +5,12 @@ from datetime import timedelta
 import re
 
 import pytest
-from peewee import SqliteDatabase
 
 import config
 import migrations
 import models
 import timeutil
-from tests.conftest import Client, make_user
+from tests.conftest import SQLITE_UPGRADE, Client, make_user, sqlite_only
 from tests.test_accounts import GOOD, field_error, last_code
 
 LOCKED_LOGIN = "登录失败次数过多，请15分钟后再试"
@@ -119,14 +118,14 @@ def test_a_session_idle_longer_than_the_lifetime_ends(app, client, user, clock):
     assert client.get("/home").status_code == 302
 
 
+@sqlite_only("the query plan text is SQLite's")
 def test_session_lookup_uses_the_token_index(app, client, user):
-    if not isinstance(models.db.obj, SqliteDatabase):
-        pytest.skip("query plan text is SQLite's")
     sql, params = (models.UserSession.select().where(models.UserSession.token_hash == "x").sql())
     plan = " ".join(str(row) for row in models.db.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
     assert "USING INDEX" in plan and "SCAN" not in plan
 
 
+@SQLITE_UPGRADE
 def test_upgrade_drops_the_old_session_token_column(tmp_path):
     database = models.open_database(f"sqlite:///{tmp_path / 'v14.db'}")
     with database.connection_context():

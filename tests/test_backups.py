@@ -10,10 +10,10 @@ import pytest
 
 import backups
 import models
-from tests.conftest import APPLICANT_PASSWORD, PG_URL, Client, make_user
+from tests.conftest import APPLICANT_PASSWORD, PG_URL, Client, make_user, sqlite_only
 from tests.factories import make_bureau, make_subject, picture
 
-SQLITE_ONLY = pytest.mark.skipif(bool(PG_URL), reason="the database part of a SQLite backup")
+SQLITE_ONLY = sqlite_only("the database part of a SQLite backup")
 
 
 @pytest.fixture

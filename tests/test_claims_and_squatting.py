@@ -10,7 +10,7 @@ import models
 import sitecheck
 import timeutil
 from forms import rules
-from tests.conftest import Client, make_user
+from tests.conftest import SQLITE_UPGRADE, Client, make_user
 from tests.factories import USCC, make_service, make_subject, unit_form
 from tests.test_subject import submit_new, with_pictures
 from tests.test_website_after import CANCEL, HEADER, as_officer, code_for, serving, upload_csv
@@ -333,6 +333,7 @@ def test_a_live_site_cannot_be_cancelled_behind_a_user_name(client, app, bureau)
     assert not models.Application.select().where(models.Application.kind == "注销网站").exists()
 
 
+@SQLITE_UPGRADE
 def test_upgrade_narrows_the_certificate_index_and_adds_the_leaders_mobile(tmp_path):
     import migrations
     database = models.open_database(f"sqlite:///{tmp_path / 'v16.db'}")

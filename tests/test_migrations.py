@@ -3,6 +3,7 @@ from peewee import SqliteDatabase
 
 import migrations
 import models
+from tests.conftest import SQLITE_UPGRADE
 
 
 def after(version):
@@ -16,6 +17,7 @@ def test_fresh_database_is_at_newest_version(app):
         assert migrations.upgrade() == []
 
 
+@SQLITE_UPGRADE
 def test_upgrade_keeps_data_of_an_older_release(tmp_path):
     path = tmp_path / "old.db"
     old = SqliteDatabase(str(path))
@@ -47,6 +49,7 @@ def test_upgrade_keeps_data_of_an_older_release(tmp_path):
         assert migrations.upgrade(database) == []
 
 
+@SQLITE_UPGRADE
 def test_upgrade_gives_websites_of_release_one_their_filing_columns(tmp_path):
     path = tmp_path / "v1.db"
     old = SqliteDatabase(str(path))
@@ -74,6 +77,7 @@ def test_upgrade_gives_websites_of_release_one_their_filing_columns(tmp_path):
         assert {"website_id", "reason", "appointment", "reviewer_id"} <= columns
 
 
+@SQLITE_UPGRADE
 def test_upgrade_from_release_five_with_bureaus_in_use(tmp_path):
     """A real deployment: officers and subjects point at their bureau while its table is rebuilt."""
     database = models.open_database(f"sqlite:///{tmp_path / 'v5.db'}")
@@ -97,6 +101,7 @@ def test_upgrade_from_release_five_with_bureaus_in_use(tmp_path):
         assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()
 
 
+@SQLITE_UPGRADE
 def test_upgrade_to_the_filing_core_moves_domains_attachments_and_approval_numbers(tmp_path):
     """Release seven's shapes: JSON domains, an attachment id inside the data, one 前置审批文号 for all."""
     database = models.open_database(f"sqlite:///{tmp_path / 'v7.db'}")
@@ -157,6 +162,7 @@ def test_upgrade_to_the_filing_core_moves_domains_attachments_and_approval_numbe
         assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()
 
 
+@SQLITE_UPGRADE
 def test_upgrade_to_apps_adds_the_key_and_filed_picture_tables(tmp_path):
     """Release eight had no service_key table and no record of the pictures a filing names."""
     database = models.open_database(f"sqlite:///{tmp_path / 'v8.db'}")
@@ -176,6 +182,7 @@ def test_upgrade_to_apps_adds_the_key_and_filed_picture_tables(tmp_path):
         assert not database.execute_sql("PRAGMA foreign_key_check").fetchall()
 
 
+@SQLITE_UPGRADE
 def test_upgrade_to_release_eleven_indexes_the_provider_lookup(tmp_path):
     """Release ten searched the provider directory by kind and province without an index for it."""
     database = models.open_database(f"sqlite:///{tmp_path / 'v10.db'}")
@@ -192,6 +199,7 @@ def test_upgrade_to_release_eleven_indexes_the_provider_lookup(tmp_path):
         assert migrations.upgrade(database) == []
 
 
+@SQLITE_UPGRADE
 def test_upgrade_to_provider_reports_adds_their_tables(tmp_path):
     """Release eleven had no reports of a 服务商 and no 未备案联网单位 list."""
     database = models.open_database(f"sqlite:///{tmp_path / 'v11.db'}")

@@ -14,7 +14,9 @@ import pytest
 import migrations
 import models
 from app import create_app
-from tests.conftest import CHEAP_HASHER, Client
+from tests.conftest import CHEAP_HASHER, SQLITE_UPGRADE, Client
+
+pytestmark = SQLITE_UPGRADE
 
 SCHEMAS = os.path.join(os.path.dirname(__file__), "data", "schemas")
 NEWEST = migrations.MIGRATIONS[-1][0]
