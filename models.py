@@ -256,12 +256,7 @@ class Bureau(BaseModel):
     @classmethod
     def assessing(cls, county_code):
         """The 地市级 bureau 安全评估 reports of a county go to: its city's, else its province's."""
-        code = county_code or ""
-        for candidate in (code[:4] + "00", code[:2] + "0000"):
-            bureau = cls.get_or_none(cls.division_code == candidate)
-            if bureau:
-                return bureau
-        return None
+        return cls.for_region((county_code or "")[:4] + "00")
 
     def hours_display(self):
         """Office hours as one line, naming seasons only when they differ."""
@@ -1367,10 +1362,6 @@ class Service(BaseModel):
         if self.assessment_due_since is None:
             return None
         return timeutil.to_local(self.assessment_due_since).date() + timedelta(days=assessments.DUE_DAYS)
-
-    def assessment_pending(self):
-        """The service's 安全评估 report under review, or None."""
-        return self.assessments.where(Assessment.status == Assessment.PENDING).first()
 
     @classmethod
     def assessment_overdue(cls, division_code, today=None, after=None, size=50):
