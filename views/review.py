@@ -31,7 +31,6 @@ def _in_my_bureau(application_id):
 SINCE = {"今天": 0, "近7天": 6, "近30天": 29}
 
 
-
 def _open_with_due_dates(calendar, query=None):
     """(application, due date) of the bureau's open work, the most urgent first."""
     if query is None:
@@ -50,8 +49,9 @@ def queue():
         query = query.where(models.Application.kind == kind)
     if status in models.Application.OPEN:
         query = query.where(models.Application.status == status)
+    today = timeutil.today()
     if since in SINCE:
-        start = datetime.datetime.combine(timeutil.today() - datetime.timedelta(days=SINCE[since]), datetime.time(),
+        start = datetime.datetime.combine(today - datetime.timedelta(days=SINCE[since]), datetime.time(),
                                           timeutil.CN_TZ)
         query = query.where(models.Application.submitted_at >= timeutil.to_utc(start))
     calendar = models.Holiday.calendar()
@@ -60,7 +60,7 @@ def queue():
     filters = [("kind", "业务类型", list(models.BUSINESSES), kind),
                ("status", "审核状态", models.Application.OPEN, status), ("since", "提交时间", list(SINCE), since)]
     return render_template("review/queue.html", filters=filters, unknown_years=unknown_years,
-                           rows=[(a, due, calendar.workdays_between(timeutil.today(), due)) for a, due in rows])
+                           rows=[(a, due, calendar.workdays_between(today, due)) for a, due in rows])
 
 
 def _months_back(today, count):

@@ -78,9 +78,9 @@ def start(flow_name):
     return _go(flow, draft, flow.steps[1].name)
 
 
-def _open(flow, draft_query, subject, prefill, furthest, **links):
-    """Resume the user's draft of a service (one per service), else open one already filled in."""
-    draft = draft_query.first() or flow.open_draft(current_user.id, subject, prefill, furthest, **links)
+def _open(flow, draft, subject, prefill, furthest, **links):
+    """Resume draft (the user's one for this service or site), else open one already filled in."""
+    draft = draft or flow.open_draft(current_user.id, subject, prefill, furthest, **links)
     return finish(step_url(flow, draft, draft.step or flow.first_form_step.name))
 
 
@@ -88,17 +88,14 @@ def open_filing(flow, service):
     """【变更】 of a filed service (checked by the caller): its flow opens with what is on record,
     every step counting as reached."""
     return _open(flow, models.Draft.select().where(models.Draft.owner == current_user.id,
-                                                   models.Draft.kind == flow.kind, models.Draft.service == service),
-                 service.subject, flow.state(service.filing() or {}), flow.steps[-1].name, service=service)
+                                                   models.Draft.kind == flow.kind, models.Draft.service == service)
+                 .first(), service.subject, flow.state(service.filing() or {}), flow.steps[-1].name, service=service)
 
 
-def open_on(flow, subject, step_name, values, resume=None):
+def open_on(flow, subject, step_name, values, resume=None, **links):
     """Resume the draft given, else open one of flow whose step_name holds values (a 安全评估
-    started from the service that owes it)."""
-    if resume is not None:
-        return finish(step_url(flow, resume, resume.step or step_name))
-    draft = flow.open_draft(current_user.id, subject, flow.state({"steps": {step_name: values}}), step_name)
-    return finish(step_url(flow, draft, step_name))
+    started from the service that owes it, a site taken up from the bureau's list)."""
+    return _open(flow, resume, subject, flow.state({"steps": {step_name: values}}), step_name, **links)
 
 
 @bp.route("/imported/<int:imported_id>", methods=["POST"])
@@ -129,8 +126,7 @@ def open_imported(imported, subject):
     shown = imported.needs_code or imported.shown_to(subject)
     values = {"site_name": [imported.name], "domain": [imported.domain], "home_url": [imported.domain]} \
         if shown else {}
-    return _open(flow, _imported_drafts(imported), subject, flow.state({"steps": {step: values}}), step,
-                 imported=imported)
+    return open_on(flow, subject, step, values, resume=_imported_drafts(imported).first(), imported=imported)
 
 
 def _step_action(flow, draft, step_name):
