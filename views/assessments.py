@@ -49,7 +49,6 @@ def owed(service):
                 next((r for r in reports if r.status == models.Assessment.ASSESSED), None))
 
 
-
 def owing(owner, limit=OWING_SHOWN):
     """(service, due day, overdue, report under review) of the owner's filed services that owe a
     report, the longest waiting first."""
@@ -59,7 +58,8 @@ def owing(owner, limit=OWING_SHOWN):
     reviewing = {r.service_id for r in models.Assessment.select(models.Assessment.service).where(
         models.Assessment.service.in_([s.id for s in services]), models.Assessment.status == models.Assessment.PENDING)}
     today = timeutil.today()
-    return [(s, s.assessment_due_on(), s.assessment_due_on() < today, s.id in reviewing) for s in services]
+    due = {s.id: s.assessment_due_on() for s in services}
+    return [(s, due[s.id], due[s.id] < today, s.id in reviewing) for s in services]
 
 
 @bp.route("/assessments")
